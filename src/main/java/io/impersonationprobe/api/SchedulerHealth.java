@@ -1,0 +1,33 @@
+package io.impersonationprobe.api;
+
+import io.impersonationprobe.probe.ProbeScheduler;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.Liveness;
+
+import java.time.Duration;
+import java.time.Instant;
+
+/** Live while the scheduler runs and keeps firing; a wedged scheduler gets the process restarted. */
+@Liveness
+@ApplicationScoped
+public class SchedulerHealth implements HealthCheck {
+    static final Duration MAX_HEARTBEAT_AGE = Duration.ofSeconds(60);
+
+    @Inject
+    ProbeScheduler scheduler;
+
+    @Override
+    public HealthCheckResponse call() {
+        Instant heartbeat = scheduler.heartbeat();
+        long age = heartbeat == null ? -1 : Duration.between(heartbeat, Instant.now()).toSeconds();
+        boolean up = scheduler.isRunning() && heartbeat != null && age <= MAX_HEARTBEAT_AGE.toSeconds();
+        return HealthCheckResponse.named("scheduler")
+                .status(up)
+                .withData("running", scheduler.isRunning())
+                .withData("heartbeatAgeSeconds", age)
+                .build();
+    }
+}

@@ -1,0 +1,16 @@
+package io.impersonationprobe.auth;
+
+import microsoft.exchange.webservices.data.core.ExchangeService;
+
+/**
+ * Makes an EWS request carry a tenant's credentials. App-only OAuth sets {@code Authorization: Bearer}; the
+ * on-premises service account methods set NTLM or Basic credentials on the service.
+ */
+public interface EwsCredentials {
+
+    /** The credential kind, for reports; never the credential itself. */
+    String kind();
+
+    /** Applies the credentials; the returned token (or null) tells the caller where it came from. */
+    AccessToken applyTo(ExchangeService service) throws TokenException;
+}

@@ -1,0 +1,121 @@
+package io.impersonationprobe.auth;
+
+import com.microsoft.aad.msal4j.ClientCredentialFactory;
+import com.microsoft.aad.msal4j.ClientCredentialParameters;
+import com.microsoft.aad.msal4j.ConfidentialClientApplication;
+import com.microsoft.aad.msal4j.IAuthenticationResult;
+import com.microsoft.aad.msal4j.MsalServiceException;
+import io.impersonationprobe.config.ProbeConfig;
+import io.impersonationprobe.config.Secret;
+
+import java.net.MalformedURLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * App-only tokens for one tenant through one reused {@link ConfidentialClientApplication}. msal4j sends one token
+ * request per concurrent caller on a cold cache, so this class keeps the current token itself and lets only one
+ * caller at a time ask for a new one (single flight); the others wait and take that token.
+ */
+public final class MsalTokenSource implements TokenSource {
+    /** Renew ahead of expiry like msal4j does, so a probe never starts with a token about to lapse. */
+    static final Duration RENEW_BEFORE_EXPIRY = Duration.ofMinutes(5);
+
+    private final ConfidentialClientApplication app;
+    private final ClientCredentialParameters parameters;
+    private final Duration timeout;
+    private final Clock clock;
+    private final Object lock = new Object();
+    private volatile AccessToken current;
+
+    public MsalTokenSource(ProbeConfig.Auth auth, Secret secret, Clock clock) {
+        this.timeout = auth.tokenTimeout();
+        this.clock = clock;
+        String authority = auth.authority().toString().replaceAll("/+$", "") + "/" + auth.directory().orElseThrow() + "/";
+        try {
+            this.app = ConfidentialClientApplication
+                    .builder(auth.clientId().orElseThrow(), ClientCredentialFactory.createFromSecret(secret.reveal()))
+                    .authority(authority)
+                    // Only the token request is sent: no instance discovery call to the public cloud.
+                    .instanceDiscovery(false)
+                    .httpClient(new MsalHttpClient(timeout, auth.authorityUrlOverride()))
+                    .build();
+        } catch (MalformedURLException e) {
+            throw new IllegalArgumentException("invalid authority URL", e);
+        }
+        this.parameters = ClientCredentialParameters.builder(Set.of(auth.scope())).build();
+    }
+
+    @Override
+    public AccessToken token() throws TokenException {
+        AccessToken token = current;
+        if (isFresh(token)) {
+            return cached(token);
+        }
+        synchronized (lock) {
+            token = current;
+            if (isFresh(token)) {
+                return cached(token);
+            }
+            current = acquire();
+            return current;
+        }
+    }
+
+    private boolean isFresh(AccessToken token) {
+        return token != null && token.expiresAt().minus(RENEW_BEFORE_EXPIRY).isAfter(clock.instant());
+    }
+
+    private static AccessToken cached(AccessToken token) {
+        return token.fromCache() ? token : new AccessToken(token.value(), token.expiresAt(), true);
+    }
+
+    private AccessToken acquire() throws TokenException {
+        try {
+            IAuthenticationResult result = app.acquireToken(parameters).get(timeout.toMillis() * 2, TimeUnit.MILLISECONDS);
+            boolean fromCache = result.metadata() != null
+                    && result.metadata().tokenSource() == com.microsoft.aad.msal4j.TokenSource.CACHE;
+            return new AccessToken(result.accessToken(), result.expiresOnDate().toInstant(), fromCache);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof MsalServiceException service) {
+                throw new TokenException(service.errorCode(), firstLine(service.getMessage()), null);
+            }
+            throw new TokenException("unreachable", "token request failed: " + describe(cause), null);
+        } catch (TimeoutException e) {
+            throw new TokenException("timeout", "token request took longer than " + timeout.multipliedBy(2), null);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TokenException("interrupted", "token request interrupted", null);
+        }
+    }
+
+    private static String describe(Throwable t) {
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + firstLine(root.getMessage()));
+    }
+
+    /** Entra's descriptions end in trace and correlation IDs over several lines; the first line is the useful part. */
+    private static String firstLine(String text) {
+        if (text == null) {
+            return "";
+        }
+        int newline = text.indexOf('\n');
+        String line = newline < 0 ? text : text.substring(0, newline);
+        return line.strip();
+    }
+
+    /** For readers that want to know when the current token lapses (a metric, the API). */
+    public Instant currentExpiry() {
+        AccessToken token = current;
+        return token == null ? null : token.expiresAt();
+    }
+}

@@ -1,0 +1,226 @@
+package io.impersonationprobe.config;
+
+import io.impersonationprobe.Printable;
+import io.impersonationprobe.target.MailboxAddress;
+import io.impersonationprobe.target.MailboxListFile;
+import io.impersonationprobe.target.Target;
+import io.impersonationprobe.target.TargetGroup;
+import microsoft.exchange.webservices.data.core.enumeration.property.WellKnownFolderName;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The rules that span properties, checked once at startup. Every problem is reported at once, each naming the
+ * property, so a broken deployment is fixed in one round trip.
+ */
+public final class ConfigValidator {
+    static final Duration MIN_INTERVAL = Duration.ofSeconds(5);
+    static final Duration MAX_TIMEOUT = Duration.ofMinutes(5);
+
+    private final List<String> problems = new ArrayList<>();
+
+    private ConfigValidator() {
+    }
+
+    /** Validates the configuration and resolves its groups, or throws naming every problem. */
+    public static ValidatedConfig validate(ProbeConfig config) {
+        ConfigValidator validator = new ConfigValidator();
+        Map<String, ResolvedTenant> tenants = new TreeMap<>();
+        config.tenants().forEach((id, tenant) -> validator.tenant(id, tenant).ifPresent(t -> tenants.put(id, t)));
+        List<TargetGroup> groups = new ArrayList<>();
+        config.groups().forEach((name, group) -> validator.group(name, group, config.tenants().keySet())
+                .ifPresent(groups::add));
+        validator.probe(config.probe());
+        if (config.groups().isEmpty()) {
+            validator.problem("impersonation.groups", "no target group is configured; add at least one, for example "
+                    + "impersonation.groups.canaries.tenant and impersonation.groups.canaries.mailboxes");
+        }
+        if (!validator.problems.isEmpty()) {
+            throw new InvalidConfigurationException(validator.problems);
+        }
+        groups.sort((a, b) -> a.name().compareTo(b.name()));
+        return new ValidatedConfig(Map.copyOf(tenants), List.copyOf(groups));
+    }
+
+    private Optional<ResolvedTenant> tenant(String id, ProbeConfig.Tenant tenant) {
+        String prefix = "impersonation.tenants." + id;
+        int before = problems.size();
+        URI ewsUrl = tenant.ewsUrl();
+        secureUrl(prefix + ".ews-url", ewsUrl);
+        if (tenant.kind() == TenantKind.ON_PREMISES && ewsUrl.toString().equals(ProbeConfig.EXCHANGE_ONLINE_EWS_URL)) {
+            problem(prefix + ".ews-url", "an on-premises tenant needs its own EWS URL, for example "
+                    + "https://mail.example.com/EWS/Exchange.asmx");
+        }
+        ProbeConfig.Auth auth = tenant.auth();
+        Secret secret = null;
+        switch (auth.method()) {
+            case CLIENT_SECRET -> {
+                required(prefix + ".auth.directory", auth.directory());
+                required(prefix + ".auth.client-id", auth.clientId());
+                secret = clientSecret(prefix + ".auth", auth);
+                secureUrl(prefix + ".auth.authority", auth.authority());
+                if (auth.authority().getPort() != -1) {
+                    problem(prefix + ".auth.authority", "must not have a port (msal4j's token cache never hits for "
+                            + "such an authority); use auth.authority-url-override to reach a token service on another port");
+                }
+                auth.authorityUrlOverride().ifPresent(u -> secureUrl(prefix + ".auth.authority-url-override", u));
+                positive(prefix + ".auth.token-timeout", auth.tokenTimeout());
+            }
+        }
+        if (problems.size() > before) {
+            return Optional.empty();
+        }
+        return Optional.of(new ResolvedTenant(id, tenant, secret));
+    }
+
+    private Secret clientSecret(String prefix, ProbeConfig.Auth auth) {
+        if (auth.clientSecret().isPresent() && auth.clientSecretFile().isPresent()) {
+            problem(prefix + ".client-secret", "set either client-secret or client-secret-file, not both");
+            return null;
+        }
+        if (auth.clientSecretFile().isPresent()) {
+            Path file = auth.clientSecretFile().get();
+            try {
+                String value = Files.readString(file, StandardCharsets.UTF_8).strip();
+                if (value.isEmpty()) {
+                    problem(prefix + ".client-secret-file", "the file " + file + " is empty");
+                    return null;
+                }
+                return Secret.of(value);
+            } catch (IOException e) {
+                problem(prefix + ".client-secret-file", "cannot read " + file + " (" + e.getClass().getSimpleName() + ")");
+                return null;
+            }
+        }
+        if (auth.clientSecret().isEmpty() || auth.clientSecret().get().isBlank()) {
+            problem(prefix + ".client-secret", "is required for method client-secret; give it through the environment "
+                    + "or set client-secret-file");
+            return null;
+        }
+        return auth.clientSecret().get();
+    }
+
+    private Optional<TargetGroup> group(String name, ProbeConfig.Group group, Set<String> tenantIds) {
+        String prefix = "impersonation.groups." + name;
+        int before = problems.size();
+        if (!tenantIds.contains(group.tenant())) {
+            problem(prefix + ".tenant", "unknown tenant '" + group.tenant() + "'; configured tenants: "
+                    + (tenantIds.isEmpty() ? "none" : String.join(", ", new java.util.TreeSet<>(tenantIds))));
+        }
+        if (group.interval().compareTo(MIN_INTERVAL) < 0) {
+            problem(prefix + ".interval", "is " + group.interval() + "; the shortest allowed is " + MIN_INTERVAL);
+        }
+        Set<String> mailboxes = new LinkedHashSet<>();
+        List<String> inline = group.mailboxes().orElse(List.of());
+        for (int i = 0; i < inline.size(); i++) {
+            mailbox(prefix + ".mailboxes[" + i + "]", inline.get(i).strip(), mailboxes);
+        }
+        group.mailboxesFile().ifPresent(file -> {
+            try {
+                List<String> lines = MailboxListFile.read(file);
+                for (int i = 0; i < lines.size(); i++) {
+                    mailbox(prefix + ".mailboxes-file (" + file + ", entry " + (i + 1) + ")", lines.get(i), mailboxes);
+                }
+            } catch (IOException e) {
+                problem(prefix + ".mailboxes-file", "cannot read " + file + " (" + e.getClass().getSimpleName() + ")");
+            }
+        });
+        if (problems.size() == before && mailboxes.isEmpty()) {
+            problem(prefix + ".mailboxes", "the group has no mailboxes; set mailboxes or mailboxes-file");
+        }
+        if (problems.size() > before) {
+            return Optional.empty();
+        }
+        List<Target> targets = mailboxes.stream()
+                .map(m -> new Target(group.tenant(), name, m, group.expect())).toList();
+        return Optional.of(new TargetGroup(name, group.tenant(), group.expect(), group.interval(), targets));
+    }
+
+    private void mailbox(String property, String text, Set<String> into) {
+        String problem = MailboxAddress.problemWith(text);
+        if (problem != null) {
+            problem(property, "'" + Printable.of(text, 80) + "' " + problem);
+        } else {
+            into.add(text.toLowerCase(Locale.ROOT));
+        }
+    }
+
+    private void probe(ProbeConfig.Probe probe) {
+        positive("impersonation.probe.timeout", probe.timeout());
+        if (probe.timeout().compareTo(MAX_TIMEOUT) > 0) {
+            problem("impersonation.probe.timeout", "is " + probe.timeout() + "; the longest allowed is " + MAX_TIMEOUT);
+        }
+        if (wellKnownFolder(probe.folder()) == null) {
+            problem("impersonation.probe.folder", "'" + Printable.of(probe.folder(), 80) + "' is not a well-known folder name "
+                    + "(for example inbox, calendar, contacts, drafts)");
+        }
+    }
+
+    /** The ews-java-api folder for a configured name such as {@code inbox}, or null when there is none. */
+    public static WellKnownFolderName wellKnownFolder(String name) {
+        return Arrays.stream(WellKnownFolderName.values())
+                .filter(f -> f.name().equalsIgnoreCase(name.replace("-", "")))
+                .findFirst().orElse(null);
+    }
+
+    /** Credentials and tokens travel on these URLs: https, or plain http only to this machine (the simulator). */
+    private void secureUrl(String property, URI url) {
+        if (url.getHost() == null || url.getScheme() == null) {
+            problem(property, "'" + url + "' is not an absolute URL with a host");
+        } else if ("http".equalsIgnoreCase(url.getScheme())) {
+            if (!isLoopback(url.getHost())) {
+                problem(property, "'" + url + "' uses plain http; credentials would cross the network unencrypted. "
+                        + "Use https (plain http is accepted only for a loopback address such as the built-in simulator)");
+            }
+        } else if (!"https".equalsIgnoreCase(url.getScheme())) {
+            problem(property, "'" + url + "' must be an https URL");
+        }
+    }
+
+    static boolean isLoopback(String host) {
+        if (host.equalsIgnoreCase("localhost")) {
+            return true;
+        }
+        // Only literal addresses: resolving a name here would make validation depend on DNS.
+        if (!host.matches("[0-9.]+|\\[[0-9a-fA-F:.]+\\]")) {
+            return false;
+        }
+        try {
+            return InetAddress.getByName(host.replace("[", "").replace("]", "")).isLoopbackAddress();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private void positive(String property, Duration value) {
+        if (value.isNegative() || value.isZero()) {
+            problem(property, "must be longer than zero, is " + value);
+        }
+    }
+
+    private void required(String property, Optional<String> value) {
+        if (value.isEmpty() || value.get().isBlank()) {
+            problem(property, "is required");
+        }
+    }
+
+    private void problem(String property, String message) {
+        problems.add(property + ": " + message);
+    }
+
+}

@@ -1,0 +1,143 @@
+package io.impersonationprobe.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Everything the daemon probes and how. Cross-property rules (a group's tenant exists, URLs are https, mailboxes are
+ * well-formed, credentials are complete) are checked by {@link ConfigValidator} at startup.
+ */
+@ConfigMapping(prefix = "impersonation")
+public interface ProbeConfig {
+
+    /** Exchange organisations to probe, by an id of your choosing; the id is the {@code tenant} label of every metric. */
+    Map<String, Tenant> tenants();
+
+    /** Target groups, by name; the name is the {@code group} label. Each group probes its mailboxes at its own interval. */
+    Map<String, Group> groups();
+
+    /** How each probe runs. */
+    Probe probe();
+
+    /** How the scheduler spreads probe cycles. */
+    Scheduler scheduler();
+
+    interface Tenant {
+        /** {@code exchange-online} (app-only OAuth, RBAC for Applications) or {@code on-premises} (ApplicationImpersonation). */
+        TenantKind kind();
+
+        /**
+         * The EWS endpoint. Exchange Online has one fixed URL (Autodiscover cannot be used with app-only tokens);
+         * on-premises tenants must set their own, for example {@code https://mail.example.com/EWS/Exchange.asmx}.
+         */
+        @WithName("ews-url")
+        @WithDefault(EXCHANGE_ONLINE_EWS_URL)
+        URI ewsUrl();
+
+        /** Probes in flight at once for this tenant. Exchange allows 27 concurrent EWS requests per account. */
+        @WithDefault("8")
+        @Min(1)
+        @Max(27)
+        int concurrency();
+
+        /** How the daemon authenticates to this tenant. */
+        Auth auth();
+    }
+
+    interface Auth {
+        /** {@code client-secret}: app-only OAuth client credentials with a client secret. */
+        @WithDefault("client-secret")
+        AuthMethod method();
+
+        /** The Entra ID directory (tenant) ID or a verified domain, for example {@code contoso.onmicrosoft.com}. */
+        Optional<String> directory();
+
+        /** The application (client) ID of the app registration. */
+        Optional<String> clientId();
+
+        /**
+         * The client secret. Give it through the environment (for example
+         * {@code IMPERSONATION_TENANTS__CONTOSO__AUTH_CLIENT_SECRET}) or use {@code client-secret-file}; never write it
+         * into a properties file that is checked in.
+         */
+        Optional<Secret> clientSecret();
+
+        /** A file whose content (trimmed) is the client secret, such as a mounted Kubernetes secret. */
+        Optional<Path> clientSecretFile();
+
+        /** The Entra ID authority host. Keep it without a port: msal4j's token cache never hits for one with a port. */
+        @WithDefault("https://login.microsoftonline.com")
+        URI authority();
+
+        /**
+         * Sends token requests to this base URL (scheme, host and port) instead of the authority's host, keeping the
+         * authority itself unchanged. For the built-in simulator or an egress proxy; unset in production.
+         */
+        Optional<URI> authorityUrlOverride();
+
+        /** The OAuth scope requested for EWS. */
+        @WithDefault("https://outlook.office365.com/.default")
+        String scope();
+
+        /** Timeout for one token request. */
+        @WithDefault("10s")
+        Duration tokenTimeout();
+    }
+
+    interface Group {
+        /** The tenant id (a key under {@code impersonation.tenants}) whose mailboxes this group holds. */
+        String tenant();
+
+        /**
+         * {@code allow}: the daemon must be able to act as these mailboxes. {@code deny}: it must not (for example
+         * executives outside the application's scope); reaching one is a scope leak.
+         */
+        @WithDefault("allow")
+        Expectation expect();
+
+        /** Mailboxes (SMTP addresses), comma-separated. Combined with {@code mailboxes-file} when both are set. */
+        Optional<List<String>> mailboxes();
+
+        /** A file with one SMTP address per line; blank lines and lines starting with {@code #} are ignored. */
+        Optional<Path> mailboxesFile();
+
+        /** How often every mailbox of the group is probed. */
+        @WithDefault("5m")
+        Duration interval();
+    }
+
+    interface Probe {
+        /** Deadline for one probe, token included; a server that is slower is reported as {@code TIMEOUT}. */
+        @WithDefault("20s")
+        Duration timeout();
+
+        /** The well-known folder whose ID the probe reads; the probe never reads mail. */
+        @WithDefault("inbox")
+        String folder();
+    }
+
+    interface Scheduler {
+        /**
+         * Each group's first cycle starts after a random delay of up to this fraction of its interval, so that
+         * groups and replicas do not probe in lockstep.
+         */
+        @WithDefault("0.1")
+        @DecimalMin("0.0")
+        @DecimalMax("1.0")
+        double jitter();
+    }
+
+    String EXCHANGE_ONLINE_EWS_URL = "https://outlook.office365.com/EWS/Exchange.asmx";
+}

@@ -1,0 +1,10 @@
+package io.impersonationprobe.config;
+
+import io.impersonationprobe.target.TargetGroup;
+
+import java.util.List;
+import java.util.Map;
+
+/** The configuration after every startup check: the only form the rest of the daemon reads. */
+public record ValidatedConfig(Map<String, ResolvedTenant> tenants, List<TargetGroup> groups) {
+}

@@ -1,0 +1,145 @@
+package io.impersonationprobe.ews;
+
+import io.impersonationprobe.Printable;
+import io.impersonationprobe.auth.CredentialRegistry;
+import io.impersonationprobe.auth.EwsCredentials;
+import io.impersonationprobe.auth.TokenException;
+import io.impersonationprobe.config.ConfigValidator;
+import io.impersonationprobe.config.ProbeConfig;
+import io.impersonationprobe.config.ResolvedTenant;
+import io.impersonationprobe.config.ValidatedConfig;
+import io.impersonationprobe.probe.Outcome;
+import io.impersonationprobe.probe.Probe;
+import io.impersonationprobe.probe.ProbeResult;
+import io.impersonationprobe.target.Target;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import microsoft.exchange.webservices.data.core.enumeration.misc.ConnectingIdType;
+import microsoft.exchange.webservices.data.core.enumeration.property.BasePropertySet;
+import microsoft.exchange.webservices.data.core.enumeration.property.WellKnownFolderName;
+import microsoft.exchange.webservices.data.core.PropertySet;
+import microsoft.exchange.webservices.data.core.service.folder.Folder;
+import microsoft.exchange.webservices.data.misc.ImpersonatedUserId;
+import org.jboss.logging.Logger;
+
+import java.io.IOException;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+
+/**
+ * Proves EWS impersonation of one mailbox: a {@code GetFolder} of one well-known folder with {@code IdOnly}, sent
+ * with the {@code ExchangeImpersonation} SOAP header (SMTP address) and the {@code X-AnchorMailbox} HTTP header that
+ * Exchange Online needs to route it. It reads a folder ID and never mail.
+ */
+@ApplicationScoped
+public class EwsProbe implements Probe {
+    public static final String KIND = "ews";
+    static final String USER_AGENT = "impersonation-probe";
+    private static final Logger LOG = Logger.getLogger(EwsProbe.class);
+    private static final PropertySet ID_ONLY = new PropertySet(BasePropertySet.IdOnly);
+
+    private final Map<String, Tenant> tenants = new HashMap<>();
+    private final WellKnownFolderName folder;
+    private final Clock clock;
+    private final ScheduledExecutorService watchdogs = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread thread = new Thread(r, "ews-probe-watchdog");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    private record Tenant(ResolvedTenant config, URI ewsUrl, EwsHttpClient http, EwsCredentials credentials) {
+    }
+
+    @Inject
+    public EwsProbe(ValidatedConfig config, ProbeConfig probeConfig, CredentialRegistry credentials) {
+        this.folder = ConfigValidator.wellKnownFolder(probeConfig.probe().folder());
+        this.clock = Clock.systemUTC();
+        for (ResolvedTenant tenant : config.tenants().values()) {
+            tenants.put(tenant.id(), new Tenant(tenant, tenant.config().ewsUrl(),
+                    new EwsHttpClient(tenant.config().concurrency()), credentials.ews(tenant.id())));
+        }
+    }
+
+    @Override
+    public String kind() {
+        return KIND;
+    }
+
+    @Override
+    public ProbeResult probe(Target target, Instant deadline) {
+        Tenant tenant = tenants.get(target.tenant());
+        Instant startedAt = clock.instant();
+        try (ProbeExchangeService service = new ProbeExchangeService(tenant.http())) {
+            service.setUrl(tenant.ewsUrl());
+            service.setUserAgent(USER_AGENT);
+            service.setAcceptGzipEncoding(false);
+            service.setImpersonatedUserId(new ImpersonatedUserId(ConnectingIdType.SmtpAddress, target.mailbox()));
+            // Exchange Online routes by this header; without it impersonated requests fail with 500/503 or slow down.
+            service.getHttpHeaders().put("X-AnchorMailbox", target.mailbox());
+            try {
+                tenant.credentials().applyTo(service);
+            } catch (TokenException e) {
+                return result(tenant, target, startedAt, Outcome.TOKEN_FAILED, null, 0, e.getMessage());
+            }
+            long remaining = Duration.between(clock.instant(), deadline).toMillis();
+            if (remaining <= 0) {
+                return result(tenant, target, startedAt, Outcome.TIMEOUT, null, 0, "the deadline passed while getting a token");
+            }
+            service.setTimeout((int) Math.min(remaining, Integer.MAX_VALUE));
+            Throwable failure = null;
+            boolean deadlinePassed;
+            try (Watchdog watchdog = new Watchdog(watchdogs, remaining)) {
+                service.context().setAttribute(EwsHttpClient.WATCHDOG, watchdog);
+                try {
+                    Folder.bind(service, folder, ID_ONLY);
+                } catch (Exception | LinkageError e) {
+                    failure = e;
+                }
+                deadlinePassed = watchdog.fired();
+            }
+            CapturedResponse captured = (CapturedResponse) service.context().getAttribute(EwsHttpClient.CAPTURED);
+            EwsClassifier.Classification c = EwsClassifier.classify(captured, failure, deadlinePassed);
+            if (c.outcome() == Outcome.UNKNOWN_ERROR && failure != null) {
+                LOG.debugf(failure, "Unclassified EWS failure for %s", target.id());
+            }
+            return result(tenant, target, startedAt, c.outcome(), c.ewsResponseCode(), c.httpStatus(), c.detail());
+        } catch (RuntimeException e) {
+            // The library misbehaving must not stop the scheduler; it is an error, never an OK.
+            LOG.warnf(e, "EWS probe of %s failed unexpectedly", target.id());
+            return result(tenant, target, startedAt, Outcome.UNKNOWN_ERROR, null, 0, e.getClass().getSimpleName());
+        } catch (Exception e) {
+            return result(tenant, target, startedAt, Outcome.UNKNOWN_ERROR, null, 0, e.getClass().getSimpleName());
+        }
+    }
+
+    private ProbeResult result(Tenant tenant, Target target, Instant startedAt, Outcome outcome, String code,
+                               int httpStatus, String detail) {
+        return new ProbeResult(target, KIND, outcome, code, httpStatus, startedAt,
+                Duration.between(startedAt, clock.instant()), Printable.of(detail, 1000),
+                outcome.remediation(tenant.config().kind()));
+    }
+
+    /** Connections open to a tenant's EWS endpoint. */
+    public int openConnections(String tenant) {
+        return tenants.get(tenant).http().openConnections();
+    }
+
+    @PreDestroy
+    void close() {
+        watchdogs.shutdownNow();
+        for (Tenant tenant : tenants.values()) {
+            try {
+                tenant.http().close();
+            } catch (IOException e) {
+                LOG.debug("closing EWS client", e);
+            }
+        }
+    }
+}

@@ -1,0 +1,119 @@
+package io.impersonationprobe.metrics;
+
+import io.impersonationprobe.config.ValidatedConfig;
+import io.impersonationprobe.probe.Probe;
+import io.impersonationprobe.probe.ProbeResult;
+import io.impersonationprobe.probe.ResultStore;
+import io.impersonationprobe.probe.TargetState;
+import io.impersonationprobe.probe.TargetStatus;
+import io.impersonationprobe.target.TargetGroup;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * The one place that knows every metric name. Names are a public interface (dashboards, alerts and users' queries
+ * depend on them): Micrometer writes {@code impersonation.probes} as {@code impersonation_probes_total} and a timer
+ * {@code impersonation.probe.duration} as the histogram {@code impersonation_probe_duration_seconds}.
+ */
+@ApplicationScoped
+public class ProbeMetrics {
+    static final String PROBE_SUCCESS = "impersonation.probe.success";
+    static final String PROBE_ACCESS_GRANTED = "impersonation.probe.access.granted";
+    static final String PROBE_LAST_RUN = "impersonation.probe.last.run.timestamp.seconds";
+    static final String PROBE_LAST_SUCCESS = "impersonation.probe.last.success.timestamp.seconds";
+    static final String PROBE_DURATION = "impersonation.probe.duration";
+    static final String PROBES = "impersonation.probes";
+    static final String TARGETS = "impersonation.targets";
+
+    /** Buckets from a healthy EWS round trip (tens of ms) to the longest allowed probe timeout. */
+    private static final Duration[] DURATION_BUCKETS = {
+            Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
+            Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5),
+            Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(60)};
+
+    private final MeterRegistry registry;
+    private final ResultStore store;
+    private final Set<String> targetsWithSeries = ConcurrentHashMap.newKeySet();
+    private final Set<String> targetsWithSuccess = ConcurrentHashMap.newKeySet();
+
+    @Inject
+    public ProbeMetrics(MeterRegistry registry, ResultStore store, ValidatedConfig config, Instance<Probe> probes) {
+        List<String> probeKinds = probes.stream().map(Probe::kind).sorted().toList();
+        this.registry = registry;
+        this.store = store;
+        for (TargetGroup group : config.groups()) {
+            for (String probe : probeKinds) {
+                for (TargetState state : TargetState.values()) {
+                    Gauge.builder(TARGETS, () -> store.countByState(group.name()).get(state))
+                            .description("Targets of the group in each state (ok, failing, unknown) after the last "
+                                    + "scheduled probe; always present")
+                            .tags("tenant", group.tenant(), "group", group.name(), "probe", probe, "state", state.label())
+                            .register(registry);
+                }
+            }
+        }
+    }
+
+    /** Publishes one scheduled probe's result. */
+    public void record(ProbeResult result) {
+        Tags groupTags = Tags.of("tenant", result.target().tenant(), "group", result.target().group(),
+                "probe", result.probe(), "outcome", result.outcome().label());
+        Counter.builder(PROBES)
+                .description("Scheduled probes run, by outcome")
+                .tags(groupTags)
+                .register(registry)
+                .increment();
+        Timer.builder(PROBE_DURATION)
+                .description("Duration of scheduled probes, token acquisition included, by outcome")
+                .tags(groupTags)
+                .serviceLevelObjectives(DURATION_BUCKETS)
+                .register(registry)
+                .record(result.duration());
+        String key = result.probe() + "/" + result.target().id();
+        TargetStatus status = store.status(result.target().id());
+        if (targetsWithSeries.add(key)) {
+            registerTargetGauges(status, result.probe());
+        }
+        if (result.success() && targetsWithSuccess.add(key)) {
+            gauge(PROBE_LAST_SUCCESS, "When a scheduled probe's verdict last matched the expectation, in seconds since "
+                    + "the epoch; absent until it first does", targetTags(status, result.probe()), status,
+                    s -> epochSeconds(s.lastSuccessAt()));
+        }
+    }
+
+    private void registerTargetGauges(TargetStatus status, String probe) {
+        Tags tags = targetTags(status, probe);
+        gauge(PROBE_SUCCESS, "1 if the last scheduled probe's verdict matched the group's expectation (allow or deny)",
+                tags, status, s -> s.last().success() ? 1 : 0);
+        gauge(PROBE_ACCESS_GRANTED, "1 if the last scheduled probe could act as the mailbox, 0 if it was refused or failed",
+                tags, status, s -> s.last().verdict() == io.impersonationprobe.probe.Verdict.ALLOWED ? 1 : 0);
+        gauge(PROBE_LAST_RUN, "When the last scheduled probe of the mailbox started, in seconds since the epoch",
+                tags, status, s -> epochSeconds(s.last().startedAt()));
+    }
+
+    private static Tags targetTags(TargetStatus status, String probe) {
+        return Tags.of("tenant", status.target().tenant(), "group", status.target().group(),
+                "mailbox", status.target().mailbox(), "probe", probe);
+    }
+
+    private void gauge(String name, String help, Tags tags, TargetStatus status, ToDoubleFunction<TargetStatus> value) {
+        Gauge.builder(name, status, value).description(help).tags(tags).strongReference(true).register(registry);
+    }
+
+    private static double epochSeconds(Instant instant) {
+        return instant.toEpochMilli() / 1000.0;
+    }
+}

@@ -1,0 +1,35 @@
+package io.impersonationprobe.probe;
+
+import io.impersonationprobe.target.Target;
+
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * What one probe of one target found.
+ *
+ * @param probe            the probe kind, such as {@code ews}
+ * @param outcome          the classified outcome; its verdict is the result's verdict
+ * @param ewsResponseCode  the EWS response code (such as {@code NoError} or {@code ErrorImpersonateUserDenied}), or null
+ * @param httpStatus       the HTTP status of the EWS answer, or 0 when there was none
+ * @param startedAt        when the probe started
+ * @param duration         how long it took, token included
+ * @param detail           what the server or the network said, for the admin; never a secret
+ * @param remediation      what to do, for this tenant's kind
+ */
+public record ProbeResult(Target target, String probe, Outcome outcome, String ewsResponseCode, int httpStatus,
+                          Instant startedAt, Duration duration, String detail, String remediation) {
+
+    public Verdict verdict() {
+        return outcome.verdict();
+    }
+
+    /** True when the verdict is what the target's group expects. */
+    public boolean success() {
+        return target.expect().isMetBy(verdict());
+    }
+
+    public String cause() {
+        return outcome.cause();
+    }
+}

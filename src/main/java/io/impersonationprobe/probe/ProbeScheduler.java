@@ -1,0 +1,178 @@
+package io.impersonationprobe.probe;
+
+import io.impersonationprobe.config.ProbeConfig;
+import io.impersonationprobe.config.ResolvedTenant;
+import io.impersonationprobe.config.ValidatedConfig;
+import io.impersonationprobe.metrics.ProbeMetrics;
+import io.impersonationprobe.target.Target;
+import io.impersonationprobe.target.TargetGroup;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
+import io.quarkus.scheduler.Scheduler;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+import org.jboss.logging.Logger;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Runs every group's probe cycle at its interval. A cycle probes each target of the group once; a group's next cycle
+ * is skipped while the previous one still runs, so cycles never overlap. Probes run on a fixed pool per tenant
+ * sized to the tenant's concurrency, so one slow or failing tenant only ever waits on its own threads.
+ */
+@ApplicationScoped
+public class ProbeScheduler {
+    private static final Logger LOG = Logger.getLogger(ProbeScheduler.class);
+
+    private final ValidatedConfig config;
+    private final ProbeConfig probeConfig;
+    private final List<Probe> probes;
+    private final ResultStore store;
+    private final ProbeMetrics metrics;
+    private final Scheduler scheduler;
+    private final Clock clock = Clock.systemUTC();
+    private final Map<String, ExecutorService> tenantPools = new HashMap<>();
+    private final Map<String, GroupProgress> progress = new HashMap<>();
+    private volatile Instant heartbeat;
+
+    @Inject
+    public ProbeScheduler(ValidatedConfig config, ProbeConfig probeConfig, Instance<Probe> probes, ResultStore store,
+                          ProbeMetrics metrics, Scheduler scheduler) {
+        this.config = config;
+        this.probeConfig = probeConfig;
+        this.probes = probes.stream().toList();
+        this.store = store;
+        this.metrics = metrics;
+        this.scheduler = scheduler;
+        for (ResolvedTenant tenant : config.tenants().values()) {
+            tenantPools.put(tenant.id(), pool(tenant.id(), tenant.config().concurrency()));
+        }
+        for (TargetGroup group : config.groups()) {
+            progress.put(group.name(), new GroupProgress());
+        }
+    }
+
+    void start(@Observes StartupEvent event) {
+        heartbeat = clock.instant();
+        for (TargetGroup group : config.groups()) {
+            long maxJitter = (long) (group.interval().toMillis() * probeConfig.scheduler().jitter());
+            long delay = maxJitter == 0 ? 0 : ThreadLocalRandom.current().nextLong(maxJitter + 1);
+            scheduler.newJob("probe-group-" + group.name())
+                    .setInterval(group.interval().toMillis() + "ms")
+                    .setDelayed(delay + "ms")
+                    .setConcurrentExecution(Scheduled.ConcurrentExecution.SKIP)
+                    .setAsyncTask(execution -> Uni.createFrom().completionStage(runCycle(group)))
+                    .schedule();
+            LOG.infof("Group %s: %d target(s) of tenant %s, expect %s, every %s (first cycle in %d ms)", group.name(),
+                    group.targets().size(), group.tenant(), group.expect().label(), group.interval(), delay);
+        }
+    }
+
+    /** Probes every target of the group once; completes when all have answered. Never completes exceptionally. */
+    public CompletableFuture<Void> runCycle(TargetGroup group) {
+        GroupProgress groupProgress = progress.get(group.name());
+        groupProgress.started(clock.instant());
+        ExecutorService pool = tenantPools.get(group.tenant());
+        CompletableFuture<?>[] runs = new CompletableFuture<?>[group.targets().size() * probes.size()];
+        int i = 0;
+        for (Target target : group.targets()) {
+            for (Probe probe : probes) {
+                runs[i++] = CompletableFuture.runAsync(() -> probeOnce(probe, target), pool);
+            }
+        }
+        return CompletableFuture.allOf(runs)
+                .handle((ok, error) -> {
+                    if (error != null) {
+                        LOG.errorf(error, "Cycle of group %s ended with an error", group.name());
+                    }
+                    groupProgress.finished(clock.instant());
+                    return null;
+                });
+    }
+
+    private void probeOnce(Probe probe, Target target) {
+        ProbeResult result = probe.probe(target, clock.instant().plus(probeConfig.probe().timeout()));
+        store.record(result);
+        metrics.record(result);
+    }
+
+    /** Proof of life for the liveness check: the scheduler fires this every few seconds. */
+    @Scheduled(every = "5s", identity = "heartbeat")
+    void beat() {
+        heartbeat = clock.instant();
+    }
+
+    public Instant heartbeat() {
+        return heartbeat;
+    }
+
+    public boolean isRunning() {
+        return scheduler.isRunning();
+    }
+
+    /** Each group's progress, by name. */
+    public Map<String, GroupProgress> progress() {
+        return Map.copyOf(progress);
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        tenantPools.values().forEach(ExecutorService::shutdownNow);
+    }
+
+    private static ExecutorService pool(String tenant, int threads) {
+        AtomicInteger count = new AtomicInteger();
+        return new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+            Thread thread = new Thread(r, "probe-" + tenant + "-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /** When a group's cycles ran; read by health checks and the API. */
+    public static final class GroupProgress {
+        private volatile Instant lastStarted;
+        private volatile Instant lastFinished;
+        private final AtomicInteger completed = new AtomicInteger();
+
+        void started(Instant at) {
+            lastStarted = at;
+        }
+
+        void finished(Instant at) {
+            lastFinished = at;
+            completed.incrementAndGet();
+        }
+
+        public Instant lastStarted() {
+            return lastStarted;
+        }
+
+        public Instant lastFinished() {
+            return lastFinished;
+        }
+
+        public int completedCycles() {
+            return completed.get();
+        }
+
+        public Duration sinceLastStart(Instant now) {
+            return lastStarted == null ? null : Duration.between(lastStarted, now);
+        }
+    }
+}

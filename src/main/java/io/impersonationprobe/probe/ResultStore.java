@@ -1,0 +1,73 @@
+package io.impersonationprobe.probe;
+
+import io.impersonationprobe.config.ValidatedConfig;
+import io.impersonationprobe.target.Target;
+import io.impersonationprobe.target.TargetGroup;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.jboss.logging.Logger;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The last result of every target, grouped as configured. Logs each change of outcome once. */
+@ApplicationScoped
+public class ResultStore {
+    private static final Logger LOG = Logger.getLogger(ResultStore.class);
+
+    private final Map<String, TargetStatus> byId = new HashMap<>();
+    private final Map<String, List<TargetStatus>> byGroup = new LinkedHashMap<>();
+
+    @Inject
+    public ResultStore(ValidatedConfig config) {
+        for (TargetGroup group : config.groups()) {
+            List<TargetStatus> statuses = new ArrayList<>(group.targets().size());
+            for (Target target : group.targets()) {
+                TargetStatus status = new TargetStatus(target);
+                byId.put(target.id(), status);
+                statuses.add(status);
+            }
+            byGroup.put(group.name(), Collections.unmodifiableList(statuses));
+        }
+    }
+
+    public void record(ProbeResult result) {
+        TargetStatus status = byId.get(result.target().id());
+        ProbeResult previous = status.record(result);
+        if (previous == null || previous.outcome() != result.outcome()) {
+            String from = previous == null ? "first probe" : previous.outcome().name();
+            if (result.success()) {
+                LOG.infof("%s %s: %s -> %s (%s)", result.probe(), result.target().id(), from, result.outcome(),
+                        result.verdict());
+            } else {
+                LOG.warnf("%s %s: %s -> %s (%s, expected %s): %s", result.probe(), result.target().id(), from,
+                        result.outcome(), result.verdict(), result.target().expect().label(), result.detail());
+            }
+        }
+    }
+
+    public TargetStatus status(String targetId) {
+        return byId.get(targetId);
+    }
+
+    public List<TargetStatus> group(String group) {
+        return byGroup.getOrDefault(group, List.of());
+    }
+
+    /** How many of a group's targets are in each state; every state is present. */
+    public Map<TargetState, Integer> countByState(String group) {
+        Map<TargetState, Integer> counts = new EnumMap<>(TargetState.class);
+        for (TargetState state : TargetState.values()) {
+            counts.put(state, 0);
+        }
+        for (TargetStatus status : group(group)) {
+            counts.merge(status.state(), 1, Integer::sum);
+        }
+        return counts;
+    }
+}

@@ -1,0 +1,48 @@
+package io.impersonationprobe.probe;
+
+import io.impersonationprobe.target.Target;
+
+import java.time.Instant;
+
+/** The latest knowledge about one target; written by its probe, read by metrics, health and the API. */
+public final class TargetStatus {
+    private final Target target;
+    private volatile ProbeResult last;
+    private volatile Instant lastSuccessAt;
+
+    TargetStatus(Target target) {
+        this.target = target;
+    }
+
+    public Target target() {
+        return target;
+    }
+
+    /** The last result, or null before the first probe. */
+    public ProbeResult last() {
+        return last;
+    }
+
+    /** When the verdict last matched the expectation, or null if it never has. */
+    public Instant lastSuccessAt() {
+        return lastSuccessAt;
+    }
+
+    public TargetState state() {
+        ProbeResult result = last;
+        if (result == null) {
+            return TargetState.UNKNOWN;
+        }
+        return result.success() ? TargetState.OK : TargetState.FAILING;
+    }
+
+    /** Records a result and returns the one it replaces. */
+    synchronized ProbeResult record(ProbeResult result) {
+        ProbeResult previous = last;
+        if (result.success()) {
+            lastSuccessAt = result.startedAt().plus(result.duration());
+        }
+        last = result;
+        return previous;
+    }
+}

@@ -1,0 +1,41 @@
+package io.impersonationprobe.simulator;
+
+import java.util.List;
+
+/**
+ * The tenant the demo and the tests start with: an app scoped by RBAC for Applications to Sales and Support, and
+ * executives it must not reach. One executive, the VP of Sales, sits in the Sales department, so the scope's filter
+ * covers him: a scope leak the daemon is there to catch.
+ */
+public final class DemoTenant {
+    public static final String DIRECTORY_ID = "9c1a6f3e-2b7d-4e58-a0c4-5d8e7f6a1b2c";
+    public static final String DOMAIN = "contoso.onmicrosoft.com";
+    public static final String APP_ID = "6731de76-14a6-49ae-97bc-6eba6914391e";
+    /** The demo app's secret; it only opens the simulator. */
+    public static final String APP_SECRET = "simulator-demo-secret";
+    public static final String SCOPE = "Sales and Support";
+    public static final String ASSIGNMENT = "EWS access for the mail archiver";
+
+    private DemoTenant() {
+    }
+
+    static void seed(SimulatedTenant tenant) {
+        tenant.addApp(new SimulatedTenant.App(APP_ID, "Contoso mail archiver", APP_SECRET, List.of()));
+        for (Mailbox mailbox : List.of(
+                new Mailbox("alex.wilber@contoso.com", "UserMailbox", "Sales", List.of("Sales Team")),
+                new Mailbox("megan.bowen@contoso.com", "UserMailbox", "Sales", List.of("Sales Team")),
+                new Mailbox("lynne.robbins@contoso.com", "UserMailbox", "Support", List.of()),
+                new Mailbox("diego.siciliani@contoso.com", "UserMailbox", "Support", List.of()),
+                new Mailbox("support@contoso.com", "SharedMailbox", "Support", List.of()),
+                new Mailbox("patti.fernandez@contoso.com", "UserMailbox", "Executive", List.of("Leadership")),
+                new Mailbox("isaiah.langer@contoso.com", "UserMailbox", "Finance", List.of("Leadership")),
+                new Mailbox("nestor.wilke@contoso.com", "UserMailbox", "Sales", List.of("Leadership", "Sales Team")),
+                new Mailbox("boardroom@contoso.com", "RoomMailbox", null, List.of()))) {
+            tenant.addMailbox(mailbox);
+        }
+        tenant.addScope(SCOPE, "Department -eq 'Sales' -or Department -eq 'Support'");
+        // Made a day ago: long propagated by the time the demo starts.
+        tenant.addAssignment(ASSIGNMENT, SimulatedTenant.EWS_APP_ROLE, APP_ID, SCOPE,
+                tenant.now().minus(java.time.Duration.ofDays(1)));
+    }
+}

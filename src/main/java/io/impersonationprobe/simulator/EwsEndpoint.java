@@ -1,0 +1,261 @@
+package io.impersonationprobe.simulator;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.RoutingContext;
+import org.jboss.logging.Logger;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.Node;
+import org.xml.sax.SAXException;
+
+import javax.xml.parsers.DocumentBuilder;
+import javax.xml.parsers.DocumentBuilderFactory;
+import javax.xml.parsers.ParserConfigurationException;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The simulated {@code /EWS/Exchange.asmx}: checks the bearer token, parses the SOAP request (validating it against
+ * the EWS schema when one is configured), resolves the impersonated mailbox and answers from the tenant model,
+ * in the order a real server does: authentication, then the request, then the impersonation, then the operation.
+ */
+final class EwsEndpoint {
+    static final String AUDIENCE = "https://outlook.office365.com";
+    private static final Logger LOG = Logger.getLogger(EwsEndpoint.class);
+    private static final int RECENT_REQUESTS = 20;
+
+    private final SimulatedTenant tenant;
+    private final TokenIssuer tokens;
+    private final EwsSchema schema;
+    private final DocumentBuilderFactory parsers;
+    private final Deque<Map<String, Object>> recent = new ArrayDeque<>();
+
+    EwsEndpoint(SimulatedTenant tenant, TokenIssuer tokens, EwsSchema schema) {
+        this.tenant = tenant;
+        this.tokens = tokens;
+        this.schema = schema;
+        this.parsers = DocumentBuilderFactory.newInstance();
+        parsers.setNamespaceAware(true);
+        try {
+            // Refuse DTDs outright, as Exchange does: no entity expansion, no external fetches.
+            parsers.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+            parsers.setExpandEntityReferences(false);
+        } catch (ParserConfigurationException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    void handle(RoutingContext ctx) {
+        tenant.stats().ewsRequests.incrementAndGet();
+        String body = ctx.body().asString();
+        remember(ctx, body);
+        Answer answer = answer(ctx, body);
+        long latency = tenant.ewsLatencyMillis();
+        if (latency > 0) {
+            ctx.vertx().setTimer(latency, id -> send(ctx, answer));
+        } else {
+            send(ctx, answer);
+        }
+    }
+
+    private Answer answer(RoutingContext ctx, String body) {
+        String authorization = ctx.request().getHeader("Authorization");
+        if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return Answer.unauthorized(null, null);
+        }
+        Map<String, Object> claims;
+        try {
+            claims = tokens.verify(authorization.substring(7).strip());
+            checkClaims(claims);
+        } catch (TokenIssuer.InvalidTokenException e) {
+            return Answer.unauthorized(e.diagnosticsCode, e.getMessage());
+        }
+
+        Document request;
+        try {
+            DocumentBuilder parser = parsers.newDocumentBuilder();
+            request = parser.parse(new ByteArrayInputStream(body.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (SAXException | IOException | ParserConfigurationException e) {
+            return Answer.fault("ErrorSchemaValidation", "The request failed schema validation: " + e.getMessage(), null);
+        }
+        Element header = child(request.getDocumentElement(), SoapMessages.SOAP, "Header");
+        Element soapBody = child(request.getDocumentElement(), SoapMessages.SOAP, "Body");
+        Element operation = soapBody == null ? null : firstElement(soapBody);
+        if (operation == null) {
+            return Answer.fault("ErrorSchemaValidation", "The request failed schema validation: no SOAP body.", null);
+        }
+        if (schema != null) {
+            String violation = validate(header, operation);
+            if (violation != null) {
+                return Answer.fault("ErrorSchemaValidation", "The request failed schema validation: " + violation, null);
+            }
+        }
+
+        Element impersonation = header == null ? null : child(header, SoapMessages.TYPES, "ExchangeImpersonation");
+        if (impersonation == null) {
+            return Answer.fault("ErrorInvalidExchangeImpersonationHeaderData",
+                    "ExchangeImpersonation SOAP header must be present for this type of OAuth token.", null);
+        }
+        String smtp = impersonatedAddress(impersonation);
+        if (smtp == null) {
+            return Answer.fault("ErrorInvalidExchangeImpersonationHeaderData",
+                    "The impersonation header names no SMTP address or principal name.", null);
+        }
+        String anchor = ctx.request().getHeader("X-AnchorMailbox");
+        if (anchor == null) {
+            tenant.stats().missingAnchorHeader.incrementAndGet();
+        } else if (!anchor.equalsIgnoreCase(smtp)) {
+            tenant.stats().anchorMismatch.incrementAndGet();
+        }
+        var mailbox = tenant.mailbox(smtp);
+        if (mailbox.isEmpty()) {
+            return Answer.fault("ErrorNonExistentMailbox", "The SMTP address has no mailbox associated with it.",
+                    SoapMessages.value("SmtpAddress", smtp));
+        }
+        @SuppressWarnings("unchecked")
+        List<String> roles = claims.get("roles") instanceof List<?> list ? (List<String>) list : List.of();
+        if (!tenant.canActAs(String.valueOf(claims.get("appid")), roles, mailbox.get())) {
+            return Answer.fault("ErrorImpersonateUserDenied",
+                    "The account does not have permission to impersonate the requested user.", null);
+        }
+        if (!operation.getLocalName().equals("GetFolder")) {
+            return Answer.fault("ErrorInvalidRequest", "The simulated tenant answers GetFolder only.", null);
+        }
+        Element folderId = descendant(operation, SoapMessages.TYPES, "DistinguishedFolderId");
+        if (folderId == null) {
+            return Answer.fault("ErrorInvalidRequest", "The simulated tenant answers GetFolder by DistinguishedFolderId only.", null);
+        }
+        return Answer.ok(SoapMessages.getFolderSuccess(mailbox.get().smtp(), folderId.getAttribute("Id")));
+    }
+
+    private void checkClaims(Map<String, Object> claims) throws TokenIssuer.InvalidTokenException {
+        long now = tenant.now().getEpochSecond();
+        if (!(claims.get("exp") instanceof Number exp) || exp.longValue() <= now) {
+            throw new TokenIssuer.InvalidTokenException("2000001", "The token has expired.");
+        }
+        if (claims.get("nbf") instanceof Number nbf && nbf.longValue() > now + 300) {
+            throw new TokenIssuer.InvalidTokenException("2000001", "The token is not yet valid.");
+        }
+        if (!AUDIENCE.equals(claims.get("aud"))) {
+            throw new TokenIssuer.InvalidTokenException("2000003",
+                    "The audience claim value is invalid '" + claims.get("aud") + "'.");
+        }
+        if (!tenant.isTenant(String.valueOf(claims.get("tid")))) {
+            throw new TokenIssuer.InvalidTokenException("2000004", "The token was issued by another tenant.");
+        }
+    }
+
+    private String validate(Element header, Element operation) {
+        try {
+            if (header != null) {
+                for (Node n = header.getFirstChild(); n != null; n = n.getNextSibling()) {
+                    if (n instanceof Element entry) {
+                        schema.validate(entry);
+                    }
+                }
+            }
+            schema.validate(operation);
+            return null;
+        } catch (SAXException | IOException e) {
+            return e.getMessage();
+        }
+    }
+
+    private static String impersonatedAddress(Element impersonation) {
+        Element sid = child(impersonation, SoapMessages.TYPES, "ConnectingSID");
+        if (sid == null) {
+            return null;
+        }
+        for (String name : List.of("SmtpAddress", "PrimarySmtpAddress", "PrincipalName")) {
+            Element id = child(sid, SoapMessages.TYPES, name);
+            if (id != null) {
+                return id.getTextContent().strip().toLowerCase(Locale.ROOT);
+            }
+        }
+        return null;
+    }
+
+    private static Element child(Element parent, String namespace, String localName) {
+        for (Node n = parent.getFirstChild(); n != null; n = n.getNextSibling()) {
+            if (n instanceof Element e && localName.equals(e.getLocalName()) && namespace.equals(e.getNamespaceURI())) {
+                return e;
+            }
+        }
+        return null;
+    }
+
+    private static Element firstElement(Element parent) {
+        for (Node n = parent.getFirstChild(); n != null; n = n.getNextSibling()) {
+            if (n instanceof Element e) {
+                return e;
+            }
+        }
+        return null;
+    }
+
+    private static Element descendant(Element parent, String namespace, String localName) {
+        var list = parent.getElementsByTagNameNS(namespace, localName);
+        return list.getLength() == 0 ? null : (Element) list.item(0);
+    }
+
+    private static void send(RoutingContext ctx, Answer answer) {
+        var response = ctx.response().setStatusCode(answer.status);
+        answer.headers.forEach(response::putHeader);
+        if (answer.body == null) {
+            response.end();
+        } else {
+            // ews-java-api cannot read a response without this exact content type.
+            response.putHeader("Content-Type", "text/xml; charset=utf-8").end(Buffer.buffer(answer.body));
+        }
+    }
+
+    private synchronized void remember(RoutingContext ctx, String body) {
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("receivedAt", Instant.now().toString());
+        Map<String, String> headers = new LinkedHashMap<>();
+        ctx.request().headers().forEach(h -> headers.put(h.getKey(),
+                h.getKey().equalsIgnoreCase("Authorization") ? h.getValue().replaceAll("(?i)^(\\S+)\\s.*", "$1 (redacted)")
+                        : h.getValue()));
+        entry.put("headers", headers);
+        entry.put("body", body);
+        recent.addFirst(entry);
+        while (recent.size() > RECENT_REQUESTS) {
+            recent.removeLast();
+        }
+    }
+
+    /** The last requests received, newest first; the Authorization header's value is redacted. */
+    synchronized List<Map<String, Object>> recentRequests() {
+        return new ArrayList<>(recent);
+    }
+
+    private record Answer(int status, Map<String, String> headers, String body) {
+        static Answer ok(String body) {
+            return new Answer(200, Map.of(), body);
+        }
+
+        static Answer fault(String code, String message, String messageXml) {
+            return new Answer(500, Map.of(), SoapMessages.fault(code, message, messageXml));
+        }
+
+        static Answer unauthorized(String diagnosticsCode, String reason) {
+            Map<String, String> headers = new LinkedHashMap<>();
+            headers.put("WWW-Authenticate", "Bearer client_id=\"00000002-0000-0ff1-ce00-000000000000\", "
+                    + "trusted_issuers=\"00000001-0000-0000-c000-000000000000@*\", "
+                    + "authorization_uri=\"https://login.microsoftonline.com/common/oauth2/authorize\", error=\"invalid_token\"");
+            if (diagnosticsCode != null) {
+                headers.put("x-ms-diagnostics", diagnosticsCode + ";reason=\"" + reason.replace("\"", "'")
+                        + "\";error_category=\"invalid_token\"");
+            }
+            return new Answer(401, headers, null);
+        }
+    }
+}

@@ -1,0 +1,93 @@
+package io.impersonationprobe.simulator;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import org.jboss.logging.Logger;
+
+import java.nio.file.Files;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Starts the simulated tenant on its own HTTP listener, before the first probe, so the daemon reaches it over real
+ * HTTP exactly as it reaches Exchange.
+ */
+@ApplicationScoped
+public class SimulatorServer {
+    private static final Logger LOG = Logger.getLogger(SimulatorServer.class);
+    private static final int MAX_BODY_BYTES = 1 << 20;
+
+    @Inject
+    SimulatorConfig config;
+
+    @Inject
+    SimulatedTenant tenant;
+
+    @Inject
+    Vertx vertx;
+
+    @Inject
+    ObjectMapper json;
+
+    private HttpServer server;
+
+    void start(@Observes @Priority(1) StartupEvent event) throws Exception {
+        if (!config.enabled()) {
+            return;
+        }
+        TokenIssuer tokens = new TokenIssuer(json);
+        EwsEndpoint ews = new EwsEndpoint(tenant, tokens, loadSchema());
+        Router router = Router.router(vertx);
+        router.route().handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES).setHandleFileUploads(false));
+        router.post("/EWS/Exchange.asmx").blockingHandler(ews::handle, false);
+        router.post("/:tenant/oauth2/v2.0/token")
+                .blockingHandler(new TokenEndpoint(tenant, tokens, json, config.tokenLifetime())::handle, false);
+        new ControlApi(tenant, ews, json).routes(router);
+        server = vertx.createHttpServer(new HttpServerOptions().setHost(config.host()).setPort(config.port()))
+                .connectionHandler(connection -> tenant.stats().connectionsOpened.incrementAndGet())
+                .requestHandler(router);
+        server.listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        String base = "http://" + config.host() + ":" + server.actualPort();
+        LOG.infof("Simulated Exchange Online tenant %s on %s: EWS %s/EWS/Exchange.asmx, tokens %s/%s/oauth2/v2.0/token, "
+                + "control API %s/control/state", tenant.domain(), base, base, base, tenant.domain(), base);
+    }
+
+    private EwsSchema loadSchema() {
+        if (config.schemaDir().isEmpty()) {
+            return null;
+        }
+        var dir = config.schemaDir().get();
+        if (!Files.isDirectory(dir)) {
+            LOG.warnf("EWS schema folder %s not found: requests are not validated against the schema", dir);
+            return null;
+        }
+        try {
+            EwsSchema schema = EwsSchema.load(dir);
+            LOG.infof("Validating every EWS request against the schema in %s", dir);
+            return schema;
+        } catch (Exception e) {
+            LOG.warnf("EWS schema in %s could not be loaded (%s): requests are not validated", dir, e.getMessage());
+            return null;
+        }
+    }
+
+    /** The port actually bound (useful when configured as 0). */
+    public int port() {
+        return server == null ? -1 : server.actualPort();
+    }
+
+    void stop(@Observes ShutdownEvent event) throws Exception {
+        if (server != null) {
+            server.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        }
+    }
+}
