@@ -52,6 +52,9 @@ public final class EwsSchema {
     private record FolderResolver(Path folder) implements LSResourceResolver {
         @Override
         public LSInput resolveResource(String type, String namespace, String publicId, String systemId, String baseUri) {
+            if (XMLConstants.XML_NS_URI.equals(namespace)) {
+                return new TextInput(XML_NAMESPACE_SCHEMA, systemId, publicId, baseUri);
+            }
             if (systemId == null) {
                 return null;
             }
@@ -65,7 +68,26 @@ public final class EwsSchema {
         }
     }
 
-    private record FileInput(Path file, String systemId, String publicId, String baseUri) implements LSInput {
+    /**
+     * Types.xsd imports the xml: namespace (for xml:lang) without a location; these are its attributes as the W3C
+     * schema for that namespace declares them.
+     */
+    private static final String XML_NAMESPACE_SCHEMA = "<xs:schema targetNamespace=\"http://www.w3.org/XML/1998/namespace\""
+            + " xmlns:xs=\"http://www.w3.org/2001/XMLSchema\">"
+            + "<xs:attribute name=\"lang\" type=\"xs:string\"/>"
+            + "<xs:attribute name=\"space\"><xs:simpleType><xs:restriction base=\"xs:NCName\">"
+            + "<xs:enumeration value=\"default\"/><xs:enumeration value=\"preserve\"/></xs:restriction></xs:simpleType>"
+            + "</xs:attribute><xs:attribute name=\"base\" type=\"xs:anyURI\"/><xs:attribute name=\"id\" type=\"xs:ID\"/>"
+            + "</xs:schema>";
+
+    private record TextInput(String text, String systemId, String publicId, String baseUri) implements Input {
+        @Override
+        public String getStringData() {
+            return text;
+        }
+    }
+
+    private record FileInput(Path file, String systemId, String publicId, String baseUri) implements Input {
         @Override
         public InputStream getByteStream() {
             try {
@@ -74,21 +96,31 @@ public final class EwsSchema {
                 throw new IllegalStateException(e);
             }
         }
+    }
 
-        @Override public java.io.Reader getCharacterStream() { return null; }
-        @Override public void setCharacterStream(java.io.Reader r) { }
-        @Override public void setByteStream(InputStream s) { }
-        @Override public String getStringData() { return null; }
-        @Override public void setStringData(String s) { }
-        @Override public String getSystemId() { return systemId; }
-        @Override public void setSystemId(String s) { }
-        @Override public String getPublicId() { return publicId; }
-        @Override public void setPublicId(String s) { }
-        @Override public String getBaseURI() { return baseUri; }
-        @Override public void setBaseURI(String s) { }
-        @Override public String getEncoding() { return null; }
-        @Override public void setEncoding(String s) { }
-        @Override public boolean getCertifiedText() { return false; }
-        @Override public void setCertifiedText(boolean b) { }
+    /** The parts of {@link LSInput} a schema loader reads; the setters are never called. */
+    private interface Input extends LSInput {
+        String systemId();
+
+        String publicId();
+
+        String baseUri();
+
+        @Override default InputStream getByteStream() { return null; }
+        @Override default String getStringData() { return null; }
+        @Override default java.io.Reader getCharacterStream() { return null; }
+        @Override default void setCharacterStream(java.io.Reader r) { }
+        @Override default void setByteStream(InputStream s) { }
+        @Override default void setStringData(String s) { }
+        @Override default String getSystemId() { return systemId(); }
+        @Override default void setSystemId(String s) { }
+        @Override default String getPublicId() { return publicId(); }
+        @Override default void setPublicId(String s) { }
+        @Override default String getBaseURI() { return baseUri(); }
+        @Override default void setBaseURI(String s) { }
+        @Override default String getEncoding() { return null; }
+        @Override default void setEncoding(String s) { }
+        @Override default boolean getCertifiedText() { return false; }
+        @Override default void setCertifiedText(boolean b) { }
     }
 }

@@ -1,0 +1,289 @@
+package io.impersonationprobe.probe;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.impersonationprobe.simulator.DemoTenant;
+import io.impersonationprobe.simulator.EwsSchema;
+import io.impersonationprobe.simulator.SimulatedTenant;
+import io.impersonationprobe.testing.Metrics;
+import io.impersonationprobe.testing.Promtool;
+import io.impersonationprobe.testing.ReferenceFiles;
+import io.impersonationprobe.testing.Xml;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * The whole loop on the real libraries: the scheduler runs the EWS probe, ews-java-api sends real SOAP over HTTP to
+ * the simulated tenant, msal4j gets the token from the simulator's token endpoint, Micrometer publishes the results
+ * at {@code /q/metrics}, and the real promtool lints them. Runs against the demo tenant (test profile: 5 s
+ * intervals, no propagation delay).
+ */
+@QuarkusTest
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ScheduledProbeEndToEndTest {
+    static final String DAEMON = "http://127.0.0.1:18080";
+    static final String SIMULATOR = "http://127.0.0.1:18089";
+    static final List<String> ALLOW = List.of("alex.wilber@contoso.com", "megan.bowen@contoso.com",
+            "lynne.robbins@contoso.com", "diego.siciliani@contoso.com", "support@contoso.com");
+    static final HttpClient HTTP = HttpClient.newHttpClient();
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    @Inject
+    ResultStore store;
+
+    @BeforeEach
+    void firstCycleDone() {
+        waitFor(Duration.ofSeconds(30), "readiness after the first probe cycle",
+                () -> get(DAEMON + "/q/health/ready").statusCode() == 200);
+    }
+
+    @Test
+    @Order(1)
+    void reachableMailboxesAreAllowed() throws Exception {
+        Metrics metrics = Metrics.scrape(DAEMON);
+        for (String mailbox : ALLOW) {
+            ProbeResult result = last("sales-and-support/" + mailbox);
+            assertEquals(Outcome.OK, result.outcome(), mailbox + ": " + result.detail());
+            assertEquals(Verdict.ALLOWED, result.verdict());
+            assertEquals("NoError", result.ewsResponseCode());
+            assertEquals(200, result.httpStatus());
+            assertTrue(result.success());
+            String[] labels = {"tenant", "contoso", "group", "sales-and-support", "mailbox", mailbox, "probe", "ews"};
+            assertEquals(1.0, metrics.value("impersonation_probe_success", labels).orElseThrow(), mailbox);
+            assertEquals(1.0, metrics.value("impersonation_probe_access_granted", labels).orElseThrow(), mailbox);
+            double lastRun = metrics.value("impersonation_probe_last_run_timestamp_seconds", labels).orElseThrow();
+            double lastSuccess = metrics.value("impersonation_probe_last_success_timestamp_seconds", labels).orElseThrow();
+            assertTrue(lastSuccess >= lastRun, "a success ends after its run started");
+            assertTrue(Math.abs(lastRun - Instant.now().getEpochSecond()) < 60, "last run is recent");
+        }
+        assertEquals(5.0, metrics.value("impersonation_targets", "group", "sales-and-support", "state", "ok").orElseThrow());
+        assertEquals(0.0, metrics.value("impersonation_targets", "group", "sales-and-support", "state", "failing").orElseThrow());
+        assertEquals(0.0, metrics.value("impersonation_targets", "group", "sales-and-support", "state", "unknown").orElseThrow());
+        assertTrue(metrics.value("impersonation_probes_total", "group", "sales-and-support", "outcome", "ok").orElseThrow() >= 5);
+        assertTrue(metrics.value("impersonation_probe_duration_seconds_count", "group", "sales-and-support", "outcome", "ok")
+                .orElseThrow() >= 5);
+    }
+
+    @Test
+    @Order(2)
+    void executivesAreDeniedAndTheScopeLeakIsCaught() throws Exception {
+        Metrics metrics = Metrics.scrape(DAEMON);
+        for (String mailbox : List.of("patti.fernandez@contoso.com", "isaiah.langer@contoso.com")) {
+            ProbeResult result = last("executives/" + mailbox);
+            assertEquals(Outcome.IMPERSONATION_DENIED, result.outcome(), mailbox + ": " + result.detail());
+            assertEquals(Verdict.DENIED, result.verdict());
+            assertEquals("ErrorImpersonateUserDenied", result.ewsResponseCode());
+            assertEquals(500, result.httpStatus());
+            assertTrue(result.remediation().contains("Application EWS.AccessAsApp"), "Exchange Online advice");
+            String[] labels = {"group", "executives", "mailbox", mailbox};
+            assertEquals(1.0, metrics.value("impersonation_probe_success", labels).orElseThrow(), mailbox);
+            assertEquals(0.0, metrics.value("impersonation_probe_access_granted", labels).orElseThrow(), mailbox);
+        }
+        // The VP of Sales is in the Sales department, so the scope covers him: reachable, and that is a failure.
+        ProbeResult leak = last("executives/nestor.wilke@contoso.com");
+        assertEquals(Verdict.ALLOWED, leak.verdict());
+        assertFalse(leak.success());
+        String[] leakLabels = {"group", "executives", "mailbox", "nestor.wilke@contoso.com"};
+        assertEquals(0.0, metrics.value("impersonation_probe_success", leakLabels).orElseThrow());
+        assertEquals(1.0, metrics.value("impersonation_probe_access_granted", leakLabels).orElseThrow());
+        assertTrue(metrics.value("impersonation_probe_last_success_timestamp_seconds", leakLabels).isEmpty(),
+                "a target that never met its expectation has no last-success series");
+        assertEquals(2.0, metrics.value("impersonation_targets", "group", "executives", "state", "ok").orElseThrow());
+        assertEquals(1.0, metrics.value("impersonation_targets", "group", "executives", "state", "failing").orElseThrow());
+    }
+
+    @Test
+    @Order(3)
+    void aNonexistentMailboxIsNotFoundAndNeverCountsAsDenied() throws Exception {
+        ProbeResult result = last("departed/former.employee@contoso.com");
+        assertEquals(Outcome.MAILBOX_NOT_FOUND, result.outcome(), result.detail());
+        assertEquals(Verdict.ERROR, result.verdict());
+        assertEquals("ErrorNonExistentMailbox", result.ewsResponseCode());
+        assertEquals(500, result.httpStatus());
+        Metrics metrics = Metrics.scrape(DAEMON);
+        assertEquals(0.0, metrics.value("impersonation_probe_success", "group", "departed").orElseThrow());
+        assertTrue(metrics.value("impersonation_probes_total", "group", "departed", "outcome", "mailbox_not_found")
+                .orElseThrow() >= 1);
+    }
+
+    @Test
+    @Order(4)
+    void requestsCarryImpersonationAnchorAndOneReusedToken() throws Exception {
+        JsonNode stats = state().get("stats");
+        assertTrue(stats.get("ewsRequests").asLong() >= 9, stats.toString());
+        assertEquals(0, stats.get("missingAnchorHeader").asLong(), "every request carries X-AnchorMailbox");
+        assertEquals(0, stats.get("anchorMismatch").asLong(), "X-AnchorMailbox names the impersonated mailbox");
+        assertEquals(1, stats.get("tokenRequests").asLong(), "one token serves every probe until it nears expiry");
+        for (JsonNode request : JSON.readTree(get(SIMULATOR + "/control/ews-requests").body())) {
+            JsonNode headers = request.get("headers");
+            assertEquals("Bearer (redacted)", header(headers, "Authorization"));
+            assertTrue(header(headers, "User-Agent").startsWith("impersonation-probe"), "admins can find the probe in IIS logs");
+            Document body = Xml.parse(request.get("body").asText());
+            String smtp = body.getElementsByTagNameNS("http://schemas.microsoft.com/exchange/services/2006/types",
+                    "SmtpAddress").item(0).getTextContent();
+            assertEquals(smtp, header(headers, "X-AnchorMailbox"));
+            Element shape = (Element) body.getElementsByTagNameNS(
+                    "http://schemas.microsoft.com/exchange/services/2006/types", "BaseShape").item(0);
+            assertEquals("IdOnly", shape.getTextContent(), "the probe asks for the folder ID only");
+            assertEquals(1, body.getElementsByTagNameNS("http://schemas.microsoft.com/exchange/services/2006/messages",
+                    "GetFolder").getLength(), "the probe only ever sends GetFolder");
+        }
+    }
+
+    @Test
+    @Order(5)
+    void probeRequestsValidateAgainstTheEwsSchema() throws Exception {
+        EwsSchema schema = EwsSchema.load(ReferenceFiles.requireEws().resolve("schema"));
+        JsonNode requests = JSON.readTree(get(SIMULATOR + "/control/ews-requests").body());
+        assertTrue(requests.size() > 0);
+        for (JsonNode request : requests) {
+            Element envelope = Xml.parse(request.get("body").asText()).getDocumentElement();
+            List<Element> header = Xml.children(Xml.child(envelope, "Header"));
+            assertTrue(header.stream().anyMatch(e -> e.getLocalName().equals("ExchangeImpersonation")));
+            for (Element entry : header) {
+                schema.validate(entry);
+            }
+            schema.validate(Xml.children(Xml.child(envelope, "Body")).get(0));
+        }
+    }
+
+    @Test
+    @Order(6)
+    void liveMetricsPassPromtool() throws Exception {
+        Promtool.require();
+        Promtool.Result result = Promtool.run(Metrics.scrape(DAEMON).text(), "check", "metrics");
+        assertEquals("", result.output().strip(), "promtool findings");
+        assertEquals(0, result.exitCode());
+    }
+
+    @Test
+    @Order(7)
+    void healthReportsSchedulerAndFirstCycle() throws Exception {
+        JsonNode live = JSON.readTree(get(DAEMON + "/q/health/live").body());
+        assertEquals("UP", live.get("status").asText());
+        JsonNode ready = JSON.readTree(get(DAEMON + "/q/health/ready").body());
+        assertEquals("UP", ready.get("status").asText(), ready.toString());
+        assertTrue(ready.toString().contains("group executives cycles"));
+    }
+
+    @Test
+    @Order(10)
+    void removingTheRoleAssignmentFlipsTheAllowGroupOnTheNextCycle() throws Exception {
+        String assignment = URLEncoder.encode(DemoTenant.ASSIGNMENT, StandardCharsets.UTF_8).replace("+", "%20");
+        Instant removed = Instant.now();
+        assertEquals(204, send("DELETE", SIMULATOR + "/control/role-assignments/" + assignment, null).statusCode());
+        try {
+            waitForCycleAfter(removed, "sales-and-support/alex.wilber@contoso.com", "executives/nestor.wilke@contoso.com");
+            for (String mailbox : ALLOW) {
+                waitForCycleAfter(removed, "sales-and-support/" + mailbox);
+                ProbeResult result = last("sales-and-support/" + mailbox);
+                assertEquals(Outcome.IMPERSONATION_DENIED, result.outcome(), mailbox);
+                assertFalse(result.success());
+            }
+            Metrics metrics = Metrics.scrape(DAEMON);
+            for (String mailbox : ALLOW) {
+                assertEquals(0.0, metrics.value("impersonation_probe_success", "group", "sales-and-support",
+                        "mailbox", mailbox).orElseThrow(), mailbox);
+            }
+            assertEquals(5.0, metrics.value("impersonation_targets", "group", "sales-and-support", "state", "failing")
+                    .orElseThrow());
+            // With no assignment left, the leak closes too.
+            assertEquals(1.0, metrics.value("impersonation_probe_success", "group", "executives",
+                    "mailbox", "nestor.wilke@contoso.com").orElseThrow());
+        } finally {
+            Instant restored = Instant.now();
+            String body = JSON.writeValueAsString(java.util.Map.of("name", DemoTenant.ASSIGNMENT,
+                    "role", SimulatedTenant.EWS_APP_ROLE, "app", DemoTenant.APP_ID, "scope", DemoTenant.SCOPE));
+            assertEquals(201, send("POST", SIMULATOR + "/control/role-assignments", body).statusCode());
+            waitForCycleAfter(restored, "sales-and-support/alex.wilber@contoso.com");
+        }
+        assertEquals(Outcome.OK, last("sales-and-support/alex.wilber@contoso.com").outcome());
+    }
+
+    private ProbeResult last(String targetId) {
+        TargetStatus status = store.status(targetId);
+        assertNotNull(status, "no target " + targetId);
+        assertNotNull(status.last(), "not probed yet: " + targetId);
+        return status.last();
+    }
+
+    private void waitForCycleAfter(Instant instant, String... targetIds) {
+        for (String id : targetIds) {
+            waitFor(Duration.ofSeconds(20), "a probe of " + id + " after " + instant,
+                    () -> store.status(id).last().startedAt().isAfter(instant));
+        }
+    }
+
+    static JsonNode state() throws Exception {
+        return JSON.readTree(get(SIMULATOR + "/control/state").body());
+    }
+
+    private static String header(JsonNode headers, String name) {
+        var fields = headers.fields();
+        while (fields.hasNext()) {
+            var field = fields.next();
+            if (field.getKey().equalsIgnoreCase(name)) {
+                return field.getValue().asText();
+            }
+        }
+        return null;
+    }
+
+    static HttpResponse<String> get(String url) {
+        return send("GET", url, null);
+    }
+
+    static HttpResponse<String> send(String method, String url, String json) {
+        try {
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10));
+            request.method(method, json == null ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(json));
+            if (json != null) {
+                request.header("Content-Type", "application/json");
+            }
+            return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (Exception e) {
+            throw new AssertionError(method + " " + url + " failed: " + e, e);
+        }
+    }
+
+    static void waitFor(Duration timeout, String what, BooleanSupplier condition) {
+        Instant end = Instant.now().plus(timeout);
+        while (Instant.now().isBefore(end)) {
+            if (condition.getAsBoolean()) {
+                return;
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        fail("timed out after " + timeout + " waiting for " + what);
+    }
+}
