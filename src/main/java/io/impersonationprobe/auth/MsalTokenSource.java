@@ -86,7 +86,7 @@ public final class MsalTokenSource implements TokenSource {
             if (cause instanceof MsalServiceException service) {
                 throw new TokenException(service.errorCode(), firstLine(service.getMessage()), null);
             }
-            throw new TokenException("unreachable", "token request failed: " + describe(cause), null);
+            throw new TokenException("unreachable", "token service not reached: " + describe(cause), null);
         } catch (TimeoutException e) {
             throw new TokenException("timeout", "token request took longer than " + timeout.multipliedBy(2), null);
         } catch (InterruptedException e) {
@@ -95,12 +95,17 @@ public final class MsalTokenSource implements TokenSource {
         }
     }
 
+    /** The first I/O failure in the chain (such as ConnectException), which says more than msal4j's wrappers. */
     private static String describe(Throwable t) {
-        Throwable root = t;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
+        Throwable chosen = t;
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof java.io.IOException) {
+                chosen = c;
+                break;
+            }
+            chosen = c;
         }
-        return root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + firstLine(root.getMessage()));
+        return chosen.getClass().getSimpleName() + (chosen.getMessage() == null ? "" : ": " + firstLine(chosen.getMessage()));
     }
 
     /** Entra's descriptions end in trace and correlation IDs over several lines; the first line is the useful part. */

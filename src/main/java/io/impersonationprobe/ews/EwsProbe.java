@@ -7,6 +7,7 @@ import io.impersonationprobe.auth.TokenException;
 import io.impersonationprobe.config.ConfigValidator;
 import io.impersonationprobe.config.ProbeConfig;
 import io.impersonationprobe.config.ResolvedTenant;
+import io.impersonationprobe.config.TenantKind;
 import io.impersonationprobe.config.ValidatedConfig;
 import io.impersonationprobe.probe.Outcome;
 import io.impersonationprobe.probe.Probe;
@@ -45,7 +46,7 @@ public class EwsProbe implements Probe {
     private static final Logger LOG = Logger.getLogger(EwsProbe.class);
     private static final PropertySet ID_ONLY = new PropertySet(BasePropertySet.IdOnly);
 
-    private final Map<String, Tenant> tenants = new HashMap<>();
+    private final Map<String, Endpoint> tenants = new HashMap<>();
     private final WellKnownFolderName folder;
     private final Clock clock;
     private final ScheduledExecutorService watchdogs = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -54,17 +55,28 @@ public class EwsProbe implements Probe {
         return thread;
     });
 
-    private record Tenant(ResolvedTenant config, URI ewsUrl, EwsHttpClient http, EwsCredentials credentials) {
+    /** Where and how one tenant's probes go. */
+    record Endpoint(TenantKind kind, URI ewsUrl, EwsHttpClient http, EwsCredentials credentials) {
     }
 
     @Inject
     public EwsProbe(ValidatedConfig config, ProbeConfig probeConfig, CredentialRegistry credentials) {
-        this.folder = ConfigValidator.wellKnownFolder(probeConfig.probe().folder());
+        this(endpoints(config, credentials), ConfigValidator.wellKnownFolder(probeConfig.probe().folder()));
+    }
+
+    EwsProbe(Map<String, Endpoint> endpoints, WellKnownFolderName folder) {
+        this.tenants.putAll(endpoints);
+        this.folder = folder;
         this.clock = Clock.systemUTC();
+    }
+
+    private static Map<String, Endpoint> endpoints(ValidatedConfig config, CredentialRegistry credentials) {
+        Map<String, Endpoint> endpoints = new HashMap<>();
         for (ResolvedTenant tenant : config.tenants().values()) {
-            tenants.put(tenant.id(), new Tenant(tenant, tenant.config().ewsUrl(),
+            endpoints.put(tenant.id(), new Endpoint(tenant.kind(), tenant.config().ewsUrl(),
                     new EwsHttpClient(tenant.config().concurrency()), credentials.ews(tenant.id())));
         }
+        return endpoints;
     }
 
     @Override
@@ -74,7 +86,7 @@ public class EwsProbe implements Probe {
 
     @Override
     public ProbeResult probe(Target target, Instant deadline) {
-        Tenant tenant = tenants.get(target.tenant());
+        Endpoint tenant = tenants.get(target.tenant());
         Instant startedAt = clock.instant();
         try (ProbeExchangeService service = new ProbeExchangeService(tenant.http())) {
             service.setUrl(tenant.ewsUrl());
@@ -114,16 +126,18 @@ public class EwsProbe implements Probe {
             // The library misbehaving must not stop the scheduler; it is an error, never an OK.
             LOG.warnf(e, "EWS probe of %s failed unexpectedly", target.id());
             return result(tenant, target, startedAt, Outcome.UNKNOWN_ERROR, null, 0, e.getClass().getSimpleName());
-        } catch (Exception e) {
-            return result(tenant, target, startedAt, Outcome.UNKNOWN_ERROR, null, 0, e.getClass().getSimpleName());
         }
     }
 
-    private ProbeResult result(Tenant tenant, Target target, Instant startedAt, Outcome outcome, String code,
+    private ProbeResult result(Endpoint tenant, Target target, Instant startedAt, Outcome outcome, String code,
                                int httpStatus, String detail) {
         return new ProbeResult(target, KIND, outcome, code, httpStatus, startedAt,
                 Duration.between(startedAt, clock.instant()), Printable.of(detail, 1000),
-                outcome.remediation(tenant.config().kind()));
+                outcome.remediation(tenant.kind()));
+    }
+
+    EwsCredentials tenantCredentials(String tenant) {
+        return tenants.get(tenant).credentials();
     }
 
     /** Connections open to a tenant's EWS endpoint. */
@@ -134,7 +148,7 @@ public class EwsProbe implements Probe {
     @PreDestroy
     void close() {
         watchdogs.shutdownNow();
-        for (Tenant tenant : tenants.values()) {
+        for (Endpoint tenant : tenants.values()) {
             try {
                 tenant.http().close();
             } catch (IOException e) {

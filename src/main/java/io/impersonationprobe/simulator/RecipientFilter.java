@@ -139,8 +139,8 @@ public final class RecipientFilter {
             String operator = next("an operator").toLowerCase(Locale.ROOT);
             String value = unquote(next("a value"));
             Predicate<String> test = switch (operator) {
-                case "-eq" -> v -> v != null && v.equalsIgnoreCase(value);
-                case "-ne" -> v -> v == null || !v.equalsIgnoreCase(value);
+                case "-eq" -> v -> value == null ? v == null : value.equalsIgnoreCase(v);
+                case "-ne" -> v -> value == null ? v != null : !value.equalsIgnoreCase(v);
                 case "-like" -> like(value);
                 case "-notlike" -> like(value).negate();
                 default -> throw new IllegalArgumentException("unknown operator '" + operator
@@ -156,6 +156,9 @@ public final class RecipientFilter {
         }
 
         private static Predicate<String> like(String pattern) {
+            if (pattern == null) {
+                throw new IllegalArgumentException("-like needs a pattern, not $null");
+            }
             StringBuilder regex = new StringBuilder();
             for (String part : pattern.split("\\*", -1)) {
                 regex.append(Pattern.quote(part)).append(".*");
