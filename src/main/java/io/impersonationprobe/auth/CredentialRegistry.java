@@ -15,11 +15,11 @@ public class CredentialRegistry {
     private final Map<String, EwsCredentials> ewsCredentials = new HashMap<>();
 
     @Inject
-    public CredentialRegistry(ValidatedConfig config) {
+    public CredentialRegistry(ValidatedConfig config, TokenListener listener) {
         for (ResolvedTenant tenant : config.tenants().values()) {
             ewsCredentials.put(tenant.id(), switch (tenant.config().auth().method()) {
                 case CLIENT_SECRET -> new OAuthEwsCredentials(
-                        new MsalTokenSource(tenant.config().auth(), tenant.secret(), Clock.systemUTC()));
+                        new MsalTokenSource(tenant.id(), tenant.config().auth(), tenant.secret(), Clock.systemUTC(), listener));
             });
         }
     }

@@ -30,10 +30,14 @@ public final class MsalTokenSource implements TokenSource {
     private final ClientCredentialParameters parameters;
     private final Duration timeout;
     private final Clock clock;
+    private final String tenant;
+    private final TokenListener listener;
     private final Object lock = new Object();
     private volatile AccessToken current;
 
-    public MsalTokenSource(ProbeConfig.Auth auth, Secret secret, Clock clock) {
+    public MsalTokenSource(String tenant, ProbeConfig.Auth auth, Secret secret, Clock clock, TokenListener listener) {
+        this.tenant = tenant;
+        this.listener = listener;
         this.timeout = auth.tokenTimeout();
         this.clock = clock;
         String authority = auth.authority().toString().replaceAll("/+$", "") + "/" + auth.directory().orElseThrow() + "/";
@@ -62,7 +66,14 @@ public final class MsalTokenSource implements TokenSource {
             if (isFresh(token)) {
                 return cached(token);
             }
-            current = acquire();
+            Instant started = clock.instant();
+            try {
+                current = acquire();
+            } catch (TokenException e) {
+                listener.tokenRequested(tenant, e.errorCode(), Duration.between(started, clock.instant()), null);
+                throw e;
+            }
+            listener.tokenRequested(tenant, "success", Duration.between(started, clock.instant()), current.expiresAt());
             return current;
         }
     }
@@ -84,7 +95,7 @@ public final class MsalTokenSource implements TokenSource {
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof MsalServiceException service) {
-                throw new TokenException(service.errorCode(), firstLine(service.getMessage()), null);
+                throw new TokenException(TokenException.errorClass(service.errorCode()), firstLine(service.getMessage()), null);
             }
             throw new TokenException("unreachable", "token service not reached: " + describe(cause), null);
         } catch (TimeoutException e) {

@@ -12,8 +12,20 @@ public class TokenException extends Exception {
         this.errorCode = errorCode;
     }
 
-    /** The OAuth error code such as {@code invalid_client}, or a local code such as {@code timeout}. */
+    /**
+     * A bounded error class, fit for a metric label: the OAuth error ({@code invalid_client}, {@code invalid_scope},
+     * …) or a local one ({@code unreachable}, {@code timeout}); anything else is {@code error}.
+     */
     public String errorCode() {
         return errorCode;
+    }
+
+    private static final java.util.Set<String> OAUTH_ERRORS = java.util.Set.of("invalid_request", "invalid_client",
+            "invalid_grant", "unauthorized_client", "unsupported_grant_type", "invalid_scope", "invalid_tenant",
+            "temporarily_unavailable");
+
+    /** Keeps error codes from a remote server to the known set, so they cannot blow up label cardinality. */
+    static String errorClass(String oauthError) {
+        return oauthError != null && OAUTH_ERRORS.contains(oauthError) ? oauthError : "error";
     }
 }

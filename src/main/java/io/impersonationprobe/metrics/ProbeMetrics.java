@@ -1,5 +1,6 @@
 package io.impersonationprobe.metrics;
 
+import io.impersonationprobe.auth.TokenListener;
 import io.impersonationprobe.config.ValidatedConfig;
 import io.impersonationprobe.probe.Probe;
 import io.impersonationprobe.probe.ProbeResult;
@@ -19,8 +20,10 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -29,7 +32,7 @@ import java.util.function.ToDoubleFunction;
  * {@code impersonation.probe.duration} as the histogram {@code impersonation_probe_duration_seconds}.
  */
 @ApplicationScoped
-public class ProbeMetrics {
+public class ProbeMetrics implements TokenListener {
     static final String PROBE_SUCCESS = "impersonation.probe.success";
     static final String PROBE_ACCESS_GRANTED = "impersonation.probe.access.granted";
     static final String PROBE_LAST_RUN = "impersonation.probe.last.run.timestamp.seconds";
@@ -37,6 +40,9 @@ public class ProbeMetrics {
     static final String PROBE_DURATION = "impersonation.probe.duration";
     static final String PROBES = "impersonation.probes";
     static final String TARGETS = "impersonation.targets";
+    static final String TOKEN_REQUESTS = "impersonation.token.requests";
+    static final String TOKEN_ACQUISITION = "impersonation.token.acquisition.duration";
+    static final String TOKEN_EXPIRY = "impersonation.token.expiry.timestamp.seconds";
 
     /** Buckets from a healthy EWS round trip (tens of ms) to the longest allowed probe timeout. */
     private static final Duration[] DURATION_BUCKETS = {
@@ -48,6 +54,7 @@ public class ProbeMetrics {
     private final ResultStore store;
     private final Set<String> targetsWithSeries = ConcurrentHashMap.newKeySet();
     private final Set<String> targetsWithSuccess = ConcurrentHashMap.newKeySet();
+    private final Map<String, AtomicReference<Instant>> tokenExpiry = new ConcurrentHashMap<>();
 
     @Inject
     public ProbeMetrics(MeterRegistry registry, ResultStore store, ValidatedConfig config, Instance<Probe> probes) {
@@ -91,6 +98,32 @@ public class ProbeMetrics {
             gauge(PROBE_LAST_SUCCESS, "When a scheduled probe's verdict last matched the expectation, in seconds since "
                     + "the epoch; absent until it first does", targetTags(status, result.probe()), status,
                     s -> epochSeconds(s.lastSuccessAt()));
+        }
+    }
+
+    @Override
+    public void tokenRequested(String tenant, String result, Duration took, Instant expiresAt) {
+        Counter.builder(TOKEN_REQUESTS)
+                .description("Token requests sent to the identity provider (cache hits are not counted), by result")
+                .tags("tenant", tenant, "result", result)
+                .register(registry)
+                .increment();
+        Timer.builder(TOKEN_ACQUISITION)
+                .description("Duration of token requests sent to the identity provider")
+                .tags("tenant", tenant)
+                .serviceLevelObjectives(DURATION_BUCKETS)
+                .register(registry)
+                .record(took);
+        if (expiresAt != null) {
+            tokenExpiry.computeIfAbsent(tenant, t -> {
+                AtomicReference<Instant> expiry = new AtomicReference<>();
+                Gauge.builder(TOKEN_EXPIRY, expiry, e -> epochSeconds(e.get()))
+                        .description("When the tenant's current access token expires, in seconds since the epoch")
+                        .tags("tenant", t)
+                        .strongReference(true)
+                        .register(registry);
+                return expiry;
+            }).set(expiresAt);
         }
     }
 

@@ -137,7 +137,17 @@ class ScheduledProbeEndToEndTest {
         assertTrue(stats.get("ewsRequests").asLong() >= 9, stats.toString());
         assertEquals(0, stats.get("missingAnchorHeader").asLong(), "every request carries X-AnchorMailbox");
         assertEquals(0, stats.get("anchorMismatch").asLong(), "X-AnchorMailbox names the impersonated mailbox");
-        assertEquals(1, stats.get("tokenRequests").asLong(), "one token serves every probe until it nears expiry");
+        Metrics metrics = Metrics.scrape(DAEMON);
+        assertEquals(List.of(1.0), metrics.find("impersonation_token_requests_total", "tenant", "contoso").stream()
+                        .map(Metrics.Sample::value).toList(),
+                "one successful token request serves every probe until the token nears expiry");
+        assertEquals(1.0, metrics.value("impersonation_token_requests_total", "tenant", "contoso", "result", "success")
+                .orElseThrow());
+        double expiry = metrics.value("impersonation_token_expiry_timestamp_seconds", "tenant", "contoso").orElseThrow();
+        assertTrue(Math.abs(expiry - Instant.now().plus(Duration.ofHours(1)).getEpochSecond()) < 120,
+                "the simulator issues one-hour tokens: " + expiry);
+        assertEquals(1.0, metrics.value("impersonation_token_acquisition_duration_seconds_count", "tenant", "contoso")
+                .orElseThrow());
         for (JsonNode request : JSON.readTree(get(SIMULATOR + "/control/ews-requests").body())) {
             JsonNode headers = request.get("headers");
             assertEquals("Bearer (redacted)", header(headers, "Authorization"));

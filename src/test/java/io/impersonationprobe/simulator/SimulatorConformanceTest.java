@@ -1,0 +1,216 @@
+package io.impersonationprobe.simulator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.impersonationprobe.testing.ReferenceFiles;
+import io.impersonationprobe.testing.Xml;
+import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.Test;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The simulator must answer what a real server sends: its EWS answers validate against Microsoft's schema and have
+ * the shape of responses recorded from Exchange; its token endpoint answers like Entra ID, AADSTS codes included.
+ */
+@QuarkusTest
+class SimulatorConformanceTest {
+    static final String SIMULATOR = "http://127.0.0.1:18089";
+    static final String EWS = SIMULATOR + "/EWS/Exchange.asmx";
+    static final HttpClient HTTP = HttpClient.newHttpClient();
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void successAnswersValidateAndMatchARecordedExchangeOnlineResponse() throws Exception {
+        HttpResponse<String> response = ews(token(), getFolder("alex.wilber@contoso.com", "IdOnly", "inbox"));
+        assertEquals(200, response.statusCode());
+        assertEquals("text/xml; charset=utf-8", response.headers().firstValue("Content-Type").orElseThrow());
+        Document answer = Xml.parse(response.body());
+        validateEnvelopeParts(answer);
+
+        Path recorded = ReferenceFiles.requireEws().resolve("responses/recorded/getfolder-success-calendar-exo-15.20.xml");
+        Set<String> recordedPaths = normalise(Xml.paths(Xml.parse(Files.readString(recorded))));
+        Set<String> ours = normalise(Xml.paths(answer));
+        // An IdOnly answer carries a subset of the recorded default-shape answer: the same elements, in the same place.
+        assertTrue(recordedPaths.containsAll(ours), "not in the recorded answer: " + minus(ours, recordedPaths));
+        assertTrue(ours.stream().anyMatch(p -> p.endsWith("}FolderId")));
+    }
+
+    @Test
+    void faultsMatchTheRecordedFaultShape() throws Exception {
+        Path recorded = ReferenceFiles.requireEws()
+                .resolve("responses/recorded/soapfault-error-schema-validation-http500-ex2010sp2.xml");
+        Set<String> recordedPaths = Xml.paths(Xml.parse(Files.readString(recorded)));
+        for (String mailbox : new String[]{"patti.fernandez@contoso.com", "nobody@contoso.com"}) {
+            HttpResponse<String> response = ews(token(), getFolder(mailbox, "IdOnly", "inbox"));
+            assertEquals(500, response.statusCode(), "SOAP faults come with HTTP 500");
+            assertEquals("text/xml; charset=utf-8", response.headers().firstValue("Content-Type").orElseThrow());
+            Document fault = Xml.parse(response.body());
+            Set<String> ours = Xml.paths(fault).stream()
+                    .filter(p -> !p.contains("}MessageXml/")).collect(Collectors.toCollection(TreeSet::new));
+            assertTrue(recordedPaths.containsAll(ours), mailbox + ": not in the recorded fault: " + minus(ours, recordedPaths));
+        }
+        String denied = ews(token(), getFolder("patti.fernandez@contoso.com", "IdOnly", "inbox")).body();
+        assertTrue(denied.contains(">a:ErrorImpersonateUserDenied</faultcode>"), denied);
+        String missing = ews(token(), getFolder("nobody@contoso.com", "IdOnly", "inbox")).body();
+        assertTrue(missing.contains("<t:Value Name=\"SmtpAddress\">nobody@contoso.com</t:Value>"), missing);
+    }
+
+    @Test
+    void anInvalidRequestGetsErrorSchemaValidationLikeARealServer() throws Exception {
+        ReferenceFiles.requireEws();
+        HttpResponse<String> response = ews(token(), getFolder("alex.wilber@contoso.com", "NoSuchShape", "inbox"));
+        assertEquals(500, response.statusCode());
+        assertTrue(response.body().contains("a:ErrorSchemaValidation"), response.body());
+    }
+
+    @Test
+    void theImpersonationHeaderIsRequiredForAnAppToken() throws Exception {
+        String noHeader = getFolder("alex.wilber@contoso.com", "IdOnly", "inbox")
+                .replaceAll("<soap:Header>.*</soap:Header>", "");
+        HttpResponse<String> response = ews(token(), noHeader);
+        assertEquals(500, response.statusCode());
+        assertTrue(response.body().contains("ExchangeImpersonation SOAP header must be present"), response.body());
+    }
+
+    @Test
+    void badTokensGet401WithDiagnostics() throws Exception {
+        HttpResponse<String> none = HTTP.send(HttpRequest.newBuilder(URI.create(EWS))
+                .POST(HttpRequest.BodyPublishers.ofString(getFolder("alex.wilber@contoso.com", "IdOnly", "inbox")))
+                .header("Content-Type", "text/xml; charset=utf-8").build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(401, none.statusCode());
+        assertTrue(none.headers().firstValue("WWW-Authenticate").orElseThrow().startsWith("Bearer "));
+
+        String token = token();
+        String tampered = token.substring(0, token.length() - 4) + (token.endsWith("AAAA") ? "BBBB" : "AAAA");
+        HttpResponse<String> forged = ews(tampered, getFolder("alex.wilber@contoso.com", "IdOnly", "inbox"));
+        assertEquals(401, forged.statusCode());
+        assertTrue(forged.headers().firstValue("x-ms-diagnostics").orElseThrow().startsWith("2000001;reason="));
+    }
+
+    @Test
+    void theTokenEndpointAnswersLikeEntraId() throws Exception {
+        JsonNode ok = JSON.readTree(tokenRequest(DemoTenant.DOMAIN, DemoTenant.APP_ID, DemoTenant.APP_SECRET,
+                "https://outlook.office365.com/.default openid profile offline_access").body());
+        assertEquals("Bearer", ok.get("token_type").asText());
+        assertTrue(ok.get("expires_in").asLong() > 0);
+        assertEquals(3, ok.get("access_token").asText().split("\\.").length, "a JWT");
+
+        assertAadsts(tokenRequest(DemoTenant.DOMAIN, DemoTenant.APP_ID, "wrong-secret",
+                "https://outlook.office365.com/.default"), 401, "invalid_client", 7000215);
+        assertAadsts(tokenRequest(DemoTenant.DOMAIN, "00000000-0000-0000-0000-000000000000", "x",
+                "https://outlook.office365.com/.default"), 400, "unauthorized_client", 700016);
+        assertAadsts(tokenRequest("fabrikam.onmicrosoft.com", DemoTenant.APP_ID, DemoTenant.APP_SECRET,
+                "https://outlook.office365.com/.default"), 400, "invalid_tenant", 90002);
+        assertAadsts(tokenRequest(DemoTenant.DOMAIN, DemoTenant.APP_ID, DemoTenant.APP_SECRET,
+                "https://outlook.office365.com/EWS.AccessAsUser.All"), 400, "invalid_scope", 1002012);
+    }
+
+    @Test
+    void theControlApiRejectsBadInputClearly() throws Exception {
+        assertEquals(400, control("POST", "/control/role-assignments", "not json").statusCode());
+        HttpResponse<String> role = control("POST", "/control/role-assignments",
+                "{\"name\":\"x\",\"role\":\"ApplicationImpersonation2\",\"app\":\"" + DemoTenant.APP_ID + "\"}");
+        assertEquals(400, role.statusCode());
+        assertTrue(role.body().contains("unknown role"), role.body());
+        HttpResponse<String> filter = control("POST", "/control/management-scopes",
+                "{\"name\":\"bad\",\"recipientFilter\":\"Dept -eq 'x'\"}");
+        assertEquals(400, filter.statusCode());
+        assertTrue(filter.body().contains("unknown property 'Dept'"), filter.body());
+        assertEquals(404, control("DELETE", "/control/role-assignments/no-such-assignment", null).statusCode());
+        assertEquals(409, control("POST", "/control/mailboxes", "{\"smtp\":\"alex.wilber@contoso.com\"}").statusCode());
+        assertEquals(400, control("POST", "/control/mailboxes", "{\"smtp\":\"not an address\"}").statusCode());
+    }
+
+    private static void validateEnvelopeParts(Document answer) throws Exception {
+        var schema = EwsSchema.load(ReferenceFiles.requireEws().resolve("schema"));
+        Element envelope = answer.getDocumentElement();
+        for (Element header : Xml.children(Xml.child(envelope, "Header"))) {
+            schema.validate(header);
+        }
+        schema.validate(Xml.children(Xml.child(envelope, "Body")).get(0));
+    }
+
+    /** Folder classes differ by folder (Folder, CalendarFolder…); the shape around them is what must agree. */
+    private static Set<String> normalise(Set<String> paths) {
+        return paths.stream().map(p -> p.replaceAll("}(Calendar|Contacts|Tasks|Search)?Folder/", "}Folder/")
+                .replaceAll("}(Calendar|Contacts|Tasks|Search)?Folder$", "}Folder"))
+                .collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    private static Set<String> minus(Set<String> a, Set<String> b) {
+        Set<String> difference = new TreeSet<>(a);
+        difference.removeAll(b);
+        return difference;
+    }
+
+    static String getFolder(String mailbox, String shape, String folder) {
+        return "<?xml version=\"1.0\" encoding=\"utf-8\"?>"
+                + "<soap:Envelope xmlns:soap=\"http://schemas.xmlsoap.org/soap/envelope/\" "
+                + "xmlns:t=\"http://schemas.microsoft.com/exchange/services/2006/types\" "
+                + "xmlns:m=\"http://schemas.microsoft.com/exchange/services/2006/messages\">"
+                + "<soap:Header><t:RequestServerVersion Version=\"Exchange2010_SP2\"/>"
+                + "<t:ExchangeImpersonation><t:ConnectingSID><t:SmtpAddress>" + mailbox
+                + "</t:SmtpAddress></t:ConnectingSID></t:ExchangeImpersonation></soap:Header>"
+                + "<soap:Body><m:GetFolder><m:FolderShape><t:BaseShape>" + shape + "</t:BaseShape></m:FolderShape>"
+                + "<m:FolderIds><t:DistinguishedFolderId Id=\"" + folder + "\"/></m:FolderIds></m:GetFolder></soap:Body>"
+                + "</soap:Envelope>";
+    }
+
+    private static HttpResponse<String> ews(String token, String body) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(EWS))
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .header("Content-Type", "text/xml; charset=utf-8")
+                .header("Authorization", "Bearer " + token)
+                .build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String token() throws Exception {
+        HttpResponse<String> response = tokenRequest(DemoTenant.DOMAIN, DemoTenant.APP_ID, DemoTenant.APP_SECRET,
+                "https://outlook.office365.com/.default");
+        assertEquals(200, response.statusCode(), response.body());
+        return JSON.readTree(response.body()).get("access_token").asText();
+    }
+
+    private static HttpResponse<String> tokenRequest(String tenant, String clientId, String secret, String scope)
+            throws Exception {
+        String form = "grant_type=client_credentials&client_id=" + enc(clientId) + "&client_secret=" + enc(secret)
+                + "&scope=" + enc(scope);
+        return HTTP.send(HttpRequest.newBuilder(URI.create(SIMULATOR + "/" + tenant + "/oauth2/v2.0/token"))
+                .POST(HttpRequest.BodyPublishers.ofString(form))
+                .header("Content-Type", "application/x-www-form-urlencoded").build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static void assertAadsts(HttpResponse<String> response, int status, String error, int code) throws Exception {
+        assertEquals(status, response.statusCode(), response.body());
+        JsonNode body = JSON.readTree(response.body());
+        assertEquals(error, body.get("error").asText());
+        assertEquals(code, body.get("error_codes").get(0).asInt());
+        assertTrue(body.get("error_description").asText().startsWith("AADSTS" + code + ":"));
+    }
+
+    private static HttpResponse<String> control(String method, String path, String json) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(SIMULATOR + path))
+                .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json))
+                .header("Content-Type", "application/json").build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String enc(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+}
