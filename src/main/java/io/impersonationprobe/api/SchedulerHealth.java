@@ -1,6 +1,7 @@
 package io.impersonationprobe.api;
 
-import io.impersonationprobe.probe.ProbeScheduler;
+import io.impersonationprobe.probe.Heartbeat;
+import io.quarkus.scheduler.Scheduler;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.health.HealthCheck;
@@ -17,13 +18,15 @@ public class SchedulerHealth implements HealthCheck {
     static final Duration MAX_HEARTBEAT_AGE = Duration.ofSeconds(60);
 
     @Inject
-    ProbeScheduler scheduler;
+    Scheduler scheduler;
+
+    @Inject
+    Heartbeat heartbeat;
 
     @Override
     public HealthCheckResponse call() {
-        Instant heartbeat = scheduler.heartbeat();
-        long age = heartbeat == null ? -1 : Duration.between(heartbeat, Instant.now()).toSeconds();
-        boolean up = scheduler.isRunning() && heartbeat != null && age <= MAX_HEARTBEAT_AGE.toSeconds();
+        long age = Duration.between(heartbeat.last(), Instant.now()).toSeconds();
+        boolean up = scheduler.isRunning() && age <= MAX_HEARTBEAT_AGE.toSeconds();
         return HealthCheckResponse.named("scheduler")
                 .status(up)
                 .withData("running", scheduler.isRunning())

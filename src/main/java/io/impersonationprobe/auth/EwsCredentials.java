@@ -13,4 +13,7 @@ public interface EwsCredentials {
 
     /** Applies the credentials; the returned token (or null) tells the caller where it came from. */
     AccessToken applyTo(ExchangeService service) throws TokenException;
+
+    /** EWS answered 401 to these credentials: forget any cached token so the next probe gets a new one. */
+    void rejected();
 }

@@ -25,15 +25,20 @@ import java.util.concurrent.TimeoutException;
 public final class MsalTokenSource implements TokenSource {
     /** Renew ahead of expiry like msal4j does, so a probe never starts with a token about to lapse. */
     static final Duration RENEW_BEFORE_EXPIRY = Duration.ofMinutes(5);
+    /** After a refusal forced a new token, further refusals force none for this long: a new one would be refused too. */
+    static final Duration FORCED_RENEWAL_INTERVAL = Duration.ofMinutes(1);
 
     private final ConfidentialClientApplication app;
     private final ClientCredentialParameters parameters;
+    private final ClientCredentialParameters bypassingCache;
     private final Duration timeout;
     private final Clock clock;
     private final String tenant;
     private final TokenListener listener;
     private final Object lock = new Object();
     private volatile AccessToken current;
+    private Instant lastForcedRenewal;
+    private volatile boolean skipCache;
 
     public MsalTokenSource(String tenant, ProbeConfig.Auth auth, Secret secret, Clock clock, TokenListener listener) {
         this.tenant = tenant;
@@ -53,6 +58,7 @@ public final class MsalTokenSource implements TokenSource {
             throw new IllegalArgumentException("invalid authority URL", e);
         }
         this.parameters = ClientCredentialParameters.builder(Set.of(auth.scope())).build();
+        this.bypassingCache = ClientCredentialParameters.builder(Set.of(auth.scope())).skipCache(true).build();
     }
 
     @Override
@@ -78,6 +84,18 @@ public final class MsalTokenSource implements TokenSource {
         }
     }
 
+    @Override
+    public void rejected() {
+        synchronized (lock) {
+            Instant now = clock.instant();
+            if (current != null && (lastForcedRenewal == null || lastForcedRenewal.plus(FORCED_RENEWAL_INTERVAL).isBefore(now))) {
+                lastForcedRenewal = now;
+                current = null;
+                skipCache = true;
+            }
+        }
+    }
+
     private boolean isFresh(AccessToken token) {
         return token != null && token.expiresAt().minus(RENEW_BEFORE_EXPIRY).isAfter(clock.instant());
     }
@@ -88,7 +106,10 @@ public final class MsalTokenSource implements TokenSource {
 
     private AccessToken acquire() throws TokenException {
         try {
-            IAuthenticationResult result = app.acquireToken(parameters).get(timeout.toMillis() * 2, TimeUnit.MILLISECONDS);
+            // msal4j keeps its own copy of a refused token; after a refusal, ask the identity provider again.
+            IAuthenticationResult result = app.acquireToken(skipCache ? bypassingCache : parameters)
+                    .get(timeout.toMillis() * 2, TimeUnit.MILLISECONDS);
+            skipCache = false;
             boolean fromCache = result.metadata() != null
                     && result.metadata().tokenSource() == com.microsoft.aad.msal4j.TokenSource.CACHE;
             return new AccessToken(result.accessToken(), result.expiresOnDate().toInstant(), fromCache);

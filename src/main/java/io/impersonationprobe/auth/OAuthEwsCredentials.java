@@ -21,4 +21,9 @@ public final class OAuthEwsCredentials implements EwsCredentials {
         service.getHttpHeaders().put("Authorization", "Bearer " + token.value());
         return token;
     }
+
+    @Override
+    public void rejected() {
+        tokens.rejected();
+    }
 }

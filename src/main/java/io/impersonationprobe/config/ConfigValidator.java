@@ -46,6 +46,7 @@ public final class ConfigValidator {
         config.groups().forEach((name, group) -> validator.group(name, group, config.tenants().keySet())
                 .ifPresent(groups::add));
         validator.probe(config.probe());
+        validator.scheduler(config.scheduler());
         if (config.groups().isEmpty()) {
             validator.problem("impersonation.groups", "no target group is configured; add at least one, for example "
                     + "impersonation.groups.canaries.tenant and impersonation.groups.canaries.mailboxes");
@@ -60,6 +61,11 @@ public final class ConfigValidator {
     private Optional<ResolvedTenant> tenant(String id, ProbeConfig.Tenant tenant) {
         String prefix = "impersonation.tenants." + id;
         int before = problems.size();
+        if (tenant.concurrency() < 1 || tenant.concurrency() > ProbeConfig.MAX_CONCURRENCY) {
+            problem(prefix + ".concurrency", "is " + tenant.concurrency() + "; it must be between 1 and "
+                    + ProbeConfig.MAX_CONCURRENCY + " (Exchange allows " + ProbeConfig.MAX_CONCURRENCY
+                    + " concurrent EWS requests per account)");
+        }
         URI ewsUrl = tenant.ewsUrl();
         secureUrl(prefix + ".ews-url", ewsUrl);
         if (tenant.kind() == TenantKind.ON_PREMISES && ewsUrl.toString().equals(ProbeConfig.EXCHANGE_ONLINE_EWS_URL)) {
@@ -80,6 +86,10 @@ public final class ConfigValidator {
                 }
                 auth.authorityUrlOverride().ifPresent(u -> secureUrl(prefix + ".auth.authority-url-override", u));
                 positive(prefix + ".auth.token-timeout", auth.tokenTimeout());
+                if (tenant.kind() == TenantKind.ON_PREMISES && auth.scope().equals(ProbeConfig.EXCHANGE_ONLINE_SCOPE)) {
+                    problem(prefix + ".auth.scope", "an on-premises tenant with hybrid modern authentication needs "
+                            + "its EWS host as the resource, for example https://mail.example.com/.default");
+                }
             }
         }
         if (problems.size() > before) {
@@ -168,6 +178,12 @@ public final class ConfigValidator {
         if (wellKnownFolder(probe.folder()) == null) {
             problem("impersonation.probe.folder", "'" + Printable.of(probe.folder(), 80) + "' is not a well-known folder name "
                     + "(for example inbox, calendar, contacts, drafts)");
+        }
+    }
+
+    private void scheduler(ProbeConfig.Scheduler scheduler) {
+        if (!(scheduler.jitter() >= 0 && scheduler.jitter() <= 1)) {
+            problem("impersonation.scheduler.jitter", "is " + scheduler.jitter() + "; it must be between 0 and 1");
         }
     }
 

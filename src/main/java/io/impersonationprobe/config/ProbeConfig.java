@@ -3,10 +3,6 @@ package io.impersonationprobe.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
-import jakarta.validation.constraints.DecimalMax;
-import jakarta.validation.constraints.DecimalMin;
-import jakarta.validation.constraints.Max;
-import jakarta.validation.constraints.Min;
 
 import java.net.URI;
 import java.nio.file.Path;
@@ -46,10 +42,8 @@ public interface ProbeConfig {
         @WithDefault(EXCHANGE_ONLINE_EWS_URL)
         URI ewsUrl();
 
-        /** Probes in flight at once for this tenant. Exchange allows 27 concurrent EWS requests per account. */
+        /** Probes in flight at once for this tenant, 1 to 27: Exchange allows 27 concurrent EWS requests per account. */
         @WithDefault("8")
-        @Min(1)
-        @Max(27)
         int concurrency();
 
         /** How the daemon authenticates to this tenant. */
@@ -68,8 +62,8 @@ public interface ProbeConfig {
         Optional<String> clientId();
 
         /**
-         * The client secret. Give it through the environment (for example
-         * {@code IMPERSONATION_TENANTS__CONTOSO__AUTH_CLIENT_SECRET}) or use {@code client-secret-file}; never write it
+         * The client secret. Give it through the environment (for tenant {@code contoso}:
+         * {@code IMPERSONATION_TENANTS_CONTOSO_AUTH_CLIENT_SECRET}) or use {@code client-secret-file}; never write it
          * into a properties file that is checked in.
          */
         Optional<Secret> clientSecret();
@@ -87,8 +81,11 @@ public interface ProbeConfig {
          */
         Optional<URI> authorityUrlOverride();
 
-        /** The OAuth scope requested for EWS. */
-        @WithDefault("https://outlook.office365.com/.default")
+        /**
+         * The OAuth scope requested for EWS. On-premises Exchange with hybrid modern authentication takes the EWS
+         * host as the resource, for example {@code https://mail.example.com/.default}.
+         */
+        @WithDefault(EXCHANGE_ONLINE_SCOPE)
         String scope();
 
         /** Timeout for one token request. */
@@ -134,10 +131,11 @@ public interface ProbeConfig {
          * groups and replicas do not probe in lockstep.
          */
         @WithDefault("0.1")
-        @DecimalMin("0.0")
-        @DecimalMax("1.0")
         double jitter();
     }
 
     String EXCHANGE_ONLINE_EWS_URL = "https://outlook.office365.com/EWS/Exchange.asmx";
+    String EXCHANGE_ONLINE_SCOPE = "https://outlook.office365.com/.default";
+    /** Exchange's EWSMaxConcurrency in Exchange Online: more parallel requests per account are refused. */
+    int MAX_CONCURRENCY = 27;
 }

@@ -3,8 +3,6 @@ package io.impersonationprobe.ews;
 import io.impersonationprobe.probe.Outcome;
 
 import javax.net.ssl.SSLException;
-import java.net.ConnectException;
-import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.util.Map;
@@ -102,7 +100,8 @@ final class EwsClassifier {
             if (t instanceof SSLException) {
                 return new Classification(Outcome.TLS_FAILED, null, 0, describe(t));
             }
-            if (t instanceof ConnectException || t instanceof NoRouteToHostException
+            // Refused, reset or dropped connections (ConnectException and NoRouteToHostException are SocketExceptions).
+            if (t instanceof java.net.SocketException
                     || t instanceof org.apache.http.NoHttpResponseException
                     || t instanceof org.apache.http.conn.HttpHostConnectException) {
                 return new Classification(Outcome.UNAVAILABLE, null, 0, describe(t));

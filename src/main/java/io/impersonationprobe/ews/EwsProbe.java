@@ -118,6 +118,9 @@ public class EwsProbe implements Probe {
             }
             CapturedResponse captured = (CapturedResponse) service.context().getAttribute(EwsHttpClient.CAPTURED);
             EwsClassifier.Classification c = EwsClassifier.classify(captured, failure, deadlinePassed);
+            if (c.httpStatus() == 401) {
+                tenant.credentials().rejected();
+            }
             if (c.outcome() == Outcome.UNKNOWN_ERROR && failure != null) {
                 LOG.debugf(failure, "Unclassified EWS failure for %s", target.id());
             }

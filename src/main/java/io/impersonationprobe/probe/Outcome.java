@@ -48,9 +48,12 @@ public enum Outcome {
                     + "allows the configured authentication method."),
     TOKEN_FAILED(Verdict.ERROR,
             "No access token could be obtained from Entra ID.",
-            "Check the directory (tenant) ID, the application (client) ID and that the client secret has not "
-                    + "expired (Entra admin center > App registrations > Certificates & secrets).",
-            "Check the token service settings of the tenant."),
+            "If the token service was not reached, check DNS, proxy and firewall rules for login.microsoftonline.com. "
+                    + "If it answered with an AADSTS error, check the directory (tenant) ID, the application (client) ID "
+                    + "and that the client secret has not expired (Entra admin center > App registrations > "
+                    + "Certificates & secrets).",
+            "If the token service was not reached, check the network path to it; if it answered with an error, check "
+                    + "the tenant's directory ID, client ID and secret."),
     THROTTLED(Verdict.ERROR,
             "Exchange is throttling the daemon (ErrorServerBusy, HTTP 429 or 503 with Retry-After).",
             "Lower the tenant's concurrency or lengthen the group intervals; EWS allows 27 concurrent requests per account.",

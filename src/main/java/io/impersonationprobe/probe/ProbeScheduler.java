@@ -49,7 +49,6 @@ public class ProbeScheduler {
     private final Clock clock = Clock.systemUTC();
     private final Map<String, ExecutorService> tenantPools = new HashMap<>();
     private final Map<String, GroupProgress> progress = new HashMap<>();
-    private volatile Instant heartbeat;
 
     @Inject
     public ProbeScheduler(ValidatedConfig config, ProbeConfig probeConfig, Instance<Probe> probes, ResultStore store,
@@ -69,7 +68,6 @@ public class ProbeScheduler {
     }
 
     void start(@Observes StartupEvent event) {
-        heartbeat = clock.instant();
         for (TargetGroup group : config.groups()) {
             long maxJitter = (long) (group.interval().toMillis() * probeConfig.scheduler().jitter());
             long delay = maxJitter == 0 ? 0 : ThreadLocalRandom.current().nextLong(maxJitter + 1);
@@ -110,20 +108,6 @@ public class ProbeScheduler {
         ProbeResult result = probe.probe(target, clock.instant().plus(probeConfig.probe().timeout()));
         store.record(result);
         metrics.record(result);
-    }
-
-    /** Proof of life for the liveness check: the scheduler fires this every few seconds. */
-    @Scheduled(every = "5s", identity = "heartbeat")
-    void beat() {
-        heartbeat = clock.instant();
-    }
-
-    public Instant heartbeat() {
-        return heartbeat;
-    }
-
-    public boolean isRunning() {
-        return scheduler.isRunning();
     }
 
     /** Each group's progress, by name. */

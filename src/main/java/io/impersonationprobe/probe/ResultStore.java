@@ -45,10 +45,20 @@ public class ResultStore {
                 LOG.infof("%s %s: %s -> %s (%s)", result.probe(), result.target().id(), from, result.outcome(),
                         result.verdict());
             } else {
-                LOG.warnf("%s %s: %s -> %s (%s, expected %s): %s", result.probe(), result.target().id(), from,
-                        result.outcome(), result.verdict(), result.target().expect().label(), result.detail());
+                String detail = result.detail().endsWith(".") ? result.detail() : result.detail() + ".";
+                LOG.warnf("%s %s: %s -> %s (%s, expected %s): %s Fix: %s", result.probe(), result.target().id(), from,
+                        result.outcome(), result.verdict(), result.target().expect().label(), detail, fix(result));
             }
         }
+    }
+
+    /** A deny target that is reachable is a scope leak, whatever the outcome catalogue says about OK. */
+    private static String fix(ProbeResult result) {
+        if (result.verdict() == Verdict.ALLOWED) {
+            return "this mailbox must not be reachable: narrow the scope of the role assignment that covers it "
+                    + "(its recipient filter or administrative unit), or remove the mailbox from the deny group";
+        }
+        return result.remediation();
     }
 
     public TargetStatus status(String targetId) {

@@ -13,7 +13,6 @@ import javax.xml.parsers.DocumentBuilderFactory;
 import javax.xml.parsers.ParserConfigurationException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -219,7 +218,7 @@ final class EwsEndpoint {
 
     private synchronized void remember(RoutingContext ctx, String body) {
         Map<String, Object> entry = new LinkedHashMap<>();
-        entry.put("receivedAt", Instant.now().toString());
+        entry.put("receivedAt", tenant.now().toString());
         Map<String, String> headers = new LinkedHashMap<>();
         ctx.request().headers().forEach(h -> headers.put(h.getKey(),
                 h.getKey().equalsIgnoreCase("Authorization") ? h.getValue().replaceAll("(?i)^(\\S+)\\s.*", "$1 (redacted)")

@@ -32,6 +32,8 @@ public class SimulatedTenant {
     private final Map<String, App> apps = new LinkedHashMap<>();
     private final Map<String, ManagementScope> scopes = new LinkedHashMap<>();
     private final Map<String, RoleAssignment> assignments = new LinkedHashMap<>();
+    /** Removed assignments that still grant access until the propagation delay has passed. */
+    private final List<RoleAssignment> revoking = new ArrayList<>();
     private final String directoryId;
     private final String domain;
     private final Duration propagationDelay;
@@ -133,8 +135,14 @@ public class SimulatedTenant {
         }
     }
 
+    /** A scope still used by a pending revocation stays until that revocation has taken effect. */
     public synchronized boolean removeScope(String name) {
-        if (assignments.values().stream().anyMatch(a -> name.equals(a.scope()) && a.removedAt() == null)) {
+        revoking.removeIf(a -> !isEffective(a, now()));
+        if (revoking.stream().anyMatch(a -> name.equals(a.scope()))) {
+            throw new IllegalStateException("management scope " + name + " is used by a removed role assignment "
+                    + "whose revocation has not taken effect yet");
+        }
+        if (assignments.values().stream().anyMatch(a -> name.equals(a.scope()))) {
             throw new IllegalStateException("management scope " + name + " is used by a role assignment");
         }
         return scopes.remove(name) != null;
@@ -157,8 +165,7 @@ public class SimulatedTenant {
         if (scope != null && !scopes.containsKey(scope)) {
             throw new IllegalArgumentException("no management scope named '" + scope + "'");
         }
-        RoleAssignment existing = assignments.get(name);
-        if (existing != null && existing.removedAt() == null) {
+        if (assignments.containsKey(name)) {
             throw new IllegalStateException("role assignment " + name + " exists");
         }
         RoleAssignment assignment = new RoleAssignment(name, role, app, scope, createdAt, null);
@@ -168,11 +175,11 @@ public class SimulatedTenant {
 
     /** Marks an assignment removed; it keeps granting access until the propagation delay has passed. */
     public synchronized boolean removeAssignment(String name) {
-        RoleAssignment existing = assignments.get(name);
-        if (existing == null || existing.removedAt() != null) {
+        RoleAssignment existing = assignments.remove(name);
+        if (existing == null) {
             return false;
         }
-        assignments.put(name, new RoleAssignment(existing.name(), existing.role(), existing.app(), existing.scope(),
+        revoking.add(new RoleAssignment(existing.name(), existing.role(), existing.app(), existing.scope(),
                 existing.createdAt(), now()));
         return true;
     }
@@ -183,13 +190,20 @@ public class SimulatedTenant {
             return true;
         }
         Instant now = now();
-        for (RoleAssignment assignment : assignments.values()) {
+        revoking.removeIf(a -> !isEffective(a, now));
+        for (RoleAssignment assignment : allAssignments()) {
             if (assignment.app().equals(appId) && assignment.role().equals(EWS_APP_ROLE) && isEffective(assignment, now)
                     && (assignment.scope() == null || covers(scopes.get(assignment.scope()), mailbox))) {
                 return true;
             }
         }
         return false;
+    }
+
+    private List<RoleAssignment> allAssignments() {
+        List<RoleAssignment> all = new ArrayList<>(assignments.values());
+        all.addAll(revoking);
+        return all;
     }
 
     private boolean isEffective(RoleAssignment assignment, Instant now) {
@@ -227,7 +241,7 @@ public class SimulatedTenant {
         state.put("managementScopes", scopes.values().stream()
                 .map(s -> Map.of("name", s.name(), "recipientFilter", s.filter().toString())).toList());
         List<Map<String, Object>> assignmentViews = new ArrayList<>();
-        for (RoleAssignment a : assignments.values()) {
+        for (RoleAssignment a : allAssignments()) {
             Map<String, Object> view = new LinkedHashMap<>();
             view.put("name", a.name());
             view.put("role", a.role());

@@ -12,7 +12,7 @@ class ExcessConcurrencyFailsStartupTest {
     @RegisterExtension
     static final QuarkusUnitTest APP = StartupFailure.with(
             Map.of("impersonation.tenants.contoso.concurrency", "28"),
-            "impersonation.tenants.contoso.concurrency", "less than or equal to 27");
+            "impersonation.tenants.contoso.concurrency", "is 28; it must be between 1 and 27");
 
     @Test
     void startupFails() {

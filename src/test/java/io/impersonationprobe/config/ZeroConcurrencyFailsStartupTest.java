@@ -12,7 +12,7 @@ class ZeroConcurrencyFailsStartupTest {
     @RegisterExtension
     static final QuarkusUnitTest APP = StartupFailure.with(
             Map.of("impersonation.tenants.contoso.concurrency", "0"),
-            "impersonation.tenants.contoso.concurrency", "greater than or equal to 1");
+            "impersonation.tenants.contoso.concurrency", "is 0; it must be between 1 and 27");
 
     @Test
     void startupFails() {

@@ -37,6 +37,7 @@ class EwsProbeClassificationTest {
     static final Map<String, String> XML = Map.of("Content-Type", "text/xml; charset=utf-8");
     static final Target TARGET = new Target("t", "g", "alex.wilber@contoso.com", Expectation.DENY);
 
+    static final java.util.concurrent.atomic.AtomicInteger rejections = new java.util.concurrent.atomic.AtomicInteger();
     static StubEwsServer server;
     static EwsProbe probe;
 
@@ -53,6 +54,11 @@ class EwsProbeClassificationTest {
             public AccessToken applyTo(ExchangeService service) {
                 service.getHttpHeaders().put("Authorization", "Bearer test-token");
                 return null;
+            }
+
+            @Override
+            public void rejected() {
+                rejections.incrementAndGet();
             }
         };
         probe = new EwsProbe(Map.of("t", new EwsProbe.Endpoint(TenantKind.EXCHANGE_ONLINE, URI.create(server.url()),
@@ -151,7 +157,9 @@ class EwsProbeClassificationTest {
             }
         }
         server.answer(401, headers, new byte[0]);
+        int before = rejections.get();
         ProbeResult result = probe();
+        assertEquals(before + 1, rejections.get(), "a 401 tells the credentials their token was refused");
         assertEquals(Outcome.AUTH_FAILED, result.outcome(), result.detail());
         assertEquals(401, result.httpStatus());
         assertTrue(result.detail().contains("2000003;reason="), result.detail());

@@ -234,6 +234,29 @@ class ScheduledProbeEndToEndTest {
         assertEquals(Outcome.OK, last("sales-and-support/alex.wilber@contoso.com").outcome());
     }
 
+    @Test
+    @Order(20)
+    void aTokenExchangeRefusedIsReplacedOnTheNextCycle() throws Exception {
+        double before = Metrics.scrape(DAEMON).value("impersonation_token_requests_total", "tenant", "contoso",
+                "result", "success").orElseThrow();
+        // Two hours on, the daemon's one-hour token has expired in the simulated tenant's eyes.
+        Instant moved = Instant.now();
+        assertEquals(200, send("POST", SIMULATOR + "/control/clock", "{\"advance\":\"PT2H\"}").statusCode());
+        waitForCycleAfter(moved, "sales-and-support/alex.wilber@contoso.com");
+        ProbeResult refused = last("sales-and-support/alex.wilber@contoso.com");
+        if (refused.outcome() == Outcome.AUTH_FAILED) {
+            assertEquals(401, refused.httpStatus());
+            assertTrue(refused.detail().contains("2000001"), refused.detail());
+        }
+        Instant afterRefusal = Instant.now();
+        waitForCycleAfter(afterRefusal, "sales-and-support/alex.wilber@contoso.com");
+        assertEquals(Outcome.OK, last("sales-and-support/alex.wilber@contoso.com").outcome(),
+                "a new token was fetched after the refusal");
+        double after = Metrics.scrape(DAEMON).value("impersonation_token_requests_total", "tenant", "contoso",
+                "result", "success").orElseThrow();
+        assertEquals(before + 1, after, "exactly one new token for the whole tenant");
+    }
+
     private ProbeResult last(String targetId) {
         TargetStatus status = store.status(targetId);
         assertNotNull(status, "no target " + targetId);

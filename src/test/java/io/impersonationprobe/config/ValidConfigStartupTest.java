@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The control for the startup failure tests: the same configuration without the fault starts, and a token service
  * that refuses connections gives classified {@code TOKEN_FAILED} results instead of stopping the daemon.
  */
-class ValidConfigStartsTest {
+class ValidConfigStartupTest {
     @RegisterExtension
     static final QuarkusUnitTest APP = startingWith();
 

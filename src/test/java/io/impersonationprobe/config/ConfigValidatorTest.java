@@ -1,0 +1,117 @@
+package io.impersonationprobe.config;
+
+import io.smallrye.config.PropertiesConfigSource;
+import io.smallrye.config.SmallRyeConfig;
+import io.smallrye.config.SmallRyeConfigBuilder;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The cross-property rules, through the real config mapping; every problem is reported in one go. */
+class ConfigValidatorTest {
+
+    private static ProbeConfig mapping(Map<String, String> properties) {
+        SmallRyeConfig config = new SmallRyeConfigBuilder()
+                .withMapping(ProbeConfig.class)
+                .withConverter(Secret.class, 100, new Secret.SecretConverter())
+                .withConverter(java.time.Duration.class, 200, new io.quarkus.runtime.configuration.DurationConverter())
+                .withSources(new PropertiesConfigSource(properties, "test", 100))
+                .build();
+        return config.getConfigMapping(ProbeConfig.class);
+    }
+
+    private static Map<String, String> valid() {
+        return new HashMap<>(StartupFailure.validConfig());
+    }
+
+    @Test
+    void aValidConfigurationResolvesItsGroups(@TempDir Path dir) throws IOException {
+        Map<String, String> properties = valid();
+        Path list = dir.resolve("allow.txt");
+        Files.writeString(list, "# canaries\nMegan.Bowen@contoso.com\n\n  alex.wilber@contoso.com  \n");
+        properties.put("impersonation.groups.canaries.mailboxes-file", list.toString());
+        ValidatedConfig config = ConfigValidator.validate(mapping(properties));
+        assertEquals(List.of("alex.wilber@contoso.com", "megan.bowen@contoso.com"),
+                config.groups().get(0).targets().stream().map(t -> t.mailbox()).toList(),
+                "inline and file mailboxes, normalised, without duplicates");
+        assertEquals("startup-test-secret", config.tenants().get("contoso").secret().reveal());
+        assertEquals("****", config.tenants().get("contoso").secret().toString());
+    }
+
+    @Test
+    void theSecretCanComeFromAFile(@TempDir Path dir) throws IOException {
+        Map<String, String> properties = valid();
+        properties.remove("impersonation.tenants.contoso.auth.client-secret");
+        Path secret = dir.resolve("secret");
+        Files.writeString(secret, "from-a-file\n");
+        properties.put("impersonation.tenants.contoso.auth.client-secret-file", secret.toString());
+        assertEquals("from-a-file", ConfigValidator.validate(mapping(properties)).tenants().get("contoso").secret().reveal());
+    }
+
+    @Test
+    void everyProblemIsReportedAtOnceWithItsProperty(@TempDir Path dir) {
+        Map<String, String> properties = valid();
+        properties.put("impersonation.tenants.corp.kind", "on-premises");
+        properties.put("impersonation.tenants.corp.concurrency", "40");
+        properties.put("impersonation.tenants.corp.auth.directory", "corp.example.com");
+        properties.put("impersonation.tenants.corp.auth.client-id", "x");
+        properties.put("impersonation.tenants.corp.auth.client-secret", "s3cr3t-value");
+        properties.put("impersonation.tenants.corp.auth.client-secret-file", dir.resolve("also").toString());
+        properties.put("impersonation.tenants.contoso.auth.authority", "https://login.example.com:8443");
+        properties.put("impersonation.groups.canaries.interval", "1s");
+        properties.put("impersonation.groups.empty.tenant", "contoso");
+        properties.put("impersonation.groups.listed.tenant", "corp");
+        properties.put("impersonation.groups.listed.mailboxes-file", dir.resolve("missing.txt").toString());
+        properties.put("impersonation.probe.folder", "outbox2");
+        properties.put("impersonation.probe.timeout", "0s");
+        properties.put("impersonation.scheduler.jitter", "1.5");
+        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
+                () -> ConfigValidator.validate(mapping(properties)));
+        String message = e.getMessage();
+        for (String expected : List.of(
+                "impersonation.tenants.corp.concurrency: is 40; it must be between 1 and 27",
+                "impersonation.tenants.corp.ews-url: an on-premises tenant needs its own EWS URL",
+                "impersonation.tenants.corp.auth.scope: an on-premises tenant with hybrid modern authentication",
+                "impersonation.tenants.corp.auth.client-secret: set either client-secret or client-secret-file, not both",
+                "impersonation.tenants.contoso.auth.authority: must not have a port",
+                "impersonation.groups.canaries.interval: is PT1S; the shortest allowed is PT5S",
+                "impersonation.groups.empty.mailboxes: the group has no mailboxes",
+                "impersonation.groups.listed.mailboxes-file: cannot read",
+                "impersonation.probe.folder: 'outbox2' is not a well-known folder name",
+                "impersonation.probe.timeout: must be longer than zero",
+                "impersonation.scheduler.jitter: is 1.5; it must be between 0 and 1")) {
+            assertTrue(message.contains(expected), "missing '" + expected + "' in:\n" + message);
+        }
+        assertEquals(11, e.problems().size(), message);
+        assertTrue(!message.contains("s3cr3t-value"), "no secret in the message");
+    }
+
+    @Test
+    void noGroupsMeansNothingToDo() {
+        Map<String, String> properties = valid();
+        properties.keySet().removeIf(k -> k.startsWith("impersonation.groups."));
+        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
+                () -> ConfigValidator.validate(mapping(properties)));
+        assertTrue(e.getMessage().contains("impersonation.groups: no target group is configured"), e.getMessage());
+    }
+
+    @Test
+    void plainHttpIsAcceptedOnlyForLoopback() {
+        assertTrue(ConfigValidator.isLoopback("127.0.0.1"));
+        assertTrue(ConfigValidator.isLoopback("localhost"));
+        assertTrue(ConfigValidator.isLoopback("[::1]"));
+        assertTrue(!ConfigValidator.isLoopback("10.0.0.5"));
+        assertTrue(!ConfigValidator.isLoopback("mail.contoso.com"));
+        assertTrue(!ConfigValidator.isLoopback("127.0.0.1.nip.io"));
+    }
+}
