@@ -132,10 +132,16 @@ public class ProbeScheduler {
     public static final class GroupProgress {
         private volatile Instant lastStarted;
         private volatile Instant lastFinished;
+        private final AtomicInteger started = new AtomicInteger();
         private final AtomicInteger completed = new AtomicInteger();
 
         void started(Instant at) {
             lastStarted = at;
+            started.incrementAndGet();
+        }
+
+        public int startedCycles() {
+            return started.get();
         }
 
         void finished(Instant at) {

@@ -32,6 +32,11 @@ final class StartupFailure {
     }
 
     static QuarkusUnitTest with(Map<String, String> changes, String property, String problem) {
+        return application(changes).assertException(expect(property, problem));
+    }
+
+    /** The daemon's own classes (no tests) with the valid configuration changed by {@code changes}. */
+    static QuarkusUnitTest application(Map<String, String> changes) {
         Map<String, String> config = validConfig();
         config.putAll(changes);
         QuarkusUnitTest test = new QuarkusUnitTest()
@@ -39,7 +44,7 @@ final class StartupFailure {
                         path -> !path.get().contains("Test") && !path.get().contains("/testing/"),
                         "io.impersonationprobe"));
         config.forEach(test::overrideConfigKey);
-        return test.assertException(expect(property, problem));
+        return test;
     }
 
     private static Consumer<Throwable> expect(String property, String problem) {

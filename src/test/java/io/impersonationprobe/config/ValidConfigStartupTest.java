@@ -10,6 +10,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -21,21 +22,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * that refuses connections gives classified {@code TOKEN_FAILED} results instead of stopping the daemon.
  */
 class ValidConfigStartupTest {
+    // Nothing listens on port 1: token requests are refused at once, on this machine.
     @RegisterExtension
-    static final QuarkusUnitTest APP = startingWith();
-
-    private static QuarkusUnitTest startingWith() {
-        QuarkusUnitTest test = new QuarkusUnitTest()
-                .withApplicationRoot(jar -> jar.addPackages(true,
-                        path -> !path.get().contains("Test") && !path.get().contains("/testing/"),
-                        "io.impersonationprobe"));
-        StartupFailure.validConfig().forEach(test::overrideConfigKey);
-        // Nothing listens on port 1: token requests are refused at once, on this machine.
-        test.overrideConfigKey("impersonation.tenants.contoso.auth.authority-url-override", "http://127.0.0.1:1");
-        test.overrideConfigKey("impersonation.tenants.contoso.ews-url", "http://127.0.0.1:1/EWS/Exchange.asmx");
-        test.overrideConfigKey("impersonation.groups.canaries.interval", "5s");
-        return test;
-    }
+    static final QuarkusUnitTest APP = StartupFailure.application(Map.of(
+            "impersonation.tenants.contoso.auth.authority-url-override", "http://127.0.0.1:1",
+            "impersonation.tenants.contoso.ews-url", "http://127.0.0.1:1/EWS/Exchange.asmx",
+            "impersonation.groups.canaries.interval", "5s"));
 
     @Inject
     ValidatedConfig config;

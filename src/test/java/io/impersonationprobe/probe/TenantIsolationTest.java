@@ -45,6 +45,8 @@ class TenantIsolationTest {
         // Three healthy cycles (5 s apart) have run while the stuck group has not finished its first.
         assertTrue(scheduler.progress().get("sales-and-support").completedCycles() >= 3);
         assertEquals(0, scheduler.progress().get("stuck").completedCycles(), "the stuck group is still on cycle one");
+        assertEquals(1, scheduler.progress().get("stuck").startedCycles(),
+                "three intervals passed, yet no second cycle started over the first");
         assertEquals(Outcome.OK, store.status("sales-and-support/alex.wilber@contoso.com").last().outcome());
 
         // And the stuck tenant's probes end as TIMEOUT at their deadline, one after another on its single thread.
