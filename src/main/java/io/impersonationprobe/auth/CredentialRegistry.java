@@ -1,27 +1,49 @@
 package io.impersonationprobe.auth;
 
+import com.microsoft.aad.msal4j.ClientCredentialFactory;
+import com.microsoft.aad.msal4j.IClientCredential;
 import io.impersonationprobe.config.ResolvedTenant;
 import io.impersonationprobe.config.ValidatedConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import org.jboss.logging.Logger;
+
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 
 /** One credential object per tenant, built once and reused: the token cache lives in it. */
 @ApplicationScoped
 public class CredentialRegistry {
+    private static final Logger LOG = Logger.getLogger(CredentialRegistry.class);
+    private static final Duration CERTIFICATE_WARNING = Duration.ofDays(14);
     private final Map<String, EwsCredentials> ewsCredentials = new HashMap<>();
 
     @Inject
     public CredentialRegistry(ValidatedConfig config, TokenListener listener) {
         for (ResolvedTenant tenant : config.tenants().values()) {
-            ewsCredentials.put(tenant.id(), switch (tenant.config().auth().method()) {
-                case CLIENT_SECRET -> new OAuthEwsCredentials(
-                        new MsalTokenSource(tenant.id(), tenant.config().auth(), tenant.secret(), Clock.systemUTC(), listener));
+            if (tenant.certificate() != null
+                    && tenant.certificate().notAfter().isBefore(Instant.now().plus(CERTIFICATE_WARNING))) {
+                LOG.warnf("Tenant %s: the client certificate %s expires %s; upload a new one to the app registration "
+                        + "and to the daemon before then", tenant.id(), tenant.certificate().certificate()
+                        .getSubjectX500Principal(), tenant.certificate().notAfter());
+            }
+            ewsCredentials.put(tenant.id(), switch (tenant.method()) {
+                case CLIENT_SECRET -> oauth(tenant, ClientCredentialFactory.createFromSecret(tenant.secret().reveal()), listener);
+                case CLIENT_CERTIFICATE -> oauth(tenant, ClientCredentialFactory.createFromCertificate(
+                        tenant.certificate().privateKey(), tenant.certificate().certificate()), listener);
+                case NTLM -> new ServiceAccountEwsCredentials(tenant.account(), false);
+                case BASIC -> new ServiceAccountEwsCredentials(tenant.account(), true);
             });
         }
+    }
+
+    private static EwsCredentials oauth(ResolvedTenant tenant, IClientCredential credential, TokenListener listener) {
+        return new OAuthEwsCredentials(tenant.method(), new MsalTokenSource(tenant.id(), tenant.config().auth(),
+                credential, tenant.sslContext(), Clock.systemUTC(), listener));
     }
 
     public EwsCredentials ews(String tenant) {

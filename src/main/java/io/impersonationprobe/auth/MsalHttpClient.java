@@ -23,8 +23,9 @@ final class MsalHttpClient implements IHttpClient {
     private final Duration timeout;
     private final Optional<URI> override;
 
-    MsalHttpClient(Duration timeout, Optional<URI> override) {
-        this.client = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build();
+    MsalHttpClient(Duration timeout, Optional<URI> override, javax.net.ssl.SSLContext ssl) {
+        this.client = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER)
+                .sslContext(ssl).build();
         this.timeout = timeout;
         this.override = override;
     }

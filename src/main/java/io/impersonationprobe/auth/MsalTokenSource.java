@@ -1,13 +1,13 @@
 package io.impersonationprobe.auth;
 
-import com.microsoft.aad.msal4j.ClientCredentialFactory;
+import com.microsoft.aad.msal4j.IClientCredential;
 import com.microsoft.aad.msal4j.ClientCredentialParameters;
 import com.microsoft.aad.msal4j.ConfidentialClientApplication;
 import com.microsoft.aad.msal4j.IAuthenticationResult;
 import com.microsoft.aad.msal4j.MsalServiceException;
 import io.impersonationprobe.config.ProbeConfig;
-import io.impersonationprobe.config.Secret;
 
+import javax.net.ssl.SSLContext;
 import java.net.MalformedURLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -40,7 +40,8 @@ public final class MsalTokenSource implements TokenSource {
     private Instant lastForcedRenewal;
     private volatile boolean skipCache;
 
-    public MsalTokenSource(String tenant, ProbeConfig.Auth auth, Secret secret, Clock clock, TokenListener listener) {
+    public MsalTokenSource(String tenant, ProbeConfig.Auth auth, IClientCredential credential, SSLContext ssl,
+                           Clock clock, TokenListener listener) {
         this.tenant = tenant;
         this.listener = listener;
         this.timeout = auth.tokenTimeout();
@@ -48,11 +49,13 @@ public final class MsalTokenSource implements TokenSource {
         String authority = auth.authority().toString().replaceAll("/+$", "") + "/" + auth.directory().orElseThrow() + "/";
         try {
             this.app = ConfidentialClientApplication
-                    .builder(auth.clientId().orElseThrow(), ClientCredentialFactory.createFromSecret(secret.reveal()))
+                    .builder(auth.clientId().orElseThrow(), credential)
                     .authority(authority)
                     // Only the token request is sent: no instance discovery call to the public cloud.
                     .instanceDiscovery(false)
-                    .httpClient(new MsalHttpClient(timeout, auth.authorityUrlOverride()))
+                    // No silent retries: a failed token request is a visible, classified result.
+                    .disableInternalRetries()
+                    .httpClient(new MsalHttpClient(timeout, auth.authorityUrlOverride(), ssl))
                     .build();
         } catch (MalformedURLException e) {
             throw new IllegalArgumentException("invalid authority URL", e);

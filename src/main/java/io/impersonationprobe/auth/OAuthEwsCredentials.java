@@ -1,18 +1,21 @@
 package io.impersonationprobe.auth;
 
+import io.impersonationprobe.config.AuthMethod;
 import microsoft.exchange.webservices.data.core.ExchangeService;
 
-/** App-only OAuth for EWS: a bearer token from the tenant's {@link TokenSource}. */
+/** App-only OAuth for EWS (client secret or certificate): a bearer token from the tenant's {@link TokenSource}. */
 public final class OAuthEwsCredentials implements EwsCredentials {
+    private final AuthMethod method;
     private final TokenSource tokens;
 
-    public OAuthEwsCredentials(TokenSource tokens) {
+    public OAuthEwsCredentials(AuthMethod method, TokenSource tokens) {
+        this.method = method;
         this.tokens = tokens;
     }
 
     @Override
     public String kind() {
-        return "oauth-client-secret";
+        return "oauth-" + method.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
     }
 
     @Override

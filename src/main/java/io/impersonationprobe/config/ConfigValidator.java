@@ -8,11 +8,15 @@ import io.impersonationprobe.target.TargetGroup;
 import microsoft.exchange.webservices.data.core.enumeration.property.WellKnownFolderName;
 
 import java.io.IOException;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import java.net.InetAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -74,55 +78,131 @@ public final class ConfigValidator {
         }
         ProbeConfig.Auth auth = tenant.auth();
         Secret secret = null;
+        ClientCertificate certificate = null;
+        ServiceAccount account = null;
+        if (auth.method().isOAuth()) {
+            required(prefix + ".auth.directory", auth.directory());
+            required(prefix + ".auth.client-id", auth.clientId());
+            secureUrl(prefix + ".auth.authority", auth.authority());
+            if (auth.authority().getPort() != -1) {
+                problem(prefix + ".auth.authority", "must not have a port (msal4j's token cache never hits for "
+                        + "such an authority); use auth.authority-url-override to reach a token service on another port");
+            }
+            auth.authorityUrlOverride().ifPresent(u -> secureUrl(prefix + ".auth.authority-url-override", u));
+            positive(prefix + ".auth.token-timeout", auth.tokenTimeout());
+            if (tenant.kind() == TenantKind.ON_PREMISES && auth.scope().equals(ProbeConfig.EXCHANGE_ONLINE_SCOPE)) {
+                problem(prefix + ".auth.scope", "an on-premises tenant with hybrid modern authentication needs "
+                        + "its EWS host as the resource, for example https://mail.example.com/.default");
+            }
+        } else if (tenant.kind() == TenantKind.EXCHANGE_ONLINE) {
+            problem(prefix + ".auth.method", "Exchange Online accepts only app-only OAuth for impersonation: use "
+                    + "client-secret or client-certificate (ntlm and basic are for on-premises Exchange)");
+        }
         switch (auth.method()) {
-            case CLIENT_SECRET -> {
-                required(prefix + ".auth.directory", auth.directory());
-                required(prefix + ".auth.client-id", auth.clientId());
-                secret = clientSecret(prefix + ".auth", auth);
-                secureUrl(prefix + ".auth.authority", auth.authority());
-                if (auth.authority().getPort() != -1) {
-                    problem(prefix + ".auth.authority", "must not have a port (msal4j's token cache never hits for "
-                            + "such an authority); use auth.authority-url-override to reach a token service on another port");
-                }
-                auth.authorityUrlOverride().ifPresent(u -> secureUrl(prefix + ".auth.authority-url-override", u));
-                positive(prefix + ".auth.token-timeout", auth.tokenTimeout());
-                if (tenant.kind() == TenantKind.ON_PREMISES && auth.scope().equals(ProbeConfig.EXCHANGE_ONLINE_SCOPE)) {
-                    problem(prefix + ".auth.scope", "an on-premises tenant with hybrid modern authentication needs "
-                            + "its EWS host as the resource, for example https://mail.example.com/.default");
+            case CLIENT_SECRET -> secret = secret(prefix + ".auth.client-secret", auth.clientSecret(),
+                    auth.clientSecretFile(), true);
+            case CLIENT_CERTIFICATE -> certificate = certificate(prefix + ".auth", auth);
+            case NTLM, BASIC -> {
+                required(prefix + ".auth.username", auth.username());
+                Secret password = secret(prefix + ".auth.password", auth.password(), auth.passwordFile(), true);
+                if (auth.username().isPresent() && password != null) {
+                    account = ServiceAccount.parse(auth.username().get().strip(), password);
                 }
             }
         }
+        SSLContext ssl = sslContext(prefix + ".tls", tenant.tls());
         if (problems.size() > before) {
             return Optional.empty();
         }
-        return Optional.of(new ResolvedTenant(id, tenant, secret));
+        return Optional.of(new ResolvedTenant(id, tenant, secret, certificate, account, ssl));
     }
 
-    private Secret clientSecret(String prefix, ProbeConfig.Auth auth) {
-        if (auth.clientSecret().isPresent() && auth.clientSecretFile().isPresent()) {
-            problem(prefix + ".client-secret", "set either client-secret or client-secret-file, not both");
+    /**
+     * A secret given either inline (through the environment) or as a file.
+     *
+     * @param property the inline property; the file property is the same name with {@code -file}
+     */
+    private Secret secret(String property, Optional<Secret> inline, Optional<Path> file, boolean required) {
+        if (inline.isPresent() && file.isPresent()) {
+            problem(property, "set either " + leaf(property) + " or " + leaf(property) + "-file, not both");
             return null;
         }
-        if (auth.clientSecretFile().isPresent()) {
-            Path file = auth.clientSecretFile().get();
+        if (file.isPresent()) {
             try {
-                String value = Files.readString(file, StandardCharsets.UTF_8).strip();
+                String value = Files.readString(file.get(), StandardCharsets.UTF_8).strip();
                 if (value.isEmpty()) {
-                    problem(prefix + ".client-secret-file", "the file " + file + " is empty");
+                    problem(property + "-file", "the file " + file.get() + " is empty");
                     return null;
                 }
                 return Secret.of(value);
             } catch (IOException e) {
-                problem(prefix + ".client-secret-file", "cannot read " + file + " (" + e.getClass().getSimpleName() + ")");
+                problem(property + "-file", "cannot read " + file.get() + " (" + e.getClass().getSimpleName() + ")");
                 return null;
             }
         }
-        if (auth.clientSecret().isEmpty() || auth.clientSecret().get().isBlank()) {
-            problem(prefix + ".client-secret", "is required for method client-secret; give it through the environment "
-                    + "or set client-secret-file");
+        if (inline.isEmpty() || inline.get().isBlank()) {
+            if (required) {
+                problem(property, "is required; give it through the environment or set " + leaf(property) + "-file");
+            }
             return null;
         }
-        return auth.clientSecret().get();
+        return inline.get();
+    }
+
+    private static String leaf(String property) {
+        return property.substring(property.lastIndexOf('.') + 1);
+    }
+
+    private ClientCertificate certificate(String prefix, ProbeConfig.Auth auth) {
+        boolean pkcs12 = auth.certificateFile().isPresent();
+        boolean pem = auth.certificatePemFile().isPresent() || auth.privateKeyPemFile().isPresent();
+        if (pkcs12 == pem) {
+            problem(prefix + ".certificate-file", "set either certificate-file (PKCS12) or both certificate-pem-file "
+                    + "and private-key-pem-file");
+            return null;
+        }
+        try {
+            if (pkcs12) {
+                Secret password = secret(prefix + ".certificate-password", auth.certificatePassword(),
+                        auth.certificatePasswordFile(), false);
+                return KeyMaterial.pkcs12(auth.certificateFile().get(),
+                        password == null ? new char[0] : password.reveal().toCharArray());
+            }
+            if (auth.certificatePemFile().isEmpty() || auth.privateKeyPemFile().isEmpty()) {
+                boolean certMissing = auth.certificatePemFile().isEmpty();
+                problem(prefix + (certMissing ? ".certificate-pem-file" : ".private-key-pem-file"),
+                        "is required with " + (certMissing ? "private-key-pem-file" : "certificate-pem-file"));
+                return null;
+            }
+            return KeyMaterial.pem(auth.certificatePemFile().get(), auth.privateKeyPemFile().get());
+        } catch (IOException e) {
+            problem(prefix + (pkcs12 ? ".certificate-file" : ".certificate-pem-file"),
+                    "cannot read it (" + e.getClass().getSimpleName() + ")");
+        } catch (GeneralSecurityException e) {
+            problem(prefix + (pkcs12 ? ".certificate-file" : ".private-key-pem-file"), e.getMessage());
+        }
+        return null;
+    }
+
+    private SSLContext sslContext(String prefix, ProbeConfig.Tls tls) {
+        try {
+            if (tls.trustStore().isEmpty()) {
+                return SSLContext.getDefault();
+            }
+            Secret password = tls.trustStorePassword().orElse(null);
+            KeyStore store = KeyMaterial.trustStore(tls.trustStore().get(),
+                    password == null ? null : password.reveal().toCharArray());
+            TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            trust.init(store);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, trust.getTrustManagers(), null);
+            return context;
+        } catch (IOException e) {
+            problem(prefix + ".trust-store", "cannot read " + tls.trustStore().get() + " (" + e.getClass().getSimpleName() + ")");
+        } catch (GeneralSecurityException e) {
+            problem(prefix + ".trust-store", e.getMessage());
+        }
+        return null;
     }
 
     private Optional<TargetGroup> group(String name, ProbeConfig.Group group, Set<String> tenantIds) {

@@ -48,10 +48,27 @@ public interface ProbeConfig {
 
         /** How the daemon authenticates to this tenant. */
         Auth auth();
+
+        /** TLS settings for this tenant's EWS and token endpoints. */
+        Tls tls();
+    }
+
+    interface Tls {
+        /**
+         * A trust store (PKCS12 or JKS) with the CA certificates to trust for this tenant instead of the JVM's
+         * defaults, for an on-premises server with an internal CA. Certificates are always verified.
+         */
+        Optional<Path> trustStore();
+
+        /** The trust store's password, if it has one. */
+        Optional<Secret> trustStorePassword();
     }
 
     interface Auth {
-        /** {@code client-secret}: app-only OAuth client credentials with a client secret. */
+        /**
+         * {@code client-secret} or {@code client-certificate} (app-only OAuth, Exchange Online or hybrid), or
+         * {@code ntlm} or {@code basic} (an on-premises service account holding ApplicationImpersonation).
+         */
         @WithDefault("client-secret")
         AuthMethod method();
 
@@ -70,6 +87,30 @@ public interface ProbeConfig {
 
         /** A file whose content (trimmed) is the client secret, such as a mounted Kubernetes secret. */
         Optional<Path> clientSecretFile();
+
+        /** For client-certificate: a PKCS12 file (.pfx/.p12) holding exactly one private key and its certificate. */
+        Optional<Path> certificateFile();
+
+        /** The PKCS12 file's password (give it through the environment). */
+        Optional<Secret> certificatePassword();
+
+        /** A file whose content (trimmed) is the PKCS12 password. */
+        Optional<Path> certificatePasswordFile();
+
+        /** For client-certificate, instead of a PKCS12 file: the certificate in PEM (the first one is the app's). */
+        Optional<Path> certificatePemFile();
+
+        /** The unencrypted private key in PEM (PKCS#8 "PRIVATE KEY" or PKCS#1 "RSA PRIVATE KEY"). */
+        Optional<Path> privateKeyPemFile();
+
+        /** For ntlm and basic: the service account, as {@code DOMAIN\\name} or {@code name@domain}. */
+        Optional<String> username();
+
+        /** The service account's password (give it through the environment). */
+        Optional<Secret> password();
+
+        /** A file whose content (trimmed) is the service account's password. */
+        Optional<Path> passwordFile();
 
         /** The Entra ID authority host. Keep it without a port: msal4j's token cache never hits for one with a port. */
         @WithDefault("https://login.microsoftonline.com")

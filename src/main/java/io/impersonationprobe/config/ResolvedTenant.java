@@ -1,12 +1,22 @@
 package io.impersonationprobe.config;
 
+import javax.net.ssl.SSLContext;
+
 /**
- * A tenant after validation, with its secret read (from the environment or a file) exactly once.
+ * A tenant after validation, with its credential read (from the environment or files) exactly once.
  *
- * @param secret the client secret, or null for methods that do not use one
+ * @param secret       the client secret, for client-secret
+ * @param certificate  the certificate and key, for client-certificate
+ * @param account      the service account, for ntlm and basic
+ * @param sslContext   the TLS context for this tenant's endpoints: the JVM default, or one trusting its trust store
  */
-public record ResolvedTenant(String id, ProbeConfig.Tenant config, Secret secret) {
+public record ResolvedTenant(String id, ProbeConfig.Tenant config, Secret secret, ClientCertificate certificate,
+                             ServiceAccount account, SSLContext sslContext) {
     public TenantKind kind() {
         return config.kind();
+    }
+
+    public AuthMethod method() {
+        return config.auth().method();
     }
 }

@@ -5,6 +5,11 @@ import io.impersonationprobe.probe.Outcome;
 import javax.net.ssl.SSLException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.Optional;
 
@@ -22,11 +27,14 @@ final class EwsClassifier {
             Map.entry("ErrorImpersonationDenied", Outcome.IMPERSONATION_DENIED),
             Map.entry("ErrorAccessDenied", Outcome.ACCESS_DENIED),
             Map.entry("ErrorNonExistentMailbox", Outcome.MAILBOX_NOT_FOUND),
+            Map.entry("ErrorInvalidExchangeImpersonationHeaderData", Outcome.IMPERSONATION_HEADER_INVALID),
+            Map.entry("ErrorInvalidLicense", Outcome.LICENSE_INVALID),
+            Map.entry("ErrorOrganizationAccessBlocked", Outcome.ORGANIZATION_BLOCKED),
             Map.entry("ErrorServerBusy", Outcome.THROTTLED),
             Map.entry("ErrorExceededConnectionCount", Outcome.THROTTLED),
+            Map.entry("ErrorMailboxMoveInProgress", Outcome.MAILBOX_MOVING),
+            Map.entry("ErrorMailboxStoreUnavailable", Outcome.MAILBOX_STORE_UNAVAILABLE),
             Map.entry("ErrorImpersonationFailed", Outcome.UNAVAILABLE),
-            Map.entry("ErrorMailboxMoveInProgress", Outcome.UNAVAILABLE),
-            Map.entry("ErrorMailboxStoreUnavailable", Outcome.UNAVAILABLE),
             Map.entry("ErrorConnectionFailed", Outcome.UNAVAILABLE),
             Map.entry("ErrorInternalServerError", Outcome.UNAVAILABLE),
             Map.entry("ErrorNoRespondingCASInDestinationSite", Outcome.UNAVAILABLE));
@@ -66,19 +74,27 @@ final class EwsClassifier {
             }
             StringBuilder detail = new StringBuilder("HTTP ").append(status).append(", ").append(code);
             soap.map(SoapAnswer::message).filter(m -> !m.isEmpty()).ifPresent(m -> detail.append(": ").append(m));
-            soap.map(SoapAnswer::backOffMillis).ifPresent(ms -> detail.append(" (back off ").append(ms).append(" ms)"));
-            return new Classification(outcome, code, status, detail.toString());
+            Long backOffMillis = soap.map(SoapAnswer::backOffMillis).orElse(null);
+            if (backOffMillis != null) {
+                detail.append(" (back off ").append(backOffMillis).append(" ms)");
+            }
+            return new Classification(outcome, code, status, detail.toString(),
+                    backOffMillis == null ? null : Duration.ofMillis(Math.max(0, backOffMillis)), null);
         }
         String diagnostics = response.header("x-ms-diagnostics");
+        String diagnosticsCode = diagnosticsCode(diagnostics);
         String detail = "HTTP " + status + (diagnostics == null ? "" : ", x-ms-diagnostics: " + diagnostics);
+        String retryAfter = response.header("retry-after");
+        Duration backOff = retryAfter(retryAfter, Instant.now());
         Outcome outcome = switch (status) {
-            case 401, 403 -> Outcome.AUTH_FAILED;
+            case 401 -> Outcome.AUTH_FAILED;
+            case 403 -> "2000008".equals(diagnosticsCode) ? Outcome.PERMISSION_MISSING
+                    : diagnosticsCode != null ? Outcome.AUTH_FAILED : Outcome.EWS_BLOCKED;
             case 404 -> Outcome.ENDPOINT_NOT_FOUND;
             case 429 -> Outcome.THROTTLED;
-            case 503 -> response.header("retry-after") != null ? Outcome.THROTTLED : Outcome.UNAVAILABLE;
+            case 503 -> backOff != null ? Outcome.THROTTLED : Outcome.UNAVAILABLE;
             default -> status >= 500 ? Outcome.UNAVAILABLE : Outcome.INVALID_RESPONSE;
         };
-        String retryAfter = response.header("retry-after");
         if (retryAfter != null) {
             detail += ", Retry-After: " + retryAfter;
         }
@@ -86,7 +102,8 @@ final class EwsClassifier {
             String type = response.header("content-type");
             detail += ", not an EWS SOAP answer (Content-Type: " + (type == null ? "none" : type) + ")";
         }
-        return new Classification(outcome, null, status, detail);
+        return new Classification(outcome, null, status, detail, outcome == Outcome.THROTTLED ? backOff : null,
+                diagnosticsCode == null ? null : DIAGNOSTICS_ADVICE.get(diagnosticsCode));
     }
 
     private static Classification fromTransportFailure(Throwable failure) {
@@ -95,10 +112,10 @@ final class EwsClassifier {
                 return new Classification(Outcome.TIMEOUT, null, 0, describe(t));
             }
             if (t instanceof UnknownHostException) {
-                return new Classification(Outcome.UNAVAILABLE, null, 0, "DNS lookup failed: " + t.getMessage());
+                return new Classification(Outcome.DNS_FAILURE, null, 0, "DNS lookup failed: " + t.getMessage());
             }
             if (t instanceof SSLException) {
-                return new Classification(Outcome.TLS_FAILED, null, 0, describe(t));
+                return new Classification(Outcome.TLS_FAILURE, null, 0, describe(t));
             }
             // Refused, reset or dropped connections (ConnectException and NoRouteToHostException are SocketExceptions).
             if (t instanceof java.net.SocketException
@@ -126,6 +143,53 @@ final class EwsClassifier {
         return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
     }
 
-    record Classification(Outcome outcome, String ewsResponseCode, int httpStatus, String detail) {
+    /**
+     * @param backOff  how long the server asked the daemon to wait (BackOffMilliseconds, Retry-After), or null
+     * @param advice   a remediation more specific than the outcome's, or null
+     */
+    record Classification(Outcome outcome, String ewsResponseCode, int httpStatus, String detail, Duration backOff,
+                          String advice) {
+        Classification(Outcome outcome, String ewsResponseCode, int httpStatus, String detail) {
+            this(outcome, ewsResponseCode, httpStatus, detail, null, null);
+        }
+    }
+
+    /** What each x-ms-diagnostics code on a 401 or 403 means for Exchange Online. */
+    private static final Map<String, String> DIAGNOSTICS_ADVICE = Map.of(
+            "2000001", "The token could not be validated (malformed, expired, or signed with an unknown key). The daemon "
+                    + "fetches a new token after a 401; if this persists, check the daemon host's clock and for a proxy "
+                    + "that rewrites the Authorization header.",
+            "2000003", "The token's audience is wrong: set auth.scope to https://outlook.office365.com/.default "
+                    + "(on-premises hybrid: https://<EWS host>/.default).",
+            "2000004", "The token was issued by another tenant: auth.directory must be the tenant that holds the mailboxes.",
+            "2000005", "Exchange does not know the token's application or user: for RBAC for Applications run "
+                    + "New-ServicePrincipal -AppId <appId> -ObjectId <enterprise app object ID> first.");
+
+    private static String diagnosticsCode(String diagnostics) {
+        if (diagnostics == null) {
+            return null;
+        }
+        int end = 0;
+        while (end < diagnostics.length() && Character.isDigit(diagnostics.charAt(end))) {
+            end++;
+        }
+        return end == 0 ? null : diagnostics.substring(0, end);
+    }
+
+    /** Retry-After in seconds or as an HTTP date; null when absent or unreadable. */
+    static Duration retryAfter(String value, Instant now) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return Duration.ofSeconds(Math.max(0, Long.parseLong(value.strip())));
+        } catch (NumberFormatException notSeconds) {
+            try {
+                Instant at = ZonedDateTime.parse(value.strip(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+                return at.isAfter(now) ? Duration.between(now, at) : Duration.ZERO;
+            } catch (DateTimeParseException notADate) {
+                return null;
+            }
+        }
     }
 }

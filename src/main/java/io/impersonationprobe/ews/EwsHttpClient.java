@@ -10,13 +10,16 @@ import org.apache.http.config.Registry;
 import org.apache.http.config.RegistryBuilder;
 import org.apache.http.conn.socket.ConnectionSocketFactory;
 import org.apache.http.conn.socket.PlainConnectionSocketFactory;
+import org.apache.http.conn.ssl.DefaultHostnameVerifier;
 import org.apache.http.conn.ssl.SSLConnectionSocketFactory;
+import org.apache.http.ssl.SSLContexts;
 import org.apache.http.entity.ByteArrayEntity;
 import org.apache.http.impl.client.CloseableHttpClient;
 import org.apache.http.impl.client.HttpClients;
 import org.apache.http.impl.conn.PoolingHttpClientConnectionManager;
 import org.apache.http.protocol.HttpContext;
 
+import javax.net.ssl.SSLContext;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -38,17 +41,19 @@ public final class EwsHttpClient implements AutoCloseable {
     static final String CAPTURED = "impersonation.captured-response";
     static final String WATCHDOG = "impersonation.watchdog";
 
-    /** Strict TLS for every EWS connection: standard certificate path and host name checks, no exceptions. */
-    static final Registry<ConnectionSocketFactory> STRICT_SOCKETS = RegistryBuilder.<ConnectionSocketFactory>create()
-            .register("http", PlainConnectionSocketFactory.getSocketFactory())
-            .register("https", SSLConnectionSocketFactory.getSystemSocketFactory())
-            .build();
+    /** Strict TLS with the JVM's trust: standard certificate path and host name checks, no exceptions. */
+    static final Registry<ConnectionSocketFactory> STRICT_SOCKETS = sockets(SSLContexts.createSystemDefault());
 
     private final PoolingHttpClientConnectionManager connections;
     private final CloseableHttpClient client;
 
     public EwsHttpClient(int maxConnections) {
-        connections = new PoolingHttpClientConnectionManager(STRICT_SOCKETS, null, null, null, 5, TimeUnit.MINUTES);
+        this(maxConnections, SSLContexts.createSystemDefault());
+    }
+
+    /** @param ssl the tenant's TLS context: the JVM's trust, or its configured trust store; host names are always checked */
+    public EwsHttpClient(int maxConnections, SSLContext ssl) {
+        connections = new PoolingHttpClientConnectionManager(sockets(ssl), null, null, null, 5, TimeUnit.MINUTES);
         connections.setMaxTotal(maxConnections);
         connections.setDefaultMaxPerRoute(maxConnections);
         connections.setValidateAfterInactivity(2_000);
@@ -56,9 +61,18 @@ public final class EwsHttpClient implements AutoCloseable {
                 .setConnectionManager(connections)
                 .useSystemProperties()
                 .disableContentCompression()
+                // One identity per tenant: an NTLM-authenticated connection may serve every probe of the tenant.
+                .disableConnectionState()
                 .evictIdleConnections(60, TimeUnit.SECONDS)
                 .addInterceptorLast(bindToWatchdog())
                 .addInterceptorLast(captureResponse())
+                .build();
+    }
+
+    private static Registry<ConnectionSocketFactory> sockets(SSLContext ssl) {
+        return RegistryBuilder.<ConnectionSocketFactory>create()
+                .register("http", PlainConnectionSocketFactory.getSocketFactory())
+                .register("https", new SSLConnectionSocketFactory(ssl, new DefaultHostnameVerifier()))
                 .build();
     }
 

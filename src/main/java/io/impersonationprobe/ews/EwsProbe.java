@@ -1,6 +1,7 @@
 package io.impersonationprobe.ews;
 
 import io.impersonationprobe.Printable;
+import io.impersonationprobe.auth.AadstsAdvice;
 import io.impersonationprobe.auth.CredentialRegistry;
 import io.impersonationprobe.auth.EwsCredentials;
 import io.impersonationprobe.auth.TokenException;
@@ -74,7 +75,7 @@ public class EwsProbe implements Probe {
         Map<String, Endpoint> endpoints = new HashMap<>();
         for (ResolvedTenant tenant : config.tenants().values()) {
             endpoints.put(tenant.id(), new Endpoint(tenant.kind(), tenant.config().ewsUrl(),
-                    new EwsHttpClient(tenant.config().concurrency()), credentials.ews(tenant.id())));
+                    new EwsHttpClient(tenant.config().concurrency(), tenant.sslContext()), credentials.ews(tenant.id())));
         }
         return endpoints;
     }
@@ -98,11 +99,13 @@ public class EwsProbe implements Probe {
             try {
                 tenant.credentials().applyTo(service);
             } catch (TokenException e) {
-                return result(tenant, target, startedAt, Outcome.TOKEN_FAILED, null, 0, e.getMessage());
+                return result(tenant, target, startedAt, new EwsClassifier.Classification(Outcome.TOKEN_FAILED, null, 0,
+                        e.getMessage(), null, AadstsAdvice.forMessage(e.getMessage())));
             }
             long remaining = Duration.between(clock.instant(), deadline).toMillis();
             if (remaining <= 0) {
-                return result(tenant, target, startedAt, Outcome.TIMEOUT, null, 0, "the deadline passed while getting a token");
+                return result(tenant, target, startedAt, new EwsClassifier.Classification(Outcome.TIMEOUT, null, 0,
+                        "the deadline passed while getting a token"));
             }
             service.setTimeout((int) Math.min(remaining, Integer.MAX_VALUE));
             Throwable failure = null;
@@ -124,19 +127,21 @@ public class EwsProbe implements Probe {
             if (c.outcome() == Outcome.UNKNOWN_ERROR && failure != null) {
                 LOG.debugf(failure, "Unclassified EWS failure for %s", target.id());
             }
-            return result(tenant, target, startedAt, c.outcome(), c.ewsResponseCode(), c.httpStatus(), c.detail());
+            return result(tenant, target, startedAt, c);
         } catch (RuntimeException e) {
             // The library misbehaving must not stop the scheduler; it is an error, never an OK.
             LOG.warnf(e, "EWS probe of %s failed unexpectedly", target.id());
-            return result(tenant, target, startedAt, Outcome.UNKNOWN_ERROR, null, 0, e.getClass().getSimpleName());
+            return result(tenant, target, startedAt, new EwsClassifier.Classification(Outcome.UNKNOWN_ERROR, null, 0,
+                    e.getClass().getSimpleName()));
         }
     }
 
-    private ProbeResult result(Endpoint tenant, Target target, Instant startedAt, Outcome outcome, String code,
-                               int httpStatus, String detail) {
-        return new ProbeResult(target, KIND, outcome, code, httpStatus, startedAt,
-                Duration.between(startedAt, clock.instant()), Printable.of(detail, 1000),
-                outcome.remediation(tenant.kind()));
+    private ProbeResult result(Endpoint tenant, Target target, Instant startedAt, EwsClassifier.Classification c) {
+        Outcome outcome = c.outcome().forExpectation(target.expect());
+        String remediation = c.advice() != null ? c.advice() + " " + outcome.remediation(tenant.kind())
+                : outcome.remediation(tenant.kind());
+        return new ProbeResult(target, KIND, outcome, c.ewsResponseCode(), c.httpStatus(), startedAt,
+                Duration.between(startedAt, clock.instant()), Printable.of(c.detail(), 1000), remediation, c.backOff());
     }
 
     EwsCredentials tenantCredentials(String tenant) {

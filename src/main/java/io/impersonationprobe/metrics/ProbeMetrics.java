@@ -1,12 +1,16 @@
 package io.impersonationprobe.metrics;
 
 import io.impersonationprobe.auth.TokenListener;
+import io.impersonationprobe.config.ResolvedTenant;
 import io.impersonationprobe.config.ValidatedConfig;
+import io.impersonationprobe.config.Expectation;
+import io.impersonationprobe.probe.Outcome;
 import io.impersonationprobe.probe.Probe;
 import io.impersonationprobe.probe.ProbeResult;
 import io.impersonationprobe.probe.ResultStore;
 import io.impersonationprobe.probe.TargetState;
 import io.impersonationprobe.probe.TargetStatus;
+import io.impersonationprobe.probe.Verdict;
 import io.impersonationprobe.target.TargetGroup;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -40,6 +44,10 @@ public class ProbeMetrics implements TokenListener {
     static final String PROBE_DURATION = "impersonation.probe.duration";
     static final String PROBES = "impersonation.probes";
     static final String TARGETS = "impersonation.targets";
+    static final String SCOPE_LEAKS = "impersonation.scope.leaks";
+    static final String THROTTLED = "impersonation.throttled";
+    static final String BACKOFF = "impersonation.backoff.seconds";
+    static final String CERTIFICATE_EXPIRY = "impersonation.client.certificate.expiry.timestamp.seconds";
     static final String TOKEN_REQUESTS = "impersonation.token.requests";
     static final String TOKEN_ACQUISITION = "impersonation.token.acquisition.duration";
     static final String TOKEN_EXPIRY = "impersonation.token.expiry.timestamp.seconds";
@@ -52,6 +60,7 @@ public class ProbeMetrics implements TokenListener {
 
     private final MeterRegistry registry;
     private final ResultStore store;
+    private final Set<String> targetsWithRuns = ConcurrentHashMap.newKeySet();
     private final Set<String> targetsWithSeries = ConcurrentHashMap.newKeySet();
     private final Set<String> targetsWithSuccess = ConcurrentHashMap.newKeySet();
     private final Map<String, AtomicReference<Instant>> tokenExpiry = new ConcurrentHashMap<>();
@@ -61,7 +70,22 @@ public class ProbeMetrics implements TokenListener {
         List<String> probeKinds = probes.stream().map(Probe::kind).sorted().toList();
         this.registry = registry;
         this.store = store;
+        for (ResolvedTenant tenant : config.tenants().values()) {
+            if (tenant.certificate() != null) {
+                double notAfter = epochSeconds(tenant.certificate().notAfter());
+                Gauge.builder(CERTIFICATE_EXPIRY, () -> notAfter)
+                        .description("When the tenant's client certificate expires, in seconds since the epoch")
+                        .tags("tenant", tenant.id())
+                        .register(registry);
+            }
+        }
         for (TargetGroup group : config.groups()) {
+            if (group.expect() == Expectation.DENY) {
+                Gauge.builder(SCOPE_LEAKS, () -> store.scopeLeaks(group.name()))
+                        .description("Targets of a deny group that the last scheduled probes could act as: scope leaks")
+                        .tags("tenant", group.tenant(), "group", group.name())
+                        .register(registry);
+            }
             for (String probe : probeKinds) {
                 for (TargetState state : TargetState.values()) {
                     Gauge.builder(TARGETS, () -> store.countByState(group.name()).get(state))
@@ -89,10 +113,21 @@ public class ProbeMetrics implements TokenListener {
                 .serviceLevelObjectives(DURATION_BUCKETS)
                 .register(registry)
                 .record(result.duration());
+        if (result.outcome() == Outcome.THROTTLED) {
+            Counter.builder(THROTTLED)
+                    .description("Scheduled probes that Exchange throttled")
+                    .tags("tenant", result.target().tenant())
+                    .register(registry)
+                    .increment();
+        }
         String key = result.probe() + "/" + result.target().id();
         TargetStatus status = store.status(result.target().id());
-        if (targetsWithSeries.add(key)) {
-            registerTargetGauges(status, result.probe());
+        if (targetsWithRuns.add(key)) {
+            gauge(PROBE_LAST_RUN, "When the last scheduled probe of the mailbox started, in seconds since the epoch",
+                    targetTags(status, result.probe()), status, s -> epochSeconds(s.last().startedAt()));
+        }
+        if (!result.outcome().isTransient() && targetsWithSeries.add(key)) {
+            registerVerdictGauges(status, result.probe());
         }
         if (result.success() && targetsWithSuccess.add(key)) {
             gauge(PROBE_LAST_SUCCESS, "When a scheduled probe's verdict last matched the expectation, in seconds since "
@@ -127,14 +162,24 @@ public class ProbeMetrics implements TokenListener {
         }
     }
 
-    private void registerTargetGauges(TargetStatus status, String probe) {
+    /** Present from the first definite result on; a transient outcome (throttling) leaves them as they were. */
+    private void registerVerdictGauges(TargetStatus status, String probe) {
         Tags tags = targetTags(status, probe);
-        gauge(PROBE_SUCCESS, "1 if the last scheduled probe's verdict matched the group's expectation (allow or deny)",
-                tags, status, s -> s.last().success() ? 1 : 0);
-        gauge(PROBE_ACCESS_GRANTED, "1 if the last scheduled probe could act as the mailbox, 0 if it was refused or failed",
-                tags, status, s -> s.last().verdict() == io.impersonationprobe.probe.Verdict.ALLOWED ? 1 : 0);
-        gauge(PROBE_LAST_RUN, "When the last scheduled probe of the mailbox started, in seconds since the epoch",
-                tags, status, s -> epochSeconds(s.last().startedAt()));
+        gauge(PROBE_SUCCESS, "1 if the last definite verdict of the scheduled probes matched the group's expectation "
+                + "(allow or deny); transient outcomes such as throttling do not change it", tags, status,
+                s -> s.effective().success() ? 1 : 0);
+        gauge(PROBE_ACCESS_GRANTED, "1 if the last definite verdict of the scheduled probes was that the daemon could "
+                + "act as the mailbox, 0 if it was refused or failed", tags, status,
+                s -> s.effective().verdict() == Verdict.ALLOWED ? 1 : 0);
+    }
+
+    /** A tenant's probes paused for this much longer because Exchange asked. */
+    public void backedOff(String tenant, Duration added) {
+        Counter.builder(BACKOFF)
+                .description("Seconds a tenant's probes were paused because Exchange asked (BackOffMilliseconds, Retry-After)")
+                .tags("tenant", tenant)
+                .register(registry)
+                .increment(added.toMillis() / 1000.0);
     }
 
     private static Tags targetTags(TargetStatus status, String probe) {

@@ -1,19 +1,34 @@
 package io.impersonationprobe.probe;
 
+import io.impersonationprobe.config.Expectation;
 import io.impersonationprobe.config.TenantKind;
+
+import java.util.Locale;
 
 /**
  * The bounded catalogue of what a probe can meet; the {@code outcome} label of the metrics. Each outcome carries the
- * verdict it implies, its cause and what an admin should do, told for Exchange Online and for on-premises Exchange.
- * Only {@link #OK} means access and only {@link #IMPERSONATION_DENIED} and {@link #ACCESS_DENIED} mean a refusal: every other outcome is an
+ * verdict it implies, whether it is transient, its cause and what an admin should do, told for Exchange Online and
+ * for on-premises Exchange. Only {@link #OK} and {@link #SCOPE_LEAK} mean access and only
+ * {@link #IMPERSONATION_DENIED} and {@link #ACCESS_DENIED} mean a refusal: every other outcome is an
  * {@link Verdict#ERROR}, so a broken probe can never pass for a correctly denied one.
  */
 public enum Outcome {
-    OK(Verdict.ALLOWED,
+    OK(Verdict.ALLOWED, false,
             "The daemon acted as the mailbox and read the ID of one well-known folder.",
             "None.",
             "None."),
-    IMPERSONATION_DENIED(Verdict.DENIED,
+    SCOPE_LEAK(Verdict.ALLOWED, false,
+            "The daemon acted as a mailbox that its group says must stay out of reach: the application's access is "
+                    + "wider than intended.",
+            "Find what grants it: an Entra-consented full_access_as_app (it overrides every Exchange scope; remove "
+                    + "the admin consent), an assignment without a scope, or a management scope whose recipient filter "
+                    + "covers this mailbox (Get-ManagementRoleAssignment -RoleAssignee <sp>; Get-ManagementScope). "
+                    + "Test-ServicePrincipalAuthorization -Identity <sp> -Resource <mailbox> names the granting role. "
+                    + "A removed grant keeps working for 30 min to 2 h.",
+            "Find what grants it: an ApplicationImpersonation assignment without CustomRecipientWriteScope, or a "
+                    + "scope whose recipient filter covers this mailbox (Get-ManagementRoleAssignment -Role "
+                    + "ApplicationImpersonation; Get-ManagementScope), and narrow it."),
+    IMPERSONATION_DENIED(Verdict.DENIED, false,
             "Exchange refused to let the account act as this mailbox (ErrorImpersonateUserDenied or ErrorImpersonationDenied).",
             "If the mailbox should be reachable: give the app's service principal the role 'Application EWS.AccessAsApp' "
                     + "with a management scope or administrative unit that covers the mailbox (New-ManagementRoleAssignment "
@@ -25,7 +40,7 @@ public enum Outcome {
                     + "that covers the mailbox (New-ManagementScope -RecipientRestrictionFilter …, then "
                     + "New-ManagementRoleAssignment -Role ApplicationImpersonation -User <svc> -CustomRecipientWriteScope "
                     + "<scope>) and allow time for replication. If the mailbox must not be reachable, this is the expected answer."),
-    ACCESS_DENIED(Verdict.DENIED,
+    ACCESS_DENIED(Verdict.DENIED, false,
             "Exchange refused access to the mailbox (ErrorAccessDenied).",
             "If the mailbox should be reachable: check that the app's RBAC for Applications scope (management scope "
                     + "or administrative unit) covers it and that no application access policy excludes it; "
@@ -33,67 +48,122 @@ public enum Outcome {
                     + "If it must not be reachable, this is the expected answer.",
             "If the mailbox should be reachable: check the service account's ApplicationImpersonation assignment and "
                     + "its CustomRecipientWriteScope. If it must not be reachable, this is the expected answer."),
-    MAILBOX_NOT_FOUND(Verdict.ERROR,
+    MAILBOX_NOT_FOUND(Verdict.ERROR, false,
             "Exchange has no mailbox with this SMTP address (ErrorNonExistentMailbox).",
             "Check the address for typos and that the mailbox exists and is licensed (Get-EXOMailbox <address>); "
                     + "remove departed users from the target list.",
             "Check the address for typos and that the mailbox exists (Get-Mailbox <address>); remove departed users "
                     + "from the target list."),
-    AUTH_FAILED(Verdict.ERROR,
-            "The EWS endpoint rejected the daemon's credentials (HTTP 401 or 403).",
-            "Check that the app has the Exchange permission full_access_as_app (or an RBAC for Applications "
-                    + "assignment), that the token's audience is https://outlook.office365.com, and that EWS is enabled "
-                    + "for the org and this app (EwsEnabled, EwsAllowedAppIDs in Get-OrganizationConfig).",
-            "Check the service account's password, that it is not locked out, and that the EWS virtual directory "
-                    + "allows the configured authentication method."),
-    TOKEN_FAILED(Verdict.ERROR,
+    IMPERSONATION_HEADER_INVALID(Verdict.ERROR, false,
+            "Exchange rejected the ExchangeImpersonation header (ErrorInvalidExchangeImpersonationHeaderData): missing, "
+                    + "malformed, or naming no mailbox it can resolve.",
+            "App-only tokens require the ExchangeImpersonation header on every request; check that the target is a "
+                    + "primary SMTP address of a mailbox in this tenant and that no proxy strips SOAP headers.",
+            "Check that the target is a primary SMTP address of a mailbox in this organisation."),
+    AUTH_FAILED(Verdict.ERROR, false,
+            "The EWS endpoint rejected the daemon's credentials (HTTP 401).",
+            "Check the token: its audience must be https://outlook.office365.com (auth.scope "
+                    + "https://outlook.office365.com/.default) and it must come from the tenant that holds the mailboxes. "
+                    + "The x-ms-diagnostics detail names the reason.",
+            "Check the service account's user name, domain and password, that the account is not locked out or "
+                    + "expired, and that the EWS virtual directory allows the configured method "
+                    + "(Get-WebServicesVirtualDirectory | fl *Authentication*)."),
+    PERMISSION_MISSING(Verdict.ERROR, false,
+            "The token is valid but carries no permission for EWS (HTTP 403, x-ms-diagnostics 2000008: not enough scope).",
+            "Grant the app EWS access: either the application permission full_access_as_app with admin consent "
+                    + "(unscoped: every mailbox) or, for scoped access, New-ServicePrincipal and an RBAC for Applications "
+                    + "assignment of 'Application EWS.AccessAsApp'.",
+            "Grant the account access to EWS on the server."),
+    EWS_BLOCKED(Verdict.ERROR, false,
+            "Exchange refused EWS itself (HTTP 403): EWS is switched off for the organisation, the application is not "
+                    + "on the allow list, or EWS is disabled for the mailbox.",
+            "Check Get-OrganizationConfig | fl EwsEnabled, EwsAllowedAppIDs, EwsApplicationAccessPolicy: since "
+                    + "2026-10-01 Exchange Online blocks EWS unless EwsEnabled is True and the app ID is allowed "
+                    + "(changes take up to 24 h). Check Get-CASMailbox <mailbox> | fl EwsEnabled too. EWS in Exchange "
+                    + "Online ends on 2027-04-01: plan the move to Microsoft Graph.",
+            "Check Get-OrganizationConfig and Get-CASMailbox <mailbox> | fl EwsEnabled, EwsAllowedClients, "
+                    + "EwsBlockedClients, and the EWS virtual directory."),
+    LICENSE_INVALID(Verdict.ERROR, false,
+            "Exchange refused the request because the mailbox or organisation lacks a valid license (ErrorInvalidLicense).",
+            "Check that the mailbox has an Exchange Online license assigned and that the subscription is active.",
+            "Check the Exchange Server license (Get-ExchangeServer | fl Edition, IsExchangeTrialEdition)."),
+    ORGANIZATION_BLOCKED(Verdict.ERROR, false,
+            "Exchange blocked the whole organisation (ErrorOrganizationAccessBlocked).",
+            "The tenant is blocked or suspended (billing, policy or a Microsoft action): check the Microsoft 365 admin "
+                    + "center's billing and service health, or open a support case.",
+            "Check the organisation's state on the server."),
+    TOKEN_FAILED(Verdict.ERROR, false,
             "No access token could be obtained from Entra ID.",
             "If the token service was not reached, check DNS, proxy and firewall rules for login.microsoftonline.com. "
                     + "If it answered with an AADSTS error, check the directory (tenant) ID, the application (client) ID "
-                    + "and that the client secret has not expired (Entra admin center > App registrations > "
-                    + "Certificates & secrets).",
+                    + "and the credential (Entra admin center > App registrations > Certificates & secrets).",
             "If the token service was not reached, check the network path to it; if it answered with an error, check "
-                    + "the tenant's directory ID, client ID and secret."),
-    THROTTLED(Verdict.ERROR,
-            "Exchange is throttling the daemon (ErrorServerBusy, HTTP 429 or 503 with Retry-After).",
-            "Lower the tenant's concurrency or lengthen the group intervals; EWS allows 27 concurrent requests per account.",
-            "Lower the tenant's concurrency or lengthen the group intervals, or give the service account a throttling "
-                    + "policy with a higher EWSMaxConcurrency."),
-    TIMEOUT(Verdict.ERROR,
+                    + "the tenant's directory ID, client ID and credential."),
+    THROTTLED(Verdict.ERROR, true,
+            "Exchange is throttling the daemon (ErrorServerBusy, ErrorExceededConnectionCount, HTTP 429, or 503 with "
+                    + "Retry-After). Transient: the last definite verdict stands, and the tenant pauses as asked.",
+            "If it persists, lower the tenant's concurrency or lengthen the group intervals; EWS allows 27 concurrent "
+                    + "requests per account, and other applications using the same account share that budget.",
+            "If it persists, lower the tenant's concurrency or lengthen the group intervals, or give the service "
+                    + "account a throttling policy with a higher EWSMaxConcurrency."),
+    MAILBOX_MOVING(Verdict.ERROR, true,
+            "The mailbox is being moved between databases or servers (ErrorMailboxMoveInProgress). Transient: the last "
+                    + "definite verdict stands.",
+            "Nothing to do while the move runs; if it persists for hours, check the move request (Get-MoveRequest <mailbox>).",
+            "Nothing to do while the move runs; if it persists for hours, check Get-MoveRequest <mailbox>."),
+    MAILBOX_STORE_UNAVAILABLE(Verdict.ERROR, true,
+            "The mailbox database is not available right now (ErrorMailboxStoreUnavailable). Transient: the last "
+                    + "definite verdict stands.",
+            "Usually a failover in Exchange Online; if it persists, check the Microsoft 365 service health.",
+            "Check the mailbox database's copy status (Get-MailboxDatabaseCopyStatus) and mount state."),
+    UNAVAILABLE(Verdict.ERROR, false,
+            "The EWS endpoint could not be reached or answered with a server error (connection refused or reset, "
+                    + "HTTP 5xx, ErrorConnectionFailed, ErrorInternalServerError, ErrorImpersonationFailed, "
+                    + "ErrorNoRespondingCASInDestinationSite).",
+            "Check firewall and proxy rules for outlook.office365.com and the Microsoft 365 service health. Requests "
+                    + "without X-AnchorMailbox fail this way; the daemon always sends it.",
+            "Check that the Exchange server, its IIS EWS virtual directory and the Active Directory it depends on are up."),
+    DNS_FAILURE(Verdict.ERROR, false,
+            "The EWS host name could not be resolved.",
+            "Check the daemon's DNS resolver and that ews-url is https://outlook.office365.com/EWS/Exchange.asmx.",
+            "Check the ews-url host name and the daemon's DNS resolver (split DNS often hides internal names)."),
+    TLS_FAILURE(Verdict.ERROR, false,
+            "The TLS handshake failed: the server's certificate is not trusted, has expired, or does not match the "
+                    + "host name.",
+            "Check for a TLS-inspecting proxy between the daemon and Exchange Online; trust its CA only if your "
+                    + "policy allows it (tls.trust-store).",
+            "Install a certificate issued for the EWS host name by a trusted CA on the Exchange server, or trust the "
+                    + "internal CA with the tenant's tls.trust-store."),
+    TIMEOUT(Verdict.ERROR, false,
             "The probe did not complete before its deadline.",
             "Check the network path to outlook.office365.com and proxy settings; raise impersonation.probe.timeout "
                     + "if the tenant is merely slow.",
             "Check that the Exchange server answers and how loaded it is; raise impersonation.probe.timeout if it "
                     + "is merely slow."),
-    UNAVAILABLE(Verdict.ERROR,
-            "The EWS endpoint could not be reached or answered with a server error.",
-            "Check DNS, firewall and proxy rules for outlook.office365.com, and the Microsoft 365 service health.",
-            "Check DNS, the firewall and that the Exchange server and its IIS EWS virtual directory are up."),
-    TLS_FAILED(Verdict.ERROR,
-            "The TLS handshake failed: the server's certificate is not trusted or does not match the host name.",
-            "Check for a TLS-inspecting proxy between the daemon and Exchange Online.",
-            "Install a certificate issued for the EWS host name by a trusted CA on the Exchange server, or trust the "
-                    + "internal CA in the daemon's JVM trust store."),
-    ENDPOINT_NOT_FOUND(Verdict.ERROR,
+    ENDPOINT_NOT_FOUND(Verdict.ERROR, false,
             "The EWS URL answered 404: there is no EWS endpoint at that address.",
             "Use https://outlook.office365.com/EWS/Exchange.asmx for Exchange Online.",
             "Check the tenant's ews-url; it normally ends in /EWS/Exchange.asmx."),
-    INVALID_RESPONSE(Verdict.ERROR,
-            "The server's answer was not an EWS SOAP response (wrong content, too large, or not XML).",
+    INVALID_RESPONSE(Verdict.ERROR, false,
+            "The server's answer was not an EWS SOAP answer to the probe (wrong content, too large, not XML, or a "
+                    + "response to another operation).",
             "Check for a proxy or captive portal answering in place of Exchange Online.",
             "Check that the ews-url points at Exchange and not at a load balancer or login page."),
-    UNKNOWN_ERROR(Verdict.ERROR,
+    UNKNOWN_ERROR(Verdict.ERROR, false,
             "Exchange answered with an error this daemon does not classify; the EWS response code and message are kept.",
             "Look up the EWS response code in the result and in Microsoft's ResponseCode reference.",
             "Look up the EWS response code in the result and in Microsoft's ResponseCode reference.");
 
     private final Verdict verdict;
+    private final boolean transientOutcome;
     private final String cause;
     private final String exchangeOnlineRemediation;
     private final String onPremisesRemediation;
 
-    Outcome(Verdict verdict, String cause, String exchangeOnlineRemediation, String onPremisesRemediation) {
+    Outcome(Verdict verdict, boolean transientOutcome, String cause, String exchangeOnlineRemediation,
+            String onPremisesRemediation) {
         this.verdict = verdict;
+        this.transientOutcome = transientOutcome;
         this.cause = cause;
         this.exchangeOnlineRemediation = exchangeOnlineRemediation;
         this.onPremisesRemediation = onPremisesRemediation;
@@ -101,6 +171,11 @@ public enum Outcome {
 
     public Verdict verdict() {
         return verdict;
+    }
+
+    /** A passing condition (throttling, a move, a failover): it says nothing new about access. */
+    public boolean isTransient() {
+        return transientOutcome;
     }
 
     public String cause() {
@@ -111,8 +186,13 @@ public enum Outcome {
         return kind == TenantKind.ON_PREMISES ? onPremisesRemediation : exchangeOnlineRemediation;
     }
 
+    /** Access to a mailbox the group must not reach is a scope leak, whatever the probe kind. */
+    public Outcome forExpectation(Expectation expect) {
+        return this == OK && expect == Expectation.DENY ? SCOPE_LEAK : this;
+    }
+
     /** The label value: lower snake case, as Prometheus labels usually are. */
     public String label() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT);
     }
 }

@@ -15,10 +15,11 @@ import java.time.Instant;
  * @param startedAt        when the probe started
  * @param duration         how long it took, token included
  * @param detail           what the server or the network said, for the admin; never a secret
- * @param remediation      what to do, for this tenant's kind
+ * @param remediation      what to do, for this tenant's kind and this particular error
+ * @param backOff          how long the server asked the daemon to wait before the next request, or null
  */
 public record ProbeResult(Target target, String probe, Outcome outcome, String ewsResponseCode, int httpStatus,
-                          Instant startedAt, Duration duration, String detail, String remediation) {
+                          Instant startedAt, Duration duration, String detail, String remediation, Duration backOff) {
 
     public Verdict verdict() {
         return outcome.verdict();

@@ -48,6 +48,7 @@ public class ProbeScheduler {
     private final Scheduler scheduler;
     private final Clock clock = Clock.systemUTC();
     private final Map<String, ExecutorService> tenantPools = new HashMap<>();
+    private final Map<String, BackoffGate> backoffs = new HashMap<>();
     private final Map<String, GroupProgress> progress = new HashMap<>();
 
     @Inject
@@ -61,6 +62,7 @@ public class ProbeScheduler {
         this.scheduler = scheduler;
         for (ResolvedTenant tenant : config.tenants().values()) {
             tenantPools.put(tenant.id(), pool(tenant.id(), tenant.config().concurrency()));
+            backoffs.put(tenant.id(), new BackoffGate(clock));
         }
         for (TargetGroup group : config.groups()) {
             progress.put(group.name(), new GroupProgress());
@@ -105,9 +107,29 @@ public class ProbeScheduler {
     }
 
     private void probeOnce(Probe probe, Target target) {
+        BackoffGate backoff = backoffs.get(target.tenant());
+        try {
+            backoff.awaitClearance();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
         ProbeResult result = probe.probe(target, clock.instant().plus(probeConfig.probe().timeout()));
         store.record(result);
         metrics.record(result);
+        if (result.backOff() != null) {
+            Duration added = backoff.pause(result.backOff());
+            if (!added.isZero()) {
+                metrics.backedOff(target.tenant(), added);
+                LOG.infof("Tenant %s paused until %s as Exchange asked (%s)", target.tenant(), backoff.pausedUntil(),
+                        result.detail());
+            }
+        }
+    }
+
+    /** Until when a tenant's probes wait, as Exchange asked; in the past when they do not. */
+    public Instant pausedUntil(String tenant) {
+        return backoffs.get(tenant).pausedUntil();
     }
 
     /** Each group's progress, by name. */

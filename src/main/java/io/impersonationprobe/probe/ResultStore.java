@@ -41,24 +41,17 @@ public class ResultStore {
         ProbeResult previous = status.record(result);
         if (previous == null || previous.outcome() != result.outcome()) {
             String from = previous == null ? "first probe" : previous.outcome().name();
-            if (result.success()) {
-                LOG.infof("%s %s: %s -> %s (%s)", result.probe(), result.target().id(), from, result.outcome(),
-                        result.verdict());
+            String change = String.format("%s %s: %s -> %s", result.probe(), result.target().id(), from, result.outcome());
+            if (result.outcome().isTransient()) {
+                LOG.infof("%s (transient, the last definite verdict stands): %s", change, result.detail());
+            } else if (result.success()) {
+                LOG.infof("%s (%s)", change, result.verdict());
             } else {
                 String detail = result.detail().endsWith(".") ? result.detail() : result.detail() + ".";
-                LOG.warnf("%s %s: %s -> %s (%s, expected %s): %s Fix: %s", result.probe(), result.target().id(), from,
-                        result.outcome(), result.verdict(), result.target().expect().label(), detail, fix(result));
+                LOG.warnf("%s (%s, expected %s): %s Fix: %s", change, result.verdict(),
+                        result.target().expect().label(), detail, result.remediation());
             }
         }
-    }
-
-    /** A deny target that is reachable is a scope leak, whatever the outcome catalogue says about OK. */
-    private static String fix(ProbeResult result) {
-        if (result.verdict() == Verdict.ALLOWED) {
-            return "this mailbox must not be reachable: narrow the scope of the role assignment that covers it "
-                    + "(its recipient filter or administrative unit), or remove the mailbox from the deny group";
-        }
-        return result.remediation();
     }
 
     public TargetStatus status(String targetId) {
@@ -67,6 +60,16 @@ public class ResultStore {
 
     public List<TargetStatus> group(String group) {
         return byGroup.getOrDefault(group, List.of());
+    }
+
+    /** Targets of a deny group that the daemon can act as now. */
+    public int scopeLeaks(String group) {
+        int leaks = 0;
+        for (TargetStatus status : group(group)) {
+            ProbeResult result = status.effective();
+            leaks += result != null && result.outcome() == Outcome.SCOPE_LEAK ? 1 : 0;
+        }
+        return leaks;
     }
 
     /** How many of a group's targets are in each state; every state is present. */

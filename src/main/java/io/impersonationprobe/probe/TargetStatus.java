@@ -8,6 +8,7 @@ import java.time.Instant;
 public final class TargetStatus {
     private final Target target;
     private volatile ProbeResult last;
+    private volatile ProbeResult lastDefinite;
     private volatile Instant lastSuccessAt;
 
     TargetStatus(Target target) {
@@ -23,13 +24,22 @@ public final class TargetStatus {
         return last;
     }
 
+    /**
+     * The result that stands: the last one, unless it is transient (throttling, a mailbox move, a failover), in which
+     * case the last definite one; null while there is none.
+     */
+    public ProbeResult effective() {
+        ProbeResult result = last;
+        return result != null && result.outcome().isTransient() ? lastDefinite : result;
+    }
+
     /** When the verdict last matched the expectation, or null if it never has. */
     public Instant lastSuccessAt() {
         return lastSuccessAt;
     }
 
     public TargetState state() {
-        ProbeResult result = last;
+        ProbeResult result = effective();
         if (result == null) {
             return TargetState.UNKNOWN;
         }
@@ -39,8 +49,11 @@ public final class TargetStatus {
     /** Records a result and returns the one it replaces. */
     synchronized ProbeResult record(ProbeResult result) {
         ProbeResult previous = last;
-        if (result.success()) {
-            lastSuccessAt = result.startedAt().plus(result.duration());
+        if (!result.outcome().isTransient()) {
+            lastDefinite = result;
+            if (result.success()) {
+                lastSuccessAt = result.startedAt().plus(result.duration());
+            }
         }
         last = result;
         return previous;

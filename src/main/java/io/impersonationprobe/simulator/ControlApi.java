@@ -30,6 +30,31 @@ final class ControlApi {
     void routes(Router router) {
         router.get("/control/state").handler(ctx -> send(ctx, 200, tenant.snapshot()));
         router.get("/control/ews-requests").handler(ctx -> send(ctx, 200, ews.recentRequests()));
+        router.get("/control/stats").handler(ctx -> send(ctx, 200, tenant.statistics()));
+        router.put("/control/org").handler(ctx -> change(ctx, body -> {
+            SimulatedTenant.Org org = tenant.org();
+            List<String> allowed = org.ewsAllowedAppIds();
+            if (body.has("ewsAllowedAppIds")) {
+                allowed = body.get("ewsAllowedAppIds").isNull() ? null : strings(body.get("ewsAllowedAppIds"));
+            }
+            tenant.setOrg(new SimulatedTenant.Org(flag(body, "isDehydrated", org.isDehydrated()),
+                    flag(body, "ewsEnabled", org.ewsEnabled()), allowed));
+            return tenant.org();
+        }));
+        router.post("/control/service-accounts").handler(ctx -> change(ctx, body -> {
+            SimulatedTenant.ServiceAccount account = new SimulatedTenant.ServiceAccount(
+                    body.path("domain").asText("CONTOSO"), required(body, "name"), required(body, "password"));
+            tenant.addServiceAccount(account);
+            return Map.of("domain", account.domain(), "name", account.name());
+        }));
+        router.post("/control/apps/:appId/certificates").handler(ctx -> change(ctx, body -> {
+            SimulatedTenant.App app = tenant.app(ctx.pathParam("appId"))
+                    .orElseThrow(() -> new IllegalArgumentException("no app " + ctx.pathParam("appId")));
+            var certificate = ClientAssertions.parseCertificate(required(body, "certificate"));
+            String thumbprint = ClientAssertions.thumbprint(certificate);
+            app.certificates().put(thumbprint, certificate);
+            return Map.of("thumbprint", thumbprint);
+        }));
         router.post("/control/mailboxes").handler(ctx -> change(ctx, body -> {
             List<String> groups = new ArrayList<>();
             body.path("groups").forEach(g -> groups.add(g.asText()));
@@ -49,8 +74,13 @@ final class ControlApi {
                 error(ctx, 409, e.getMessage());
             }
         });
-        router.post("/control/role-assignments").handler(ctx -> change(ctx, body -> tenant.addAssignment(
-                required(body, "name"), required(body, "role"), required(body, "app"), text(body, "scope"))));
+        router.post("/control/role-assignments").handler(ctx -> change(ctx, body -> {
+            String assignee = text(body, "app") != null ? text(body, "app") : text(body, "user");
+            if (assignee == null) {
+                throw new IllegalArgumentException("app (an app ID) or user (a service account) is required");
+            }
+            return tenant.addAssignment(required(body, "name"), required(body, "role"), assignee, text(body, "scope"));
+        }));
         router.delete("/control/role-assignments/:name").handler(ctx ->
                 removal(ctx, tenant.removeAssignment(ctx.pathParam("name"))));
         router.post("/control/clock").handler(ctx -> change(ctx, body -> {
@@ -61,13 +91,39 @@ final class ControlApi {
                 throw new IllegalArgumentException("advance must be an ISO-8601 duration such as PT1H");
             }
         }));
+        // Partial update: fields left out keep their value; DELETE switches every fault off.
         router.put("/control/faults").handler(ctx -> change(ctx, body -> {
-            if (!body.path("ewsLatencyMs").canConvertToLong()) {
-                throw new IllegalArgumentException("ewsLatencyMs (a number of milliseconds) is required");
+            SimulatedTenant.Faults f = tenant.faults();
+            Integer retryAfter = f.serviceUnavailableRetryAfterSeconds();
+            if (body.has("serviceUnavailableRetryAfterSeconds")) {
+                retryAfter = body.get("serviceUnavailableRetryAfterSeconds").isNull() ? null
+                        : number(body, "serviceUnavailableRetryAfterSeconds").intValue();
             }
-            tenant.setEwsLatencyMillis(body.get("ewsLatencyMs").asLong());
-            return Map.of("ewsLatencyMs", tenant.ewsLatencyMillis());
+            Map<String, String> codes = f.responseCodes();
+            if (body.has("responseCodes")) {
+                codes = new java.util.LinkedHashMap<>();
+                for (var field : (Iterable<Map.Entry<String, JsonNode>>) body.get("responseCodes")::fields) {
+                    codes.put(field.getKey().toLowerCase(java.util.Locale.ROOT), field.getValue().asText());
+                }
+            }
+            SimulatedTenant.RawAnswer raw = f.rawAnswer();
+            if (body.has("rawAnswer")) {
+                JsonNode r = body.get("rawAnswer");
+                raw = r.isNull() ? null : new SimulatedTenant.RawAnswer(number(r, "status").intValue(),
+                        text(r, "contentType"), text(r, "body"));
+            }
+            tenant.setFaults(new SimulatedTenant.Faults(
+                    body.has("ewsLatencyMs") ? number(body, "ewsLatencyMs") : f.ewsLatencyMs(),
+                    retryAfter, Map.copyOf(codes), raw,
+                    body.has("concurrencyBudget") ? number(body, "concurrencyBudget").intValue() : f.concurrencyBudget(),
+                    body.has("serverBusyBackOffMs") ? number(body, "serverBusyBackOffMs") : f.serverBusyBackOffMs(),
+                    body.has("missingAnchorLatencyMs") ? number(body, "missingAnchorLatencyMs") : f.missingAnchorLatencyMs()));
+            return tenant.faults();
         }));
+        router.delete("/control/faults").handler(ctx -> {
+            tenant.setFaults(SimulatedTenant.Faults.NONE);
+            send(ctx, 200, tenant.faults());
+        });
     }
 
     private interface Change {
@@ -103,6 +159,34 @@ final class ControlApi {
         } else {
             error(ctx, 404, "nothing named '" + ctx.pathParams().values().iterator().next() + "'");
         }
+    }
+
+    private static Long number(JsonNode body, String field) {
+        JsonNode node = body.get(field);
+        if (node == null || !node.canConvertToLong()) {
+            throw new IllegalArgumentException(field + " must be a whole number");
+        }
+        return node.asLong();
+    }
+
+    private static boolean flag(JsonNode body, String field, boolean current) {
+        JsonNode node = body.get(field);
+        if (node == null) {
+            return current;
+        }
+        if (!node.isBoolean()) {
+            throw new IllegalArgumentException(field + " must be true or false");
+        }
+        return node.asBoolean();
+    }
+
+    private static List<String> strings(JsonNode array) {
+        if (!array.isArray()) {
+            throw new IllegalArgumentException("a JSON array of strings is expected");
+        }
+        List<String> values = new ArrayList<>();
+        array.forEach(v -> values.add(v.asText()));
+        return List.copyOf(values);
     }
 
     private static String required(JsonNode body, String field) {

@@ -56,8 +56,9 @@ final class EwsEndpoint {
         tenant.stats().ewsRequests.incrementAndGet();
         String body = ctx.body().asString();
         remember(ctx, body);
-        Answer answer = answer(ctx, body);
-        long latency = tenant.ewsLatencyMillis();
+        SimulatedTenant.Faults faults = tenant.faults();
+        Answer answer = answer(ctx, body, faults);
+        long latency = faults.ewsLatencyMs() + answer.extraLatencyMs;
         if (latency > 0) {
             ctx.vertx().setTimer(latency, id -> send(ctx, answer));
         } else {
@@ -65,17 +66,38 @@ final class EwsEndpoint {
         }
     }
 
-    private Answer answer(RoutingContext ctx, String body) {
-        String authorization = ctx.request().getHeader("Authorization");
-        if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            return Answer.unauthorized(null, null);
+    private Answer answer(RoutingContext ctx, String body, SimulatedTenant.Faults faults) {
+        if (faults.rawAnswer() != null) {
+            return Answer.raw(faults.rawAnswer());
         }
-        Map<String, Object> claims;
-        try {
-            claims = tokens.verify(authorization.substring(7).strip());
-            checkClaims(claims);
-        } catch (TokenIssuer.InvalidTokenException e) {
-            return Answer.unauthorized(e.diagnosticsCode, e.getMessage());
+        if (faults.serviceUnavailableRetryAfterSeconds() != null) {
+            return new Answer(503, Map.of("Retry-After", String.valueOf(faults.serviceUnavailableRetryAfterSeconds())),
+                    null, null, 0);
+        }
+        String authorization = ctx.request().getHeader("Authorization");
+        Principal principal;
+        if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            try {
+                Map<String, Object> claims = tokens.verify(authorization.substring(7).strip());
+                checkClaims(claims);
+                @SuppressWarnings("unchecked")
+                List<String> roles = claims.get("roles") instanceof List<?> list ? (List<String>) list : List.of();
+                principal = new Principal(String.valueOf(claims.get("appid")), roles, null);
+            } catch (TokenIssuer.InvalidTokenException e) {
+                return Answer.unauthorized(e.diagnosticsCode, e.getMessage());
+            }
+            if (!tenant.org().allowsEws(principal.appId)) {
+                // EWS switched off for the organisation, or the app not on EwsAllowedAppIDs.
+                return new Answer(403, Map.of(), null, null, 0);
+            }
+        } else if (authorization != null && authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
+            var account = basic(authorization.substring(6).strip());
+            if (account.isEmpty()) {
+                return Answer.unauthorized(null, null);
+            }
+            principal = new Principal(null, List.of(), account.get());
+        } else {
+            return Answer.unauthorized(null, null);
         }
 
         Document request;
@@ -98,10 +120,25 @@ final class EwsEndpoint {
             }
         }
 
+        String budgetKey = principal.key();
+        if (tenant.enter(budgetKey) > faults.concurrencyBudget()) {
+            tenant.stats().serverBusy.incrementAndGet();
+            return Answer.fault("ErrorServerBusy", "The server cannot service this request right now. Try again later.",
+                    SoapMessages.value("BackOffMilliseconds", String.valueOf(faults.serverBusyBackOffMs())))
+                    .leaving(budgetKey);
+        }
+        return accessAnswer(ctx, header, operation, principal, faults).leaving(budgetKey);
+    }
+
+    private Answer accessAnswer(RoutingContext ctx, Element header, Element operation, Principal principal,
+                                SimulatedTenant.Faults faults) {
         Element impersonation = header == null ? null : child(header, SoapMessages.TYPES, "ExchangeImpersonation");
         if (impersonation == null) {
-            return Answer.fault("ErrorInvalidExchangeImpersonationHeaderData",
-                    "ExchangeImpersonation SOAP header must be present for this type of OAuth token.", null);
+            if (principal.account == null) {
+                return Answer.fault("ErrorInvalidExchangeImpersonationHeaderData",
+                        "ExchangeImpersonation SOAP header must be present for this type of OAuth token.", null);
+            }
+            return Answer.fault("ErrorInvalidRequest", "The simulated tenant answers impersonated requests only.", null);
         }
         String smtp = impersonatedAddress(impersonation);
         if (smtp == null) {
@@ -109,21 +146,31 @@ final class EwsEndpoint {
                     "The impersonation header names no SMTP address or principal name.", null);
         }
         String anchor = ctx.request().getHeader("X-AnchorMailbox");
+        long extraLatency = 0;
         if (anchor == null) {
-            tenant.stats().missingAnchorHeader.incrementAndGet();
+            // Without the anchor Exchange Online routes blindly: slower, and now and then a failure.
+            extraLatency = faults.missingAnchorLatencyMs();
+            if (tenant.stats().missingAnchorHeader.incrementAndGet() % 2 == 0) {
+                return Answer.fault("ErrorInternalServerError", "An internal server error occurred. The operation failed.",
+                        null).slower(extraLatency);
+            }
         } else if (!anchor.equalsIgnoreCase(smtp)) {
             tenant.stats().anchorMismatch.incrementAndGet();
         }
         var mailbox = tenant.mailbox(smtp);
         if (mailbox.isEmpty()) {
             return Answer.fault("ErrorNonExistentMailbox", "The SMTP address has no mailbox associated with it.",
-                    SoapMessages.value("SmtpAddress", smtp));
+                    SoapMessages.value("SmtpAddress", smtp)).slower(extraLatency);
         }
-        @SuppressWarnings("unchecked")
-        List<String> roles = claims.get("roles") instanceof List<?> list ? (List<String>) list : List.of();
-        if (!tenant.canActAs(String.valueOf(claims.get("appid")), roles, mailbox.get())) {
+        String injected = faults.responseCodes().getOrDefault(mailbox.get().smtp(), faults.responseCodes().get("*"));
+        if (injected != null) {
+            return Answer.fault(injected, SoapMessages.messageFor(injected), null).slower(extraLatency);
+        }
+        boolean granted = principal.account != null ? tenant.canImpersonate(principal.account, mailbox.get())
+                : tenant.canActAs(principal.appId, principal.roles, mailbox.get());
+        if (!granted) {
             return Answer.fault("ErrorImpersonateUserDenied",
-                    "The account does not have permission to impersonate the requested user.", null);
+                    "The account does not have permission to impersonate the requested user.", null).slower(extraLatency);
         }
         if (!operation.getLocalName().equals("GetFolder")) {
             return Answer.fault("ErrorInvalidRequest", "The simulated tenant answers GetFolder only.", null);
@@ -132,7 +179,25 @@ final class EwsEndpoint {
         if (folderId == null) {
             return Answer.fault("ErrorInvalidRequest", "The simulated tenant answers GetFolder by DistinguishedFolderId only.", null);
         }
-        return Answer.ok(SoapMessages.getFolderSuccess(mailbox.get().smtp(), folderId.getAttribute("Id")));
+        return Answer.ok(SoapMessages.getFolderSuccess(mailbox.get().smtp(), folderId.getAttribute("Id"))).slower(extraLatency);
+    }
+
+    private java.util.Optional<SimulatedTenant.ServiceAccount> basic(String encoded) {
+        try {
+            String decoded = new String(java.util.Base64.getDecoder().decode(encoded), java.nio.charset.StandardCharsets.UTF_8);
+            int colon = decoded.indexOf(':');
+            return colon < 0 ? java.util.Optional.empty()
+                    : tenant.authenticate(decoded.substring(0, colon), decoded.substring(colon + 1));
+        } catch (IllegalArgumentException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
+    /** Who is asking: an app (with its token's roles) or an on-premises service account. */
+    private record Principal(String appId, List<String> roles, SimulatedTenant.ServiceAccount account) {
+        String key() {
+            return account != null ? "user:" + account.name().toLowerCase(Locale.ROOT) : "app:" + appId;
+        }
     }
 
     private void checkClaims(Map<String, Object> claims) throws TokenIssuer.InvalidTokenException {
@@ -205,14 +270,22 @@ final class EwsEndpoint {
         return list.getLength() == 0 ? null : (Element) list.item(0);
     }
 
-    private static void send(RoutingContext ctx, Answer answer) {
+    private void send(RoutingContext ctx, Answer answer) {
+        if (answer.budgetKey != null) {
+            tenant.leave(answer.budgetKey);
+        }
         var response = ctx.response().setStatusCode(answer.status);
-        answer.headers.forEach(response::putHeader);
+        answer.headers.forEach((name, value) -> {
+            if (!name.equals("Content-Type")) {
+                response.putHeader(name, value);
+            }
+        });
         if (answer.body == null) {
             response.end();
         } else {
             // ews-java-api cannot read a response without this exact content type.
-            response.putHeader("Content-Type", "text/xml; charset=utf-8").end(Buffer.buffer(answer.body));
+            response.putHeader("Content-Type", answer.headers.getOrDefault("Content-Type", "text/xml; charset=utf-8"))
+                    .end(Buffer.buffer(answer.body));
         }
     }
 
@@ -236,17 +309,32 @@ final class EwsEndpoint {
         return new ArrayList<>(recent);
     }
 
-    private record Answer(int status, Map<String, String> headers, String body) {
+    /** @param budgetKey the principal whose in-flight count to release once sent, or null */
+    private record Answer(int status, Map<String, String> headers, String body, String budgetKey, long extraLatencyMs) {
         static Answer ok(String body) {
-            return new Answer(200, Map.of(), body);
+            return new Answer(200, Map.of(), body, null, 0);
         }
 
         static Answer fault(String code, String message, String messageXml) {
-            return new Answer(500, Map.of(), SoapMessages.fault(code, message, messageXml));
+            return new Answer(500, Map.of(), SoapMessages.fault(code, message, messageXml), null, 0);
+        }
+
+        static Answer raw(SimulatedTenant.RawAnswer raw) {
+            return new Answer(raw.status(), raw.contentType() == null ? Map.of() : Map.of("Content-Type", raw.contentType()),
+                    raw.body() == null || raw.body().isEmpty() ? null : raw.body(), null, 0);
+        }
+
+        Answer leaving(String key) {
+            return new Answer(status, headers, body, key, extraLatencyMs);
+        }
+
+        Answer slower(long millis) {
+            return new Answer(status, headers, body, budgetKey, extraLatencyMs + millis);
         }
 
         static Answer unauthorized(String diagnosticsCode, String reason) {
             Map<String, String> headers = new LinkedHashMap<>();
+            // Vert.x joins repeated headers; one challenge per scheme is what clients look for.
             headers.put("WWW-Authenticate", "Bearer client_id=\"00000002-0000-0ff1-ce00-000000000000\", "
                     + "trusted_issuers=\"00000001-0000-0000-c000-000000000000@*\", "
                     + "authorization_uri=\"https://login.microsoftonline.com/common/oauth2/authorize\", error=\"invalid_token\"");
@@ -254,7 +342,7 @@ final class EwsEndpoint {
                 headers.put("x-ms-diagnostics", diagnosticsCode + ";reason=\"" + reason.replace("\"", "'")
                         + "\";error_category=\"invalid_token\"");
             }
-            return new Answer(401, headers, null);
+            return new Answer(401, headers, null, null, 0);
         }
     }
 }

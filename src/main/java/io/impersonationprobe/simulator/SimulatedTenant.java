@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -25,11 +26,19 @@ import java.util.concurrent.atomic.AtomicLong;
 public class SimulatedTenant {
     /** The RBAC for Applications role that grants app-only EWS access. */
     public static final String EWS_APP_ROLE = "Application EWS.AccessAsApp";
-    static final Set<String> ROLES = Set.of(EWS_APP_ROLE);
+    /** The on-premises role that lets a service account act as mailboxes. */
+    public static final String IMPERSONATION_ROLE = "ApplicationImpersonation";
+    static final Set<String> ROLES = Set.of(EWS_APP_ROLE, IMPERSONATION_ROLE);
+    /** Exchange Online's EWSMaxConcurrency: requests in flight per principal before ErrorServerBusy. */
+    static final int DEFAULT_CONCURRENCY_BUDGET = 27;
     static final String FULL_ACCESS_AS_APP = "full_access_as_app";
 
     private final Map<String, Mailbox> mailboxes = new LinkedHashMap<>();
     private final Map<String, App> apps = new LinkedHashMap<>();
+    private final Map<String, ServiceAccount> serviceAccounts = new LinkedHashMap<>();
+    private final Map<String, AtomicInteger> inFlight = new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile Org org = new Org(false, true, null);
+    private volatile Faults faults = Faults.NONE;
     private final Map<String, ManagementScope> scopes = new LinkedHashMap<>();
     private final Map<String, RoleAssignment> assignments = new LinkedHashMap<>();
     /** Removed assignments that still grant access until the propagation delay has passed. */
@@ -38,34 +47,80 @@ public class SimulatedTenant {
     private final String domain;
     private final Duration propagationDelay;
     private Duration clockOffset = Duration.ZERO;
-    private volatile long ewsLatencyMillis;
     private final Stats stats = new Stats();
 
-    /** An application (service principal) of the tenant; {@code entraRoles} are admin-consented app roles. */
-    public record App(String appId, String displayName, String secret, List<String> entraRoles) {
+    /**
+     * An application (service principal) of the tenant; {@code entraRoles} are admin-consented app roles and
+     * {@code certificates} the public certificates registered for client assertions, by SHA-256 thumbprint.
+     */
+    public record App(String appId, String displayName, String secret, List<String> entraRoles,
+                      Map<String, java.security.cert.X509Certificate> certificates) {
+        public App(String appId, String displayName, String secret, List<String> entraRoles) {
+            this(appId, displayName, secret, entraRoles, new java.util.concurrent.ConcurrentHashMap<>());
+        }
+    }
+
+    /** An on-premises service account, authenticated with Basic. {@code name} is the sAMAccountName. */
+    public record ServiceAccount(String domain, String name, String password) {
+        String qualified() {
+            return domain + "\\" + name;
+        }
+    }
+
+    /**
+     * Organisation settings that decide EWS access in Exchange Online.
+     *
+     * @param ewsAllowedAppIds null when no allow list is set (every app may use EWS)
+     */
+    public record Org(boolean isDehydrated, boolean ewsEnabled, List<String> ewsAllowedAppIds) {
+        boolean allowsEws(String appId) {
+            return ewsEnabled && (appId == null || ewsAllowedAppIds == null || ewsAllowedAppIds.contains(appId));
+        }
+    }
+
+    /**
+     * Faults a scenario switches on. {@code responseCodes} maps a mailbox (or {@code *} for all) to an EWS error
+     * code answered as a SOAP fault; {@code rawAnswer} replaces every EWS answer with a non-EWS one.
+     */
+    public record Faults(long ewsLatencyMs, Integer serviceUnavailableRetryAfterSeconds, Map<String, String> responseCodes,
+                         RawAnswer rawAnswer, int concurrencyBudget, long serverBusyBackOffMs, long missingAnchorLatencyMs) {
+        static final Faults NONE = new Faults(0, null, Map.of(), null, DEFAULT_CONCURRENCY_BUDGET, 5000, 250);
+    }
+
+    /** An answer that is not EWS: a wrong URL, a broken server, a login page. */
+    public record RawAnswer(int status, String contentType, String body) {
     }
 
     public record ManagementScope(String name, RecipientFilter filter) {
     }
 
-    /** {@code scope} null means the whole organisation; {@code removedAt} is set once the assignment was removed. */
-    public record RoleAssignment(String name, String role, String app, String scope, Instant createdAt, Instant removedAt) {
+    /**
+     * {@code assignee} is an app ID for RBAC for Applications or a service account name for ApplicationImpersonation;
+     * {@code scope} null means the whole organisation; {@code removedAt} is set once the assignment was removed.
+     */
+    public record RoleAssignment(String name, String role, String assignee, String scope, Instant createdAt,
+                                 Instant removedAt) {
     }
 
     /** Counters that tests and the benchmark read through {@code /control/state}. */
     static final class Stats {
         final AtomicLong ewsRequests = new AtomicLong();
         final AtomicLong tokenRequests = new AtomicLong();
-        final AtomicLong connectionsOpened = new AtomicLong();
+        final AtomicLong connectionsAccepted = new AtomicLong();
+        final AtomicLong serverBusy = new AtomicLong();
         final AtomicLong missingAnchorHeader = new AtomicLong();
         final AtomicLong anchorMismatch = new AtomicLong();
     }
 
     @Inject
     public SimulatedTenant(SimulatorConfig config) {
+        this(config.propagationDelay());
+    }
+
+    SimulatedTenant(Duration propagationDelay) {
         this.directoryId = DemoTenant.DIRECTORY_ID;
         this.domain = DemoTenant.DOMAIN;
-        this.propagationDelay = config.propagationDelay();
+        this.propagationDelay = propagationDelay;
         DemoTenant.seed(this);
     }
 
@@ -117,6 +172,61 @@ public class SimulatedTenant {
         return mailboxes.remove(smtp.toLowerCase(java.util.Locale.ROOT)) != null;
     }
 
+    public synchronized void addServiceAccount(ServiceAccount account) {
+        if (account.name() == null || account.name().isBlank() || account.password() == null) {
+            throw new IllegalArgumentException("name and password are required");
+        }
+        serviceAccounts.put(account.name().toLowerCase(java.util.Locale.ROOT), account);
+    }
+
+    /** The account a Basic user name (name, DOMAIN\\name or name@domain) and password authenticate, if any. */
+    public synchronized Optional<ServiceAccount> authenticate(String user, String password) {
+        String name = user.contains("\\") ? user.substring(user.indexOf('\\') + 1)
+                : user.contains("@") ? user.substring(0, user.indexOf('@')) : user;
+        ServiceAccount account = serviceAccounts.get(name.toLowerCase(java.util.Locale.ROOT));
+        if (account == null || !java.security.MessageDigest.isEqual(account.password().getBytes(
+                java.nio.charset.StandardCharsets.UTF_8), password.getBytes(java.nio.charset.StandardCharsets.UTF_8))) {
+            return Optional.empty();
+        }
+        return Optional.of(account);
+    }
+
+    public Org org() {
+        return org;
+    }
+
+    public void setOrg(Org org) {
+        this.org = org;
+    }
+
+    public Faults faults() {
+        return faults;
+    }
+
+    public void setFaults(Faults faults) {
+        if (faults.ewsLatencyMs() < 0 || faults.ewsLatencyMs() > 600_000) {
+            throw new IllegalArgumentException("ewsLatencyMs must be between 0 and 600000");
+        }
+        if (faults.concurrencyBudget() < 1) {
+            throw new IllegalArgumentException("concurrencyBudget must be at least 1");
+        }
+        for (String code : faults.responseCodes().values()) {
+            if (!code.matches("Error[A-Za-z0-9]{1,80}")) {
+                throw new IllegalArgumentException("'" + code + "' is not an EWS error code (ErrorSomething)");
+            }
+        }
+        this.faults = faults;
+    }
+
+    /** Counts a request in flight for a principal; returns how many are in flight with it. */
+    int enter(String principal) {
+        return inFlight.computeIfAbsent(principal, p -> new AtomicInteger()).incrementAndGet();
+    }
+
+    void leave(String principal) {
+        inFlight.get(principal).decrementAndGet();
+    }
+
     public synchronized void addApp(App app) {
         apps.put(app.appId(), app);
     }
@@ -148,19 +258,26 @@ public class SimulatedTenant {
         return scopes.remove(name) != null;
     }
 
-    public synchronized RoleAssignment addAssignment(String name, String role, String app, String scope) {
-        return addAssignment(name, role, app, scope, now());
+    public synchronized RoleAssignment addAssignment(String name, String role, String assignee, String scope) {
+        return addAssignment(name, role, assignee, scope, now());
     }
 
-    synchronized RoleAssignment addAssignment(String name, String role, String app, String scope, Instant createdAt) {
+    synchronized RoleAssignment addAssignment(String name, String role, String assignee, String scope, Instant createdAt) {
         if (name == null || name.isBlank()) {
             throw new IllegalArgumentException("name is required");
         }
         if (!ROLES.contains(role)) {
             throw new IllegalArgumentException("unknown role '" + role + "'; known: " + ROLES);
         }
-        if (!apps.containsKey(app)) {
-            throw new IllegalArgumentException("no service principal with app ID '" + app + "'");
+        if (org.isDehydrated()) {
+            throw new IllegalStateException("This operation is not available in the current organization state "
+                    + "(dehydrated). Run Enable-OrganizationCustomization first.");
+        }
+        if (role.equals(EWS_APP_ROLE) && !apps.containsKey(assignee)) {
+            throw new IllegalArgumentException("no service principal with app ID '" + assignee + "'");
+        }
+        if (role.equals(IMPERSONATION_ROLE) && !serviceAccounts.containsKey(String.valueOf(assignee).toLowerCase(java.util.Locale.ROOT))) {
+            throw new IllegalArgumentException("no service account named '" + assignee + "'");
         }
         if (scope != null && !scopes.containsKey(scope)) {
             throw new IllegalArgumentException("no management scope named '" + scope + "'");
@@ -168,7 +285,7 @@ public class SimulatedTenant {
         if (assignments.containsKey(name)) {
             throw new IllegalStateException("role assignment " + name + " exists");
         }
-        RoleAssignment assignment = new RoleAssignment(name, role, app, scope, createdAt, null);
+        RoleAssignment assignment = new RoleAssignment(name, role, assignee, scope, createdAt, null);
         assignments.put(name, assignment);
         return assignment;
     }
@@ -179,20 +296,26 @@ public class SimulatedTenant {
         if (existing == null) {
             return false;
         }
-        revoking.add(new RoleAssignment(existing.name(), existing.role(), existing.app(), existing.scope(),
+        revoking.add(new RoleAssignment(existing.name(), existing.role(), existing.assignee(), existing.scope(),
                 existing.createdAt(), now()));
         return true;
     }
 
     /** Whether Exchange, as of now, lets this app act as this mailbox over EWS. */
     public synchronized boolean canActAs(String appId, List<String> tokenRoles, Mailbox mailbox) {
-        if (tokenRoles.contains(FULL_ACCESS_AS_APP)) {
-            return true;
-        }
+        return tokenRoles.contains(FULL_ACCESS_AS_APP) || isGranted(EWS_APP_ROLE, appId, mailbox);
+    }
+
+    /** Whether an on-premises service account may impersonate this mailbox. */
+    public synchronized boolean canImpersonate(ServiceAccount account, Mailbox mailbox) {
+        return isGranted(IMPERSONATION_ROLE, account.name().toLowerCase(java.util.Locale.ROOT), mailbox);
+    }
+
+    private boolean isGranted(String role, String assignee, Mailbox mailbox) {
         Instant now = now();
         revoking.removeIf(a -> !isEffective(a, now));
         for (RoleAssignment assignment : allAssignments()) {
-            if (assignment.app().equals(appId) && assignment.role().equals(EWS_APP_ROLE) && isEffective(assignment, now)
+            if (assignment.assignee().equalsIgnoreCase(assignee) && assignment.role().equals(role) && isEffective(assignment, now)
                     && (assignment.scope() == null || covers(scopes.get(assignment.scope()), mailbox))) {
                 return true;
             }
@@ -216,15 +339,15 @@ public class SimulatedTenant {
         return scope != null && scope.filter().matches(mailbox);
     }
 
-    public long ewsLatencyMillis() {
-        return ewsLatencyMillis;
-    }
-
-    public void setEwsLatencyMillis(long millis) {
-        if (millis < 0 || millis > 600_000) {
-            throw new IllegalArgumentException("ewsLatencyMs must be between 0 and 600000");
-        }
-        this.ewsLatencyMillis = millis;
+    /** Counters for tests and the benchmark: {@code GET /control/stats}. */
+    public Map<String, Object> statistics() {
+        return Map.of(
+                "ewsRequests", stats.ewsRequests.get(),
+                "tokenRequests", stats.tokenRequests.get(),
+                "connectionsAccepted", stats.connectionsAccepted.get(),
+                "missingAnchorHeader", stats.missingAnchorHeader.get(),
+                "anchorMismatch", stats.anchorMismatch.get(),
+                "serverBusy", stats.serverBusy.get());
     }
 
     /** The whole model as plain data, for {@code GET /control/state}. Secrets are left out. */
@@ -235,9 +358,13 @@ public class SimulatedTenant {
         state.put("clock", Map.of("now", now.toString(), "offsetSeconds", clockOffset.toSeconds()));
         state.put("propagationDelaySeconds", propagationDelay.toSeconds());
         state.put("mailboxes", List.copyOf(mailboxes.values()));
+        state.put("org", org);
         state.put("apps", apps.values().stream()
-                .map(a -> Map.of("appId", a.appId(), "displayName", a.displayName(), "entraRoles", a.entraRoles()))
+                .map(a -> Map.of("appId", a.appId(), "displayName", a.displayName(), "entraRoles", a.entraRoles(),
+                        "certificateThumbprints", List.copyOf(a.certificates().keySet())))
                 .toList());
+        state.put("serviceAccounts", serviceAccounts.values().stream()
+                .map(a -> Map.of("domain", a.domain(), "name", a.name())).toList());
         state.put("managementScopes", scopes.values().stream()
                 .map(s -> Map.of("name", s.name(), "recipientFilter", s.filter().toString())).toList());
         List<Map<String, Object>> assignmentViews = new ArrayList<>();
@@ -245,7 +372,7 @@ public class SimulatedTenant {
             Map<String, Object> view = new LinkedHashMap<>();
             view.put("name", a.name());
             view.put("role", a.role());
-            view.put("app", a.app());
+            view.put("assignee", a.assignee());
             view.put("scope", a.scope());
             view.put("createdAt", a.createdAt().toString());
             view.put("removedAt", a.removedAt() == null ? null : a.removedAt().toString());
@@ -253,13 +380,8 @@ public class SimulatedTenant {
             assignmentViews.add(view);
         }
         state.put("roleAssignments", assignmentViews);
-        state.put("faults", Map.of("ewsLatencyMs", ewsLatencyMillis));
-        state.put("stats", Map.of(
-                "ewsRequests", stats.ewsRequests.get(),
-                "tokenRequests", stats.tokenRequests.get(),
-                "connectionsOpened", stats.connectionsOpened.get(),
-                "missingAnchorHeader", stats.missingAnchorHeader.get(),
-                "anchorMismatch", stats.anchorMismatch.get()));
+        state.put("faults", faults);
+        state.put("stats", statistics());
         return state;
     }
 }

@@ -38,4 +38,19 @@ public interface SimulatorConfig {
      * request is validated against it and an invalid one gets {@code ErrorSchemaValidation}, as from a real server.
      */
     Optional<Path> schemaDir();
+
+    /** An HTTPS listener beside the plain one, to meet the daemon over real TLS (for example a self-signed certificate). */
+    Tls tls();
+
+    interface Tls {
+        /** Port of the HTTPS listener; it starts only when a key store is set. */
+        @WithDefault("8443")
+        int port();
+
+        /** A PKCS12 key store with the server's certificate and private key. */
+        Optional<Path> keyStore();
+
+        /** The key store's password. */
+        Optional<io.impersonationprobe.config.Secret> keyStorePassword();
+    }
 }

@@ -6,6 +6,7 @@ import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.PfxOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import jakarta.annotation.Priority;
@@ -39,6 +40,7 @@ public class SimulatorServer {
     ObjectMapper json;
 
     private HttpServer server;
+    private HttpServer tlsServer;
 
     void start(@Observes @Priority(1) StartupEvent event) throws Exception {
         if (!config.enabled()) {
@@ -53,9 +55,18 @@ public class SimulatorServer {
                 .blockingHandler(new TokenEndpoint(tenant, tokens, json, config.tokenLifetime())::handle, false);
         new ControlApi(tenant, ews, json).routes(router);
         server = vertx.createHttpServer(new HttpServerOptions().setHost(config.host()).setPort(config.port()))
-                .connectionHandler(connection -> tenant.stats().connectionsOpened.incrementAndGet())
+                .connectionHandler(connection -> tenant.stats().connectionsAccepted.incrementAndGet())
                 .requestHandler(router);
         server.listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        if (config.tls().keyStore().isPresent()) {
+            tlsServer = vertx.createHttpServer(new HttpServerOptions().setHost(config.host()).setPort(config.tls().port())
+                            .setSsl(true).setKeyCertOptions(new PfxOptions().setPath(config.tls().keyStore().get().toString())
+                                    .setPassword(config.tls().keyStorePassword().map(p -> p.reveal()).orElse(""))))
+                    .connectionHandler(connection -> tenant.stats().connectionsAccepted.incrementAndGet())
+                    .requestHandler(router);
+            tlsServer.listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            LOG.infof("Simulator HTTPS listener on https://%s:%d", config.host(), tlsServer.actualPort());
+        }
         String base = "http://" + config.host() + ":" + server.actualPort();
         LOG.infof("Simulated Exchange Online tenant %s on %s: EWS %s/EWS/Exchange.asmx, tokens %s/%s/oauth2/v2.0/token, "
                 + "control API %s/control/state", tenant.domain(), base, base, base, tenant.domain(), base);
@@ -86,8 +97,10 @@ public class SimulatorServer {
     }
 
     void stop(@Observes ShutdownEvent event) throws Exception {
-        if (server != null) {
-            server.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        for (HttpServer listener : new HttpServer[]{server, tlsServer}) {
+            if (listener != null) {
+                listener.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            }
         }
     }
 }

@@ -52,6 +52,23 @@ final class SoapMessages {
                 + "</detail></s:Fault></s:Body></s:Envelope>";
     }
 
+    private static final java.util.Map<String, String> RESPONSE_MESSAGES = java.util.Map.of(
+            "ErrorMailboxMoveInProgress", "Mailbox move in progress. Try again later.",
+            "ErrorMailboxStoreUnavailable", "The mailbox database is temporarily unavailable.",
+            "ErrorInvalidLicense", "The mailbox doesn't have a valid license.",
+            "ErrorOrganizationAccessBlocked", "Access to the organization is blocked.",
+            "ErrorAccessDenied", "Access is denied. Check credentials and try again.",
+            "ErrorImpersonationFailed", "Impersonation failed.",
+            "ErrorConnectionFailed", "Connection could not be established.",
+            "ErrorInternalServerError", "An internal server error occurred. The operation failed.",
+            "ErrorNoRespondingCASInDestinationSite", "No responding Client Access server in the destination site.",
+            "ErrorExceededConnectionCount", "You have exceeded the available concurrent connections for your account.");
+
+    /** The message Exchange sends with a response code; a generic one for codes not listed. */
+    static String messageFor(String responseCode) {
+        return RESPONSE_MESSAGES.getOrDefault(responseCode, "The request failed (" + responseCode + ").");
+    }
+
     static String value(String name, String value) {
         return "<t:Value Name=\"" + escape(name) + "\">" + escape(value) + "</t:Value>";
     }

@@ -53,9 +53,19 @@ final class TokenEndpoint {
                     + "' was not found in the directory '" + tenant.domain() + "'.");
             return;
         }
-        String secret = form.get("client_secret");
-        if (secret == null || !MessageDigest.isEqual(secret.getBytes(StandardCharsets.UTF_8),
-                app.get().secret().getBytes(StandardCharsets.UTF_8))) {
+        String assertion = form.get("client_assertion");
+        if (assertion != null) {
+            if (!ClientAssertions.TYPE.equals(form.get("client_assertion_type"))) {
+                error(ctx, 400, "invalid_request", 50027, "The client_assertion_type is not supported.");
+                return;
+            }
+            try {
+                ClientAssertions.verify(assertion, app.get(), tenant.now(), json);
+            } catch (ClientAssertions.Refused e) {
+                error(ctx, 401, "invalid_client", e.aadsts, e.getMessage());
+                return;
+            }
+        } else if (!isSecret(form.get("client_secret"), app.get())) {
             error(ctx, 401, "invalid_client", 7000215, "Invalid client secret provided. Ensure the secret being sent "
                     + "in the request is the client secret value, not the client secret ID, for a secret added to app '"
                     + clientId + "'.");
@@ -90,6 +100,11 @@ final class TokenEndpoint {
         body.put("ext_expires_in", lifetime.toSeconds());
         body.put("access_token", tokens.sign(claims));
         send(ctx, 200, body);
+    }
+
+    private static boolean isSecret(String secret, SimulatedTenant.App app) {
+        return secret != null && app.secret() != null && MessageDigest.isEqual(secret.getBytes(StandardCharsets.UTF_8),
+                app.secret().getBytes(StandardCharsets.UTF_8));
     }
 
     private void error(RoutingContext ctx, int status, String error, int code, String description) {

@@ -35,7 +35,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class EwsProbeClassificationTest {
     static final Map<String, String> XML = Map.of("Content-Type", "text/xml; charset=utf-8");
-    static final Target TARGET = new Target("t", "g", "alex.wilber@contoso.com", Expectation.DENY);
+    static final Target TARGET = new Target("t", "g", "alex.wilber@contoso.com", Expectation.ALLOW);
+    static final Target DENY_TARGET = new Target("t", "executives", "patti.fernandez@contoso.com", Expectation.DENY);
 
     static final java.util.concurrent.atomic.AtomicInteger rejections = new java.util.concurrent.atomic.AtomicInteger();
     static StubEwsServer server;
@@ -97,6 +98,9 @@ class EwsProbeClassificationTest {
         assertEquals("NoError", result.ewsResponseCode());
         assertEquals(200, result.httpStatus());
         assertEquals(Verdict.ALLOWED, result.verdict());
+        ProbeResult leak = probe.probe(DENY_TARGET, Instant.now().plusSeconds(5));
+        assertEquals(Outcome.SCOPE_LEAK, leak.outcome(), "the same answer for a mailbox that must stay out of reach");
+        assertTrue(!leak.success());
     }
 
     @Test
@@ -129,7 +133,7 @@ class EwsProbeClassificationTest {
     void impersonationDeniedIsADenial() {
         server.answer(500, XML, fault("ErrorImpersonateUserDenied",
                 "The account does not have permission to impersonate the requested user."));
-        ProbeResult result = probe();
+        ProbeResult result = probe.probe(DENY_TARGET, Instant.now().plusSeconds(5));
         assertEquals(Outcome.IMPERSONATION_DENIED, result.outcome());
         assertEquals(Verdict.DENIED, result.verdict());
         assertTrue(result.success(), "a deny target met its expectation");

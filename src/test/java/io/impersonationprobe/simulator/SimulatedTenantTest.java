@@ -2,10 +2,8 @@ package io.impersonationprobe.simulator;
 
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -17,14 +15,7 @@ class SimulatedTenantTest {
     static final Duration DELAY = Duration.ofMinutes(30);
 
     private static SimulatedTenant tenant() {
-        return new SimulatedTenant(new SimulatorConfig() {
-            @Override public boolean enabled() { return true; }
-            @Override public String host() { return "127.0.0.1"; }
-            @Override public int port() { return 0; }
-            @Override public Duration propagationDelay() { return DELAY; }
-            @Override public Duration tokenLifetime() { return Duration.ofHours(1); }
-            @Override public Optional<Path> schemaDir() { return Optional.empty(); }
-        });
+        return new SimulatedTenant(DELAY);
     }
 
     private static boolean canReach(SimulatedTenant tenant, String smtp) {

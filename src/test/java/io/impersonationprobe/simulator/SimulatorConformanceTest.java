@@ -89,6 +89,25 @@ class SimulatorConformanceTest {
     }
 
     @Test
+    void withoutTheAnchorHeaderRequestsAreSlowerAndSometimesFail() throws Exception {
+        String token = token();
+        String request = getFolder("alex.wilber@contoso.com", "IdOnly", "inbox");
+        int failures = 0;
+        long started = System.nanoTime();
+        for (int i = 0; i < 4; i++) {
+            HttpResponse<String> response = ews(token, request, null);
+            if (response.statusCode() == 500) {
+                failures++;
+                assertTrue(response.body().contains("a:ErrorInternalServerError"), response.body());
+            }
+        }
+        long millis = (System.nanoTime() - started) / 1_000_000;
+        assertEquals(2, failures, "every second request without X-AnchorMailbox fails");
+        assertTrue(millis >= 4 * 250, "each is delayed: " + millis + " ms for 4");
+        assertEquals(200, ews(token, request).statusCode(), "with the anchor it works");
+    }
+
+    @Test
     void badTokensGet401WithDiagnostics() throws Exception {
         HttpResponse<String> none = HTTP.send(HttpRequest.newBuilder(URI.create(EWS))
                 .POST(HttpRequest.BodyPublishers.ofString(getFolder("alex.wilber@contoso.com", "IdOnly", "inbox")))
@@ -172,12 +191,21 @@ class SimulatorConformanceTest {
                 + "</soap:Envelope>";
     }
 
+    /** Sends as a correct client does, with X-AnchorMailbox naming the impersonated mailbox. */
     private static HttpResponse<String> ews(String token, String body) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(EWS))
+        java.util.regex.Matcher smtp = java.util.regex.Pattern.compile("<t:SmtpAddress>([^<]+)<").matcher(body);
+        return ews(token, body, smtp.find() ? smtp.group(1) : null);
+    }
+
+    private static HttpResponse<String> ews(String token, String body, String anchor) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(EWS))
                 .POST(HttpRequest.BodyPublishers.ofString(body))
                 .header("Content-Type", "text/xml; charset=utf-8")
-                .header("Authorization", "Bearer " + token)
-                .build(), HttpResponse.BodyHandlers.ofString());
+                .header("Authorization", "Bearer " + token);
+        if (anchor != null) {
+            request.header("X-AnchorMailbox", anchor);
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static String token() throws Exception {

@@ -1,0 +1,158 @@
+package io.impersonationprobe.config;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.Key;
+import java.security.KeyFactory;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.security.interfaces.RSAPrivateCrtKey;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reads certificates, private keys and trust stores from files, with errors that say what is wrong with the file
+ * and never what is in it.
+ */
+final class KeyMaterial {
+    private static final Pattern PEM = Pattern.compile(
+            "-----BEGIN ([A-Z ]+)-----([A-Za-z0-9+/=\\s]+)-----END \\1-----");
+
+    private KeyMaterial() {
+    }
+
+    static ClientCertificate pkcs12(Path file, char[] password) throws IOException, GeneralSecurityException {
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(file)) {
+            store.load(in, password);
+        } catch (IOException e) {
+            // KeyStore reports a wrong password as an IOException; say so without echoing anything.
+            throw new GeneralSecurityException("cannot open it as PKCS12 (wrong password or not a PKCS12 file)");
+        }
+        List<String> keyAliases = new ArrayList<>();
+        for (String alias : Collections.list(store.aliases())) {
+            if (store.isKeyEntry(alias)) {
+                keyAliases.add(alias);
+            }
+        }
+        if (keyAliases.size() != 1) {
+            throw new GeneralSecurityException("it holds " + keyAliases.size() + " private keys; exactly one is needed");
+        }
+        Key key = store.getKey(keyAliases.get(0), password);
+        if (!(key instanceof PrivateKey privateKey) || !(store.getCertificate(keyAliases.get(0)) instanceof X509Certificate cert)) {
+            throw new GeneralSecurityException("its key entry has no private key with an X.509 certificate");
+        }
+        return matching(privateKey, cert);
+    }
+
+    static ClientCertificate pem(Path certificateFile, Path keyFile) throws IOException, GeneralSecurityException {
+        List<X509Certificate> certificates = certificates(certificateFile);
+        if (certificates.isEmpty()) {
+            throw new GeneralSecurityException(certificateFile + " holds no PEM certificate");
+        }
+        return matching(privateKey(Files.readString(keyFile, StandardCharsets.US_ASCII)), certificates.get(0));
+    }
+
+    static List<X509Certificate> certificates(Path file) throws IOException, GeneralSecurityException {
+        List<X509Certificate> certificates = new ArrayList<>();
+        CertificateFactory factory = CertificateFactory.getInstance("X.509");
+        try (InputStream in = Files.newInputStream(file)) {
+            for (var certificate : factory.generateCertificates(in)) {
+                certificates.add((X509Certificate) certificate);
+            }
+        }
+        return certificates;
+    }
+
+    static PrivateKey privateKey(String pem) throws GeneralSecurityException {
+        Matcher m = PEM.matcher(pem);
+        if (!m.find()) {
+            throw new GeneralSecurityException("no PEM private key found");
+        }
+        byte[] der = Base64.getMimeDecoder().decode(m.group(2));
+        return switch (m.group(1)) {
+            case "PRIVATE KEY" -> pkcs8(der);
+            case "RSA PRIVATE KEY" -> pkcs8(rsaPkcs1ToPkcs8(der));
+            case "ENCRYPTED PRIVATE KEY" -> throw new GeneralSecurityException(
+                    "the PEM private key is encrypted; use an unencrypted key file or a PKCS12 file with a password");
+            default -> throw new GeneralSecurityException("'" + m.group(1) + "' is not a private key");
+        };
+    }
+
+    private static PrivateKey pkcs8(byte[] der) throws GeneralSecurityException {
+        for (String algorithm : List.of("RSA", "EC")) {
+            try {
+                return KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(der));
+            } catch (GeneralSecurityException tryNext) {
+                // Not this algorithm.
+            }
+        }
+        throw new GeneralSecurityException("the private key is neither RSA nor EC");
+    }
+
+    /** Wraps a PKCS#1 RSAPrivateKey in the PKCS#8 structure the JDK reads. */
+    private static byte[] rsaPkcs1ToPkcs8(byte[] pkcs1) {
+        byte[] algorithm = {0x30, 0x0d, 0x06, 0x09, 0x2a, (byte) 0x86, 0x48, (byte) 0x86, (byte) 0xf7, 0x0d, 0x01, 0x01,
+                0x01, 0x05, 0x00};
+        byte[] version = {0x02, 0x01, 0x00};
+        byte[] octets = der(0x04, pkcs1);
+        byte[] content = new byte[version.length + algorithm.length + octets.length];
+        System.arraycopy(version, 0, content, 0, version.length);
+        System.arraycopy(algorithm, 0, content, version.length, algorithm.length);
+        System.arraycopy(octets, 0, content, version.length + algorithm.length, octets.length);
+        return der(0x30, content);
+    }
+
+    private static byte[] der(int tag, byte[] content) {
+        byte[] length = content.length < 128 ? new byte[]{(byte) content.length}
+                : lengthBytes(content.length);
+        byte[] out = new byte[1 + length.length + content.length];
+        out[0] = (byte) tag;
+        System.arraycopy(length, 0, out, 1, length.length);
+        System.arraycopy(content, 0, out, 1 + length.length, content.length);
+        return out;
+    }
+
+    private static byte[] lengthBytes(int length) {
+        byte[] value = BigInteger.valueOf(length).toByteArray();
+        int start = value[0] == 0 ? 1 : 0;
+        byte[] out = new byte[1 + value.length - start];
+        out[0] = (byte) (0x80 | (value.length - start));
+        System.arraycopy(value, start, out, 1, value.length - start);
+        return out;
+    }
+
+    /** Refuses a key that does not belong to the certificate: the assertion would be refused by Entra anyway. */
+    private static ClientCertificate matching(PrivateKey key, X509Certificate certificate) throws GeneralSecurityException {
+        if (key instanceof RSAPrivateCrtKey rsa && certificate.getPublicKey() instanceof java.security.interfaces.RSAPublicKey pub
+                && !rsa.getModulus().equals(pub.getModulus())) {
+            throw new GeneralSecurityException("the private key does not belong to the certificate");
+        }
+        return new ClientCertificate(key, certificate);
+    }
+
+    static KeyStore trustStore(Path file, char[] password) throws IOException, GeneralSecurityException {
+        for (String type : List.of("PKCS12", "JKS")) {
+            try (InputStream in = Files.newInputStream(file)) {
+                KeyStore store = KeyStore.getInstance(type);
+                store.load(in, password);
+                return store;
+            } catch (IOException | GeneralSecurityException tryNext) {
+                // Not this type, or a wrong password.
+            }
+        }
+        throw new GeneralSecurityException("cannot open it as a PKCS12 or JKS trust store (wrong password or format)");
+    }
+}
