@@ -14,9 +14,11 @@ import io.impersonationprobe.probe.Verdict;
 import io.impersonationprobe.target.TargetGroup;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
@@ -59,6 +61,7 @@ public class ProbeMetrics implements TokenListener {
             Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(60)};
 
     private final MeterRegistry registry;
+    private final Set<Meter> owned = ConcurrentHashMap.newKeySet();
     private final ResultStore store;
     private final Set<String> targetsWithRuns = ConcurrentHashMap.newKeySet();
     private final Set<String> targetsWithSeries = ConcurrentHashMap.newKeySet();
@@ -73,26 +76,26 @@ public class ProbeMetrics implements TokenListener {
         for (ResolvedTenant tenant : config.tenants().values()) {
             if (tenant.certificate() != null) {
                 double notAfter = epochSeconds(tenant.certificate().notAfter());
-                Gauge.builder(CERTIFICATE_EXPIRY, () -> notAfter)
+                own(Gauge.builder(CERTIFICATE_EXPIRY, () -> notAfter)
                         .description("When the tenant's client certificate expires, in seconds since the epoch")
                         .tags("tenant", tenant.id())
-                        .register(registry);
+                        .register(registry));
             }
         }
         for (TargetGroup group : config.groups()) {
             if (group.expect() == Expectation.DENY) {
-                Gauge.builder(SCOPE_LEAKS, () -> store.scopeLeaks(group.name()))
+                own(Gauge.builder(SCOPE_LEAKS, () -> store.scopeLeaks(group.name()))
                         .description("Targets of a deny group that the last scheduled probes could act as: scope leaks")
                         .tags("tenant", group.tenant(), "group", group.name())
-                        .register(registry);
+                        .register(registry));
             }
             for (String probe : probeKinds) {
                 for (TargetState state : TargetState.values()) {
-                    Gauge.builder(TARGETS, () -> store.countByState(group.name()).get(state))
+                    own(Gauge.builder(TARGETS, () -> store.countByState(group.name()).get(state))
                             .description("Targets of the group in each state (ok, failing, unknown) after the last "
                                     + "scheduled probe; always present")
                             .tags("tenant", group.tenant(), "group", group.name(), "probe", probe, "state", state.label())
-                            .register(registry);
+                            .register(registry));
                 }
             }
         }
@@ -102,22 +105,22 @@ public class ProbeMetrics implements TokenListener {
     public void record(ProbeResult result) {
         Tags groupTags = Tags.of("tenant", result.target().tenant(), "group", result.target().group(),
                 "probe", result.probe(), "outcome", result.outcome().label());
-        Counter.builder(PROBES)
+        own(Counter.builder(PROBES)
                 .description("Scheduled probes run, by outcome")
                 .tags(groupTags)
-                .register(registry)
+                .register(registry))
                 .increment();
-        Timer.builder(PROBE_DURATION)
+        own(Timer.builder(PROBE_DURATION)
                 .description("Duration of scheduled probes, token acquisition included, by outcome")
                 .tags(groupTags)
                 .serviceLevelObjectives(DURATION_BUCKETS)
-                .register(registry)
+                .register(registry))
                 .record(result.duration());
         if (result.outcome() == Outcome.THROTTLED) {
-            Counter.builder(THROTTLED)
+            own(Counter.builder(THROTTLED)
                     .description("Scheduled probes that Exchange throttled")
                     .tags("tenant", result.target().tenant())
-                    .register(registry)
+                    .register(registry))
                     .increment();
         }
         String key = result.probe() + "/" + result.target().id();
@@ -138,25 +141,25 @@ public class ProbeMetrics implements TokenListener {
 
     @Override
     public void tokenRequested(String tenant, String result, Duration took, Instant expiresAt) {
-        Counter.builder(TOKEN_REQUESTS)
+        own(Counter.builder(TOKEN_REQUESTS)
                 .description("Token requests sent to the identity provider (cache hits are not counted), by result")
                 .tags("tenant", tenant, "result", result)
-                .register(registry)
+                .register(registry))
                 .increment();
-        Timer.builder(TOKEN_ACQUISITION)
+        own(Timer.builder(TOKEN_ACQUISITION)
                 .description("Duration of token requests sent to the identity provider")
                 .tags("tenant", tenant)
                 .serviceLevelObjectives(DURATION_BUCKETS)
-                .register(registry)
+                .register(registry))
                 .record(took);
         if (expiresAt != null) {
             tokenExpiry.computeIfAbsent(tenant, t -> {
                 AtomicReference<Instant> expiry = new AtomicReference<>();
-                Gauge.builder(TOKEN_EXPIRY, expiry, e -> epochSeconds(e.get()))
+                own(Gauge.builder(TOKEN_EXPIRY, expiry, e -> epochSeconds(e.get()))
                         .description("When the tenant's current access token expires, in seconds since the epoch")
                         .tags("tenant", t)
                         .strongReference(true)
-                        .register(registry);
+                        .register(registry));
                 return expiry;
             }).set(expiresAt);
         }
@@ -175,10 +178,10 @@ public class ProbeMetrics implements TokenListener {
 
     /** A tenant's probes paused for this much longer because Exchange asked. */
     public void backedOff(String tenant, Duration added) {
-        Counter.builder(BACKOFF)
+        own(Counter.builder(BACKOFF)
                 .description("Seconds a tenant's probes were paused because Exchange asked (BackOffMilliseconds, Retry-After)")
                 .tags("tenant", tenant)
-                .register(registry)
+                .register(registry))
                 .increment(added.toMillis() / 1000.0);
     }
 
@@ -188,7 +191,23 @@ public class ProbeMetrics implements TokenListener {
     }
 
     private void gauge(String name, String help, Tags tags, TargetStatus status, ToDoubleFunction<TargetStatus> value) {
-        Gauge.builder(name, status, value).description(help).tags(tags).strongReference(true).register(registry);
+        own(Gauge.builder(name, status, value).description(help).tags(tags).strongReference(true).register(registry));
+    }
+
+    /**
+     * Remembers a meter so that it is removed when the application stops. The registry outlives the application in
+     * dev mode (live reload) and in tests; without this a restarted application would get back the old meters,
+     * still bound to the stopped application's objects.
+     */
+    private <M extends Meter> M own(M meter) {
+        owned.add(meter);
+        return meter;
+    }
+
+    @PreDestroy
+    void removeMeters() {
+        owned.forEach(registry::remove);
+        owned.clear();
     }
 
     private static double epochSeconds(Instant instant) {

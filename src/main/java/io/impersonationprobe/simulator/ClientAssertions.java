@@ -77,19 +77,29 @@ final class ClientAssertions {
         }
     }
 
+    /** msal4j writes thumbprints in standard base64 with padding, other clients in base64url: compare the bytes. */
     private static X509Certificate findCertificate(Map<String, Object> header, SimulatedTenant.App app) {
-        Object sha256 = header.get("x5t#S256");
-        if (sha256 instanceof String thumbprint) {
-            return app.certificates().get(thumbprint);
-        }
-        if (header.get("x5t") instanceof String sha1) {
-            for (X509Certificate certificate : app.certificates().values()) {
-                if (sha1.equals(digest("SHA-1", certificate))) {
-                    return certificate;
+        for (String name : new String[]{"x5t#S256", "x5t"}) {
+            if (header.get(name) instanceof String value) {
+                byte[] wanted = decode(value);
+                for (X509Certificate certificate : app.certificates().values()) {
+                    if (wanted != null && MessageDigest.isEqual(wanted,
+                            rawDigest(name.equals("x5t") ? "SHA-1" : "SHA-256", certificate))) {
+                        return certificate;
+                    }
                 }
             }
         }
         return null;
+    }
+
+    private static byte[] decode(String value) {
+        try {
+            return value.contains("+") || value.contains("/") || value.endsWith("=")
+                    ? Base64.getDecoder().decode(value) : Base64.getUrlDecoder().decode(value);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     static X509Certificate parseCertificate(String pem) {
@@ -107,9 +117,12 @@ final class ClientAssertions {
     }
 
     private static String digest(String algorithm, X509Certificate certificate) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(rawDigest(algorithm, certificate));
+    }
+
+    private static byte[] rawDigest(String algorithm, X509Certificate certificate) {
         try {
-            return Base64.getUrlEncoder().withoutPadding()
-                    .encodeToString(MessageDigest.getInstance(algorithm).digest(certificate.getEncoded()));
+            return MessageDigest.getInstance(algorithm).digest(certificate.getEncoded());
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

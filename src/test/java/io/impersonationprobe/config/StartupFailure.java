@@ -25,7 +25,7 @@ final class StartupFailure {
         config.put("impersonation.tenants.contoso.kind", "exchange-online");
         config.put("impersonation.tenants.contoso.auth.directory", "contoso.onmicrosoft.com");
         config.put("impersonation.tenants.contoso.auth.client-id", "6731de76-14a6-49ae-97bc-6eba6914391e");
-        config.put("impersonation.tenants.contoso.auth.client-secret", "startup-test-secret");
+        config.put("impersonation.tenants.contoso.auth.client-secret", io.impersonationprobe.testing.Canaries.STARTUP_TEST_SECRET);
         config.put("impersonation.groups.canaries.tenant", "contoso");
         config.put("impersonation.groups.canaries.mailboxes", "alex.wilber@contoso.com");
         return config;

@@ -1,0 +1,427 @@
+package io.impersonationprobe.probe;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.microsoft.aad.msal4j.ClientCredentialFactory;
+import io.impersonationprobe.auth.AccessToken;
+import io.impersonationprobe.auth.MsalTokenSource;
+import io.impersonationprobe.config.ValidatedConfig;
+import io.impersonationprobe.simulator.DemoTenant;
+import io.impersonationprobe.testing.Metrics;
+import io.impersonationprobe.testing.TestCertificates;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import javax.net.ssl.SSLContext;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import static io.impersonationprobe.probe.ScheduledProbeEndToEndTest.get;
+import static io.impersonationprobe.probe.ScheduledProbeEndToEndTest.send;
+import static io.impersonationprobe.probe.ScheduledProbeEndToEndTest.waitFor;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The scenario matrix, end to end (daemon → ews-java-api → HTTP → simulator): every outcome of the catalogue is
+ * provoked through the simulated tenant and checked for outcome, verdict, metric values and remediation. Groups are
+ * scheduled hourly, so after the startup cycle each cycle here is run on purpose and nothing races it.
+ */
+@QuarkusTest
+@QuarkusTestResource(value = ScenarioEnvironment.class, restrictToAnnotatedClass = true)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ProbeScenarioTest {
+    static final String DAEMON = ScheduledProbeEndToEndTest.DAEMON;
+    static final String SIMULATOR = ScenarioEnvironment.SIMULATOR;
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final List<String> SCENARIO = List.of("alex.wilber@contoso.com", "megan.bowen@contoso.com",
+            "lynne.robbins@contoso.com", "diego.siciliani@contoso.com");
+
+    @Inject
+    ProbeScheduler scheduler;
+
+    @Inject
+    ResultStore store;
+
+    @Inject
+    ValidatedConfig config;
+
+    @BeforeEach
+    void startupCycleDone() {
+        waitFor(Duration.ofSeconds(60), "the startup cycle of every group",
+                () -> get(DAEMON + "/q/health/ready").statusCode() == 200);
+    }
+
+    @Test
+    @Order(1)
+    void aCertificateNotYetRegisteredIsNamedThenWorksOnceUploaded() throws Exception {
+        for (String group : List.of("cert", "pem")) {
+            ProbeResult refused = last(group, group.equals("cert") ? "alex.wilber@contoso.com" : "megan.bowen@contoso.com");
+            assertEquals(Outcome.TOKEN_FAILED, refused.outcome(), refused.detail());
+            assertTrue(refused.detail().contains("AADSTS700027"), refused.detail());
+            assertTrue(refused.remediation().contains("certificate is not registered"), refused.remediation());
+        }
+        Metrics before = metrics();
+        double notAfter = ScenarioEnvironment.appCertificate.getNotAfter().toInstant().getEpochSecond();
+        assertEquals(notAfter, before.value("impersonation_client_certificate_expiry_timestamp_seconds", "tenant", "cert")
+                .orElseThrow(), 1.0);
+        assertEquals(notAfter, before.value("impersonation_client_certificate_expiry_timestamp_seconds", "tenant", "pem")
+                .orElseThrow(), 1.0);
+        assertTrue(before.value("impersonation_token_requests_total", "tenant", "cert", "result", "invalid_client")
+                .orElseThrow() >= 1);
+
+        HttpCheck.created(send("POST", SIMULATOR + "/control/apps/" + DemoTenant.APP_ID + "/certificates",
+                JSON.writeValueAsString(Map.of("certificate", TestCertificates.certificatePem(ScenarioEnvironment.appCertificate)))));
+        cycle("cert");
+        cycle("pem");
+        assertEquals(Outcome.OK, last("cert", "alex.wilber@contoso.com").outcome());
+        assertEquals(Outcome.OK, last("pem", "megan.bowen@contoso.com").outcome());
+        Metrics after = metrics();
+        assertEquals(1.0, after.value("impersonation_token_requests_total", "tenant", "cert", "result", "success").orElseThrow());
+        assertEquals(1.0, after.value("impersonation_probe_success", "group", "cert").orElseThrow());
+    }
+
+    @Test
+    @Order(2)
+    void tokenErrorsAreNamedByTheirAadstsCode() throws Exception {
+        ProbeResult badSecret = last("bad-secret", "alex.wilber@contoso.com");
+        assertEquals(Outcome.TOKEN_FAILED, badSecret.outcome());
+        assertTrue(badSecret.detail().startsWith("AADSTS7000215"), badSecret.detail());
+        assertTrue(badSecret.remediation().startsWith("The client secret is wrong"), badSecret.remediation());
+        ProbeResult unknownApp = last("unknown-app", "alex.wilber@contoso.com");
+        assertTrue(unknownApp.detail().startsWith("AADSTS700016"), unknownApp.detail());
+        assertTrue(unknownApp.remediation().startsWith("No application with this client ID"), unknownApp.remediation());
+        Metrics metrics = metrics();
+        assertTrue(metrics.value("impersonation_token_requests_total", "tenant", "bad-secret", "result", "invalid_client")
+                .orElseThrow() >= 1);
+        assertTrue(metrics.value("impersonation_token_requests_total", "tenant", "unknown-app", "result",
+                "unauthorized_client").orElseThrow() >= 1);
+        assertEquals(0.0, metrics.value("impersonation_probe_success", "group", "bad-secret").orElseThrow());
+    }
+
+    @Test
+    @Order(3)
+    void anOnPremisesServiceAccountImpersonatesWithinItsScope() throws Exception {
+        ProbeResult unknown = last("onprem-allow", "alex.wilber@contoso.com");
+        assertEquals(Outcome.AUTH_FAILED, unknown.outcome(), unknown.detail());
+        assertEquals(401, unknown.httpStatus());
+        assertTrue(unknown.remediation().contains("service account"), unknown.remediation());
+
+        HttpCheck.created(send("POST", SIMULATOR + "/control/service-accounts", JSON.writeValueAsString(Map.of(
+                "domain", "CONTOSO", "name", "svc-probe", "password", io.impersonationprobe.testing.Canaries.SERVICE_ACCOUNT_PASSWORD))));
+        HttpCheck.created(send("POST", SIMULATOR + "/control/role-assignments", JSON.writeValueAsString(Map.of(
+                "name", "Probe impersonation", "role", "ApplicationImpersonation", "user", "svc-probe",
+                "scope", DemoTenant.SCOPE))));
+        cycle("onprem-allow");
+        cycle("onprem-deny");
+        assertEquals(Outcome.OK, last("onprem-allow", "alex.wilber@contoso.com").outcome());
+        ProbeResult denied = last("onprem-deny", "patti.fernandez@contoso.com");
+        assertEquals(Outcome.IMPERSONATION_DENIED, denied.outcome());
+        assertTrue(denied.success());
+        assertTrue(denied.remediation().contains("CustomRecipientWriteScope"), "on-premises advice: " + denied.remediation());
+        JsonNode requests = JSON.readTree(get(SIMULATOR + "/control/ews-requests").body());
+        assertTrue(requests.toString().contains("\"Basic (redacted)\""), "Basic credentials are redacted in the log");
+    }
+
+    @Test
+    @Order(4)
+    void tlsIsVerifiedAndATrustStoreOpensAnInternalCa() {
+        ProbeResult untrusted = last("tls-untrusted", "alex.wilber@contoso.com");
+        assertEquals(Outcome.TLS_FAILURE, untrusted.outcome(), untrusted.detail());
+        assertTrue(untrusted.detail().contains("PKIX"), "the certificate path failed: " + untrusted.detail());
+        assertTrue(untrusted.remediation().contains("tls.trust-store"), untrusted.remediation());
+        ProbeResult trusted = last("tls-trusted", "alex.wilber@contoso.com");
+        assertEquals(Outcome.OK, trusted.outcome(), trusted.detail());
+    }
+
+    @Test
+    @Order(5)
+    void everyEwsErrorCodeGetsItsOutcome() throws Exception {
+        matrix(Map.of("alex.wilber@contoso.com", "ErrorMailboxMoveInProgress",
+                        "megan.bowen@contoso.com", "ErrorMailboxStoreUnavailable",
+                        "lynne.robbins@contoso.com", "ErrorInvalidLicense",
+                        "diego.siciliani@contoso.com", "ErrorOrganizationAccessBlocked",
+                        "patti.fernandez@contoso.com", "ErrorAccessDenied",
+                        "isaiah.langer@contoso.com", "ErrorImpersonationDenied"),
+                Map.of("alex.wilber@contoso.com", Outcome.MAILBOX_MOVING,
+                        "megan.bowen@contoso.com", Outcome.MAILBOX_STORE_UNAVAILABLE,
+                        "lynne.robbins@contoso.com", Outcome.LICENSE_INVALID,
+                        "diego.siciliani@contoso.com", Outcome.ORGANIZATION_BLOCKED,
+                        "patti.fernandez@contoso.com", Outcome.ACCESS_DENIED,
+                        "isaiah.langer@contoso.com", Outcome.IMPERSONATION_DENIED));
+        Metrics metrics = metrics();
+        // Transient outcomes keep the last definite verdict; definite errors fail; refusals pass for deny targets.
+        assertEquals(1.0, successOf(metrics, "scenario", "alex.wilber@contoso.com"), "a mailbox move is transient");
+        assertEquals(1.0, successOf(metrics, "scenario", "megan.bowen@contoso.com"), "a store failover is transient");
+        assertEquals(0.0, successOf(metrics, "scenario", "lynne.robbins@contoso.com"));
+        assertEquals(0.0, successOf(metrics, "scenario", "diego.siciliani@contoso.com"));
+        assertEquals(1.0, successOf(metrics, "scenario-deny", "patti.fernandez@contoso.com"));
+        assertEquals(1.0, successOf(metrics, "scenario-deny", "isaiah.langer@contoso.com"));
+        assertEquals(1.0, metrics.value("impersonation_probes_total", "group", "scenario", "outcome", "mailbox_moving")
+                .orElseThrow());
+        assertEquals(2.0, metrics.value("impersonation_targets", "group", "scenario", "state", "failing").orElseThrow());
+
+        matrix(Map.of("alex.wilber@contoso.com", "ErrorImpersonationFailed",
+                        "megan.bowen@contoso.com", "ErrorConnectionFailed",
+                        "lynne.robbins@contoso.com", "ErrorNoRespondingCASInDestinationSite",
+                        "diego.siciliani@contoso.com", "ErrorInternalServerError"),
+                Map.of("alex.wilber@contoso.com", Outcome.UNAVAILABLE, "megan.bowen@contoso.com", Outcome.UNAVAILABLE,
+                        "lynne.robbins@contoso.com", Outcome.UNAVAILABLE, "diego.siciliani@contoso.com", Outcome.UNAVAILABLE));
+        matrix(Map.of("alex.wilber@contoso.com", "ErrorExceededConnectionCount",
+                        "megan.bowen@contoso.com", "ErrorInvalidExchangeImpersonationHeaderData",
+                        "lynne.robbins@contoso.com", "ErrorNonExistentMailbox",
+                        "diego.siciliani@contoso.com", "ErrorIntroducedIn2031"),
+                Map.of("alex.wilber@contoso.com", Outcome.THROTTLED,
+                        "megan.bowen@contoso.com", Outcome.IMPERSONATION_HEADER_INVALID,
+                        "lynne.robbins@contoso.com", Outcome.MAILBOX_NOT_FOUND,
+                        "diego.siciliani@contoso.com", Outcome.UNKNOWN_ERROR));
+        assertEquals("ErrorIntroducedIn2031", last("scenario", "diego.siciliani@contoso.com").ewsResponseCode(),
+                "a code ews-java-api does not know is kept from the raw answer");
+        assertEquals(0.0, successOf(metrics(), "scenario", "alex.wilber@contoso.com"),
+                "throttling keeps the last definite verdict, here UNAVAILABLE");
+
+        send("DELETE", SIMULATOR + "/control/faults", null);
+        cycle("scenario");
+        for (String mailbox : SCENARIO) {
+            assertEquals(Outcome.OK, last("scenario", mailbox).outcome(), mailbox);
+        }
+    }
+
+    @Test
+    @Order(6)
+    void answersThatAreNotEwsAreNeverAccess() throws Exception {
+        Map<Integer, Outcome> expected = Map.of(404, Outcome.ENDPOINT_NOT_FOUND, 500, Outcome.UNAVAILABLE,
+                200, Outcome.INVALID_RESPONSE);
+        for (var entry : expected.entrySet()) {
+            faults(Map.of("rawAnswer", Map.of("status", entry.getKey(), "contentType", "text/html; charset=utf-8",
+                    "body", "<html><body>Sign in to continue</body></html>")));
+            cycle("scenario");
+            ProbeResult result = last("scenario", "alex.wilber@contoso.com");
+            assertEquals(entry.getValue(), result.outcome(), "HTTP " + entry.getKey() + ": " + result.detail());
+            assertEquals(entry.getKey(), result.httpStatus());
+            assertRemediation(result);
+        }
+        send("DELETE", SIMULATOR + "/control/faults", null);
+    }
+
+    @Test
+    @Order(7)
+    void ewsSwitchedOffForTheOrgOrTheAppIsNamed() throws Exception {
+        for (Map<String, Object> org : List.<Map<String, Object>>of(Map.of("ewsEnabled", false),
+                Map.of("ewsAllowedAppIds", List.of("11111111-2222-3333-4444-555555555555")))) {
+            assertEquals(200, send("PUT", SIMULATOR + "/control/org", JSON.writeValueAsString(org)).statusCode());
+            cycle("scenario");
+            ProbeResult blocked = last("scenario", "alex.wilber@contoso.com");
+            assertEquals(Outcome.EWS_BLOCKED, blocked.outcome(), org + ": " + blocked.detail());
+            assertEquals(403, blocked.httpStatus());
+            assertTrue(blocked.remediation().contains("EwsAllowedAppIDs"), blocked.remediation());
+            send("PUT", SIMULATOR + "/control/org", "{\"ewsEnabled\":true,\"ewsAllowedAppIds\":null}");
+        }
+        assertEquals(200, send("PUT", SIMULATOR + "/control/org", "{\"isDehydrated\":true}").statusCode());
+        var refused = send("POST", SIMULATOR + "/control/role-assignments", JSON.writeValueAsString(Map.of(
+                "name", "while dehydrated", "role", "Application EWS.AccessAsApp", "app", DemoTenant.APP_ID)));
+        assertEquals(409, refused.statusCode());
+        assertTrue(refused.body().contains("Enable-OrganizationCustomization"), refused.body());
+        send("PUT", SIMULATOR + "/control/org", "{\"isDehydrated\":false}");
+        cycle("scenario");
+        assertEquals(Outcome.OK, last("scenario", "alex.wilber@contoso.com").outcome());
+    }
+
+    @Test
+    @Order(8)
+    void aBackOffPausesOnlyThatTenantForTheAdvertisedTime() throws Exception {
+        Metrics before = metrics();
+        faults(Map.of("serviceUnavailableRetryAfterSeconds", 2));
+        cycle("throttle");
+        ProbeResult throttled = last("throttle", "support@contoso.com");
+        assertEquals(Outcome.THROTTLED, throttled.outcome(), throttled.detail());
+        assertEquals(Duration.ofSeconds(2), throttled.backOff());
+        assertEquals(1.0, successOf(metrics(), "throttle", "support@contoso.com"), "throttling is transient");
+        send("DELETE", SIMULATOR + "/control/faults", null);
+
+        Instant start = Instant.now();
+        CompletableFuture<Void> paused = scheduler.runCycle(group("throttle"));
+        cycle("cert");
+        Duration otherTenant = Duration.between(start, Instant.now());
+        paused.get(30, TimeUnit.SECONDS);
+        Duration pausedTenant = Duration.between(start, Instant.now());
+        assertTrue(otherTenant.compareTo(Duration.ofMillis(1500)) < 0, "another tenant goes on: " + otherTenant);
+        assertTrue(pausedTenant.compareTo(Duration.ofMillis(1500)) >= 0, "the tenant waited: " + pausedTenant);
+        assertEquals(Outcome.OK, last("throttle", "support@contoso.com").outcome());
+        Metrics after = metrics();
+        assertEquals(1.0, after.value("impersonation_throttled_total", "tenant", "contoso").orElseThrow()
+                - before.value("impersonation_throttled_total", "tenant", "contoso").orElse(0));
+        assertTrue(after.value("impersonation_backoff_seconds_total", "tenant", "contoso").orElseThrow()
+                - before.value("impersonation_backoff_seconds_total", "tenant", "contoso").orElse(0) >= 1.9);
+    }
+
+    @Test
+    @Order(9)
+    void overTheConcurrencyBudgetExchangeIsBusyAndTheDaemonBacksOff() throws Exception {
+        faults(Map.of("concurrencyBudget", 1, "ewsLatencyMs", 300, "serverBusyBackOffMs", 1000));
+        cycle("scenario");
+        List<ProbeResult> busy = new ArrayList<>();
+        for (String mailbox : SCENARIO) {
+            ProbeResult result = last("scenario", mailbox);
+            if (result.outcome() == Outcome.THROTTLED) {
+                busy.add(result);
+            } else {
+                assertEquals(Outcome.OK, result.outcome(), mailbox);
+            }
+        }
+        assertFalse(busy.isEmpty(), "four probes at once against a budget of one");
+        assertTrue(busy.get(0).detail().contains("ErrorServerBusy") && busy.get(0).detail().contains("back off 1000 ms"),
+                busy.get(0).detail());
+        assertEquals(Duration.ofSeconds(1), busy.get(0).backOff());
+        Metrics metrics = metrics();
+        for (String mailbox : SCENARIO) {
+            assertEquals(1.0, successOf(metrics, "scenario", mailbox), "server busy leaves the verdict as it was");
+        }
+        send("DELETE", SIMULATOR + "/control/faults", null);
+        waitFor(Duration.ofSeconds(5), "the pause to end", () -> scheduler.pausedUntil("contoso").isBefore(Instant.now()));
+    }
+
+    @Test
+    @Order(10)
+    void aCycleOf200MailboxesReusesAtMostConcurrencyPlusTwoConnections() throws Exception {
+        for (int i = 1; i <= 200; i++) {
+            HttpCheck.created(send("POST", SIMULATOR + "/control/mailboxes", String.format(
+                    "{\"smtp\":\"bulk-%03d@contoso.com\",\"department\":\"Sales\"}", i)));
+        }
+        JsonNode before = JSON.readTree(get(SIMULATOR + "/control/stats").body());
+        cycle("bulk");
+        JsonNode after = JSON.readTree(get(SIMULATOR + "/control/stats").body());
+        assertEquals(200, store.countByState("bulk").get(TargetState.OK));
+        assertEquals(200, after.get("ewsRequests").asLong() - before.get("ewsRequests").asLong());
+        long opened = after.get("connectionsAccepted").asLong() - before.get("connectionsAccepted").asLong();
+        int concurrency = config.tenants().get("contoso").config().concurrency();
+        System.out.printf("bulk cycle: 200 probes at concurrency %d opened %d connections%n", concurrency, opened);
+        assertTrue(opened <= concurrency + 2, opened + " connections for 200 probes");
+        assertEquals(0, after.get("tokenRequests").asLong() - before.get("tokenRequests").asLong(),
+                "the cached token serves the whole cycle");
+    }
+
+    @Test
+    @Order(11)
+    void concurrentColdStartsSendExactlyOneTokenRequest() throws Exception {
+        var tenant = config.tenants().get("contoso");
+        MsalTokenSource cold = new MsalTokenSource("single-flight", tenant.config().auth(),
+                ClientCredentialFactory.createFromSecret(tenant.secret().reveal()), SSLContext.getDefault(),
+                Clock.systemUTC(), (t, result, took, expiry) -> { });
+        long before = JSON.readTree(get(SIMULATOR + "/control/stats").body()).get("tokenRequests").asLong();
+        int callers = 32;
+        ExecutorService pool = Executors.newFixedThreadPool(callers);
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<AccessToken>> tokens = new ArrayList<>();
+        for (int i = 0; i < callers; i++) {
+            tokens.add(pool.submit(() -> {
+                start.await();
+                return cold.token();
+            }));
+        }
+        start.countDown();
+        Set<String> values = new HashSet<>();
+        for (Future<AccessToken> token : tokens) {
+            values.add(token.get(30, TimeUnit.SECONDS).value());
+        }
+        pool.shutdown();
+        long after = JSON.readTree(get(SIMULATOR + "/control/stats").body()).get("tokenRequests").asLong();
+        assertEquals(1, after - before, callers + " concurrent cold callers, one token request");
+        assertEquals(1, values.size(), "all callers got the same token");
+    }
+
+    @Test
+    @Order(20)
+    void keepWhatTheDaemonShowedForTheLeakCheck() throws Exception {
+        Path out = Path.of("target", "canary-inputs");
+        Files.createDirectories(out);
+        Files.writeString(out.resolve("scenario-metrics.txt"), metrics().text());
+        Files.writeString(out.resolve("scenario-simulator-state.json"), get(SIMULATOR + "/control/state").body());
+        Files.writeString(out.resolve("scenario-ews-requests.json"), get(SIMULATOR + "/control/ews-requests").body());
+        Files.writeString(out.resolve("scenario-health.json"), get(DAEMON + "/q/health").body());
+        StringBuilder results = new StringBuilder();
+        for (var group : config.groups()) {
+            for (TargetStatus status : store.group(group.name())) {
+                results.append(status.last()).append('\n');
+            }
+        }
+        Files.writeString(out.resolve("scenario-results.txt"), results);
+    }
+
+    private void matrix(Map<String, String> codes, Map<String, Outcome> expected) throws Exception {
+        faults(Map.of("responseCodes", codes));
+        cycle("scenario");
+        cycle("scenario-deny");
+        for (var entry : expected.entrySet()) {
+            String group = entry.getKey().startsWith("patti") || entry.getKey().startsWith("isaiah") ? "scenario-deny" : "scenario";
+            ProbeResult result = last(group, entry.getKey());
+            assertEquals(entry.getValue(), result.outcome(), entry.getKey() + ": " + result.detail());
+            assertEquals(entry.getValue().verdict(), result.verdict());
+            assertEquals(codes.get(entry.getKey()), result.ewsResponseCode());
+            assertEquals(500, result.httpStatus());
+            assertRemediation(result);
+        }
+    }
+
+    private static void assertRemediation(ProbeResult result) {
+        assertNotNull(result.cause());
+        assertTrue(result.remediation() != null && result.remediation().length() > 20,
+                result.outcome() + " has a remediation: " + result.remediation());
+    }
+
+    private static void faults(Map<String, Object> faults) throws Exception {
+        var response = send("PUT", SIMULATOR + "/control/faults", JSON.writeValueAsString(faults));
+        assertEquals(200, response.statusCode(), response.body());
+    }
+
+    private void cycle(String group) throws Exception {
+        scheduler.runCycle(group(group)).get(60, TimeUnit.SECONDS);
+    }
+
+    private io.impersonationprobe.target.TargetGroup group(String name) {
+        return config.groups().stream().filter(g -> g.name().equals(name)).findFirst().orElseThrow();
+    }
+
+    private ProbeResult last(String group, String mailbox) {
+        TargetStatus status = store.status(group + "/" + mailbox);
+        assertNotNull(status.last(), group + "/" + mailbox + " not probed yet");
+        return status.last();
+    }
+
+    private static Metrics metrics() throws Exception {
+        return Metrics.scrape(DAEMON);
+    }
+
+    private static double successOf(Metrics metrics, String group, String mailbox) {
+        return metrics.value("impersonation_probe_success", "group", group, "mailbox", mailbox).orElseThrow();
+    }
+
+    /** Control API calls that must succeed. */
+    static final class HttpCheck {
+        static void created(java.net.http.HttpResponse<String> response) {
+            assertEquals(201, response.statusCode(), response.body());
+        }
+    }
+}
