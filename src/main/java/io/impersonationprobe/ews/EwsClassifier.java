@@ -81,6 +81,14 @@ final class EwsClassifier {
             return new Classification(outcome, code, status, detail.toString(),
                     backOffMillis == null ? null : Duration.ofMillis(Math.max(0, backOffMillis)), null);
         }
+        String faultCode = soap.map(SoapAnswer::faultCode).orElse(null);
+        if (faultCode != null) {
+            // A SOAP fault without an EWS code (soap:Client, soap:Server): keep what it says.
+            String message = soap.map(SoapAnswer::message).orElse("");
+            Outcome outcome = message.contains("AccessDeniedException") ? Outcome.ACCESS_DENIED : Outcome.UNKNOWN_ERROR;
+            return new Classification(outcome, faultCode, status, "HTTP " + status + ", SOAP fault " + faultCode
+                    + (message.isEmpty() ? "" : ": " + message));
+        }
         String diagnostics = response.header("x-ms-diagnostics");
         String diagnosticsCode = diagnosticsCode(diagnostics);
         String detail = "HTTP " + status + (diagnostics == null ? "" : ", x-ms-diagnostics: " + diagnostics);

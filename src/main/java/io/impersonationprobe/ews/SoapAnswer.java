@@ -13,11 +13,12 @@ import java.util.Optional;
  * Works for any response code, including those ews-java-api's enum does not know.
  *
  * @param responseCode   such as {@code NoError} or {@code ErrorImpersonateUserDenied}
+ * @param faultCode      a SOAP fault's code without its prefix (such as {@code Client}), or null
  * @param message        the fault string or message text, or null
  * @param backOffMillis  {@code BackOffMilliseconds} from the message XML, or null
  * @param serverVersion  such as {@code 15.20.3370.16}, or null
  */
-public record SoapAnswer(String responseCode, String message, Long backOffMillis, String serverVersion) {
+public record SoapAnswer(String responseCode, String faultCode, String message, Long backOffMillis, String serverVersion) {
     private static final XMLInputFactory FACTORY = XMLInputFactory.newFactory();
 
     static {
@@ -84,7 +85,7 @@ public record SoapAnswer(String responseCode, String message, Long backOffMillis
         if (responseCode == null && faultCode != null && faultCode.startsWith("Error")) {
             responseCode = faultCode;
         }
-        return Optional.of(new SoapAnswer(responseCode, message, backOff, serverVersion));
+        return Optional.of(new SoapAnswer(responseCode, faultCode, message, backOff, serverVersion));
     }
 
     private static String version(XMLStreamReader reader) {
