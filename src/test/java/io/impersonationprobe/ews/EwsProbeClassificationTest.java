@@ -1,7 +1,5 @@
 package io.impersonationprobe.ews;
 
-import io.impersonationprobe.auth.AccessToken;
-import io.impersonationprobe.auth.EwsCredentials;
 import io.impersonationprobe.config.Expectation;
 import io.impersonationprobe.config.TenantKind;
 import io.impersonationprobe.probe.Outcome;
@@ -9,7 +7,6 @@ import io.impersonationprobe.probe.ProbeResult;
 import io.impersonationprobe.probe.Verdict;
 import io.impersonationprobe.target.Target;
 import io.impersonationprobe.testing.ReferenceFiles;
-import microsoft.exchange.webservices.data.core.ExchangeService;
 import microsoft.exchange.webservices.data.core.enumeration.property.WellKnownFolderName;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -38,32 +35,14 @@ class EwsProbeClassificationTest {
     static final Target TARGET = new Target("t", "g", "alex.wilber@contoso.com", Expectation.ALLOW);
     static final Target DENY_TARGET = new Target("t", "executives", "patti.fernandez@contoso.com", Expectation.DENY);
 
-    static final java.util.concurrent.atomic.AtomicInteger rejections = new java.util.concurrent.atomic.AtomicInteger();
+    static final StubEwsServer.FixedBearer credentials = new StubEwsServer.FixedBearer();
     static StubEwsServer server;
     static EwsProbe probe;
 
     @BeforeAll
     static void start() throws IOException {
         server = new StubEwsServer();
-        EwsCredentials bearer = new EwsCredentials() {
-            @Override
-            public String kind() {
-                return "test";
-            }
-
-            @Override
-            public AccessToken applyTo(ExchangeService service) {
-                service.getHttpHeaders().put("Authorization", "Bearer test-token");
-                return null;
-            }
-
-            @Override
-            public void rejected() {
-                rejections.incrementAndGet();
-            }
-        };
-        probe = new EwsProbe(Map.of("t", new EwsProbe.Endpoint(TenantKind.EXCHANGE_ONLINE, URI.create(server.url()),
-                new EwsHttpClient(4), bearer)), WellKnownFolderName.Inbox);
+        probe = server.probe(TenantKind.EXCHANGE_ONLINE, credentials);
     }
 
     @AfterAll
@@ -161,9 +140,9 @@ class EwsProbeClassificationTest {
             }
         }
         server.answer(401, headers, new byte[0]);
-        int before = rejections.get();
+        int before = credentials.rejections.get();
         ProbeResult result = probe();
-        assertEquals(before + 1, rejections.get(), "a 401 tells the credentials their token was refused");
+        assertEquals(before + 1, credentials.rejections.get(), "a 401 tells the credentials their token was refused");
         assertEquals(Outcome.AUTH_FAILED, result.outcome(), result.detail());
         assertEquals(401, result.httpStatus());
         assertTrue(result.detail().contains("2000003;reason="), result.detail());

@@ -1,21 +1,16 @@
 package io.impersonationprobe.ews;
 
-import io.impersonationprobe.auth.AccessToken;
-import io.impersonationprobe.auth.EwsCredentials;
 import io.impersonationprobe.config.Expectation;
 import io.impersonationprobe.config.TenantKind;
 import io.impersonationprobe.probe.Outcome;
 import io.impersonationprobe.probe.ProbeResult;
 import io.impersonationprobe.target.Target;
 import io.impersonationprobe.testing.ReferenceFiles;
-import microsoft.exchange.webservices.data.core.ExchangeService;
-import microsoft.exchange.webservices.data.core.enumeration.property.WellKnownFolderName;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -89,24 +84,7 @@ class RecordedResponsesTest {
     @BeforeAll
     static void start() throws IOException {
         server = new StubEwsServer();
-        EwsCredentials bearer = new EwsCredentials() {
-            @Override
-            public String kind() {
-                return "test";
-            }
-
-            @Override
-            public AccessToken applyTo(ExchangeService service) {
-                service.getHttpHeaders().put("Authorization", "Bearer test-token");
-                return null;
-            }
-
-            @Override
-            public void rejected() {
-            }
-        };
-        probe = new EwsProbe(Map.of("t", new EwsProbe.Endpoint(TenantKind.EXCHANGE_ONLINE, URI.create(server.url()),
-                new EwsHttpClient(2), bearer)), WellKnownFolderName.Inbox);
+        probe = server.probe(TenantKind.EXCHANGE_ONLINE, new StubEwsServer.FixedBearer());
     }
 
     @AfterAll

@@ -58,6 +58,33 @@ final class StubEwsServer implements AutoCloseable {
         return this;
     }
 
+    /** A bearer credential that counts the refusals the probe reports. */
+    static final class FixedBearer implements io.impersonationprobe.auth.EwsCredentials {
+        final java.util.concurrent.atomic.AtomicInteger rejections = new java.util.concurrent.atomic.AtomicInteger();
+
+        @Override
+        public String kind() {
+            return "test";
+        }
+
+        @Override
+        public io.impersonationprobe.auth.AccessToken applyTo(microsoft.exchange.webservices.data.core.ExchangeService service) {
+            service.getHttpHeaders().put("Authorization", "Bearer test-token");
+            return null;
+        }
+
+        @Override
+        public void rejected() {
+            rejections.incrementAndGet();
+        }
+    }
+
+    /** The real EWS probe for tenant {@code t}, pointed at this server. */
+    EwsProbe probe(io.impersonationprobe.config.TenantKind kind, FixedBearer credentials) {
+        return new EwsProbe(Map.of("t", new EwsProbe.Endpoint(kind, java.net.URI.create(url()), new EwsHttpClient(4),
+                credentials)), microsoft.exchange.webservices.data.core.enumeration.property.WellKnownFolderName.Inbox);
+    }
+
     String url() {
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/EWS/Exchange.asmx";
     }
