@@ -1,6 +1,7 @@
 package io.impersonationprobe.simulator;
 
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.ext.web.RoutingContext;
 import org.jboss.logging.Logger;
 import org.w3c.dom.Document;
@@ -36,6 +37,9 @@ final class EwsEndpoint {
     private final EwsSchema schema;
     private final DocumentBuilderFactory parsers;
     private final Deque<Map<String, Object>> recent = new ArrayDeque<>();
+    /** NTLM authenticates a connection, not a request: the challenge sent on it, then the account it proved. */
+    private final Map<HttpConnection, byte[]> ntlmChallenges = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<HttpConnection, SimulatedTenant.ServiceAccount> ntlmAccounts = new java.util.concurrent.ConcurrentHashMap<>();
 
     EwsEndpoint(SimulatedTenant tenant, TokenIssuer tokens, EwsSchema schema) {
         this.tenant = tenant;
@@ -90,6 +94,35 @@ final class EwsEndpoint {
                 // EWS switched off for the organisation, or the app not on EwsAllowedAppIDs.
                 return new Answer(403, Map.of(), null, null, 0);
             }
+        } else if (authorization != null && authorization.regionMatches(true, 0, "NTLM ", 0, 5)) {
+            HttpConnection connection = ctx.request().connection();
+            byte[] token;
+            try {
+                token = java.util.Base64.getDecoder().decode(authorization.substring(5).strip());
+            } catch (IllegalArgumentException e) {
+                return Answer.unauthorized(null, null);
+            }
+            int type = NtlmServer.type(token);
+            if (type == 1) {
+                byte[] challenge = NtlmServer.newChallenge();
+                if (ntlmChallenges.put(connection, challenge) == null && !ntlmAccounts.containsKey(connection)) {
+                    connection.closeHandler(closed -> forget(connection));
+                }
+                return new Answer(401, Map.of("WWW-Authenticate", "NTLM " + java.util.Base64.getEncoder()
+                        .encodeToString(NtlmServer.challengeMessage("CONTOSO", challenge))), null, null, 0);
+            }
+            byte[] challenge = ntlmChallenges.remove(connection);
+            var account = type == 3 && challenge != null ? NtlmServer.verify(token, challenge, tenant)
+                    : java.util.Optional.<SimulatedTenant.ServiceAccount>empty();
+            if (account.isEmpty()) {
+                return Answer.unauthorized(null, null);
+            }
+            tenant.stats().ntlmHandshakes.incrementAndGet();
+            ntlmAccounts.put(connection, account.get());
+            principal = new Principal(null, List.of(), account.get());
+        } else if (authorization == null && ntlmAccounts.containsKey(ctx.request().connection())) {
+            // IIS keeps an NTLM-authenticated connection authenticated for the requests that follow on it.
+            principal = new Principal(null, List.of(), ntlmAccounts.get(ctx.request().connection()));
         } else if (authorization != null && authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
             var account = basic(authorization.substring(6).strip());
             if (account.isEmpty()) {
@@ -193,6 +226,11 @@ final class EwsEndpoint {
         }
     }
 
+    private void forget(HttpConnection connection) {
+        ntlmChallenges.remove(connection);
+        ntlmAccounts.remove(connection);
+    }
+
     /** Who is asking: an app (with its token's roles) or an on-premises service account. */
     private record Principal(String appId, List<String> roles, SimulatedTenant.ServiceAccount account) {
         String key() {
@@ -277,7 +315,10 @@ final class EwsEndpoint {
         var response = ctx.response().setStatusCode(answer.status);
         answer.headers.forEach((name, value) -> {
             if (!name.equals("Content-Type")) {
-                response.putHeader(name, value);
+                // Several challenges go in separate WWW-Authenticate headers, one scheme each, as IIS sends them.
+                for (String each : value.split("\n")) {
+                    response.headers().add(name, each);
+                }
             }
         });
         if (answer.body == null) {
@@ -334,10 +375,10 @@ final class EwsEndpoint {
 
         static Answer unauthorized(String diagnosticsCode, String reason) {
             Map<String, String> headers = new LinkedHashMap<>();
-            // Vert.x joins repeated headers; one challenge per scheme is what clients look for.
             headers.put("WWW-Authenticate", "Bearer client_id=\"00000002-0000-0ff1-ce00-000000000000\", "
                     + "trusted_issuers=\"00000001-0000-0000-c000-000000000000@*\", "
-                    + "authorization_uri=\"https://login.microsoftonline.com/common/oauth2/authorize\", error=\"invalid_token\"");
+                    + "authorization_uri=\"https://login.microsoftonline.com/common/oauth2/authorize\", error=\"invalid_token\""
+                    + "\nNTLM\nBasic realm=\"contoso.com\"");
             if (diagnosticsCode != null) {
                 headers.put("x-ms-diagnostics", diagnosticsCode + ";reason=\"" + reason.replace("\"", "'")
                         + "\";error_category=\"invalid_token\"");

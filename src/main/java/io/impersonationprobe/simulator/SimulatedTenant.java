@@ -108,6 +108,7 @@ public class SimulatedTenant {
         final AtomicLong tokenRequests = new AtomicLong();
         final AtomicLong connectionsAccepted = new AtomicLong();
         final AtomicLong serverBusy = new AtomicLong();
+        final AtomicLong ntlmHandshakes = new AtomicLong();
         final AtomicLong missingAnchorHeader = new AtomicLong();
         final AtomicLong anchorMismatch = new AtomicLong();
     }
@@ -189,6 +190,11 @@ public class SimulatedTenant {
             return Optional.empty();
         }
         return Optional.of(account);
+    }
+
+    /** A service account by sAMAccountName, for NTLM (which proves the password without sending it). */
+    public synchronized Optional<ServiceAccount> serviceAccount(String name) {
+        return Optional.ofNullable(serviceAccounts.get(name.toLowerCase(java.util.Locale.ROOT)));
     }
 
     public Org org() {
@@ -347,7 +353,8 @@ public class SimulatedTenant {
                 "connectionsAccepted", stats.connectionsAccepted.get(),
                 "missingAnchorHeader", stats.missingAnchorHeader.get(),
                 "anchorMismatch", stats.anchorMismatch.get(),
-                "serverBusy", stats.serverBusy.get());
+                "serverBusy", stats.serverBusy.get(),
+                "ntlmHandshakes", stats.ntlmHandshakes.get());
     }
 
     /** The whole model as plain data, for {@code GET /control/state}. Secrets are left out. */

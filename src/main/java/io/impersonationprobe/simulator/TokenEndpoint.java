@@ -37,7 +37,7 @@ final class TokenEndpoint {
         String tenantId = ctx.pathParam("tenant");
         var form = ctx.request().formAttributes();
         if (!tenant.isTenant(tenantId)) {
-            error(ctx, 400, "invalid_tenant", 90002, "Tenant '" + tenantId + "' not found. Check to make sure you have "
+            error(ctx, 400, "invalid_request", 90002, "Tenant '" + tenantId + "' not found. Check to make sure you have "
                     + "the correct tenant ID and are signing into the correct cloud.");
             return;
         }

@@ -146,6 +146,33 @@ class ProbeScenarioTest {
     }
 
     @Test
+    @Order(3)
+    void anNtlmServiceAccountAuthenticatesOncePerConnection() throws Exception {
+        ProbeResult unknown = last("ntlm-allow", "alex.wilber@contoso.com");
+        assertEquals(Outcome.AUTH_FAILED, unknown.outcome(), "the account does not exist yet: " + unknown.detail());
+        HttpCheck.created(send("POST", SIMULATOR + "/control/service-accounts", JSON.writeValueAsString(Map.of(
+                "domain", "CONTOSO", "name", "svc-ntlm", "password", io.impersonationprobe.testing.Canaries.NTLM_PASSWORD))));
+        HttpCheck.created(send("POST", SIMULATOR + "/control/role-assignments", JSON.writeValueAsString(Map.of(
+                "name", "NTLM impersonation", "role", "ApplicationImpersonation", "user", "svc-ntlm",
+                "scope", DemoTenant.SCOPE))));
+        long before = stat("ntlmHandshakes");
+        cycle("ntlm-allow");
+        for (TargetStatus status : store.group("ntlm-allow")) {
+            assertEquals(Outcome.OK, status.last().outcome(), status.target().id() + ": " + status.last().detail());
+        }
+        long handshakes = stat("ntlmHandshakes") - before;
+        assertTrue(handshakes >= 1 && handshakes <= 2, "5 probes over at most 2 connections: " + handshakes + " handshakes");
+        cycle("ntlm-allow");
+        assertEquals(handshakes, stat("ntlmHandshakes") - before, "pooled connections stay authenticated");
+        cycle("ntlm-deny");
+        assertEquals(Outcome.IMPERSONATION_DENIED, last("ntlm-deny", "patti.fernandez@contoso.com").outcome());
+    }
+
+    private static long stat(String name) throws Exception {
+        return JSON.readTree(get(SIMULATOR + "/control/stats").body()).get(name).asLong();
+    }
+
+    @Test
     @Order(4)
     void tlsIsVerifiedAndATrustStoreOpensAnInternalCa() {
         ProbeResult untrusted = last("tls-untrusted", "alex.wilber@contoso.com");

@@ -64,6 +64,12 @@ public class ScenarioEnvironment implements QuarkusTestResourceLifecycleManager 
         config.put("impersonation.tenants.onprem.auth.method", "basic");
         config.put("impersonation.tenants.onprem.auth.username", "CONTOSO\\svc-probe");
         config.put("impersonation.tenants.onprem.auth.password", Canaries.SERVICE_ACCOUNT_PASSWORD);
+        config.put("impersonation.tenants.ntlm.kind", "on-premises");
+        config.put("impersonation.tenants.ntlm.ews-url", SIMULATOR + "/EWS/Exchange.asmx");
+        config.put("impersonation.tenants.ntlm.concurrency", "2");
+        config.put("impersonation.tenants.ntlm.auth.method", "ntlm");
+        config.put("impersonation.tenants.ntlm.auth.username", "CONTOSO\\svc-ntlm");
+        config.put("impersonation.tenants.ntlm.auth.password", Canaries.NTLM_PASSWORD);
         String https = "https://localhost:" + TLS_PORT;
         oauth(config, "tls-untrusted", https);
         config.put("impersonation.tenants.tls-untrusted.auth.client-secret", DemoTenant.APP_SECRET);
@@ -87,6 +93,9 @@ public class ScenarioEnvironment implements QuarkusTestResourceLifecycleManager 
         group(config, "unknown-app", "unknown-app", "allow", "alex.wilber@contoso.com");
         group(config, "onprem-allow", "onprem", "allow", "alex.wilber@contoso.com");
         group(config, "onprem-deny", "onprem", "deny", "patti.fernandez@contoso.com");
+        group(config, "ntlm-allow", "ntlm", "allow", "alex.wilber@contoso.com,megan.bowen@contoso.com,"
+                + "lynne.robbins@contoso.com,diego.siciliani@contoso.com,support@contoso.com");
+        group(config, "ntlm-deny", "ntlm", "deny", "patti.fernandez@contoso.com");
         group(config, "tls-untrusted", "tls-untrusted", "allow", "alex.wilber@contoso.com");
         group(config, "tls-trusted", "tls-trusted", "allow", "alex.wilber@contoso.com");
         return config;

@@ -135,7 +135,7 @@ class SimulatorConformanceTest {
         assertAadsts(tokenRequest(DemoTenant.DOMAIN, "00000000-0000-0000-0000-000000000000", "x",
                 "https://outlook.office365.com/.default"), 400, "unauthorized_client", 700016);
         assertAadsts(tokenRequest("fabrikam.onmicrosoft.com", DemoTenant.APP_ID, DemoTenant.APP_SECRET,
-                "https://outlook.office365.com/.default"), 400, "invalid_tenant", 90002);
+                "https://outlook.office365.com/.default"), 400, "invalid_request", 90002);
         assertAadsts(tokenRequest(DemoTenant.DOMAIN, DemoTenant.APP_ID, DemoTenant.APP_SECRET,
                 "https://outlook.office365.com/EWS.AccessAsUser.All"), 400, "invalid_scope", 1002012);
     }
