@@ -8,6 +8,9 @@ import java.util.regex.Pattern;
 public final class AadstsAdvice {
     private static final Pattern CODE = Pattern.compile("AADSTS(\\d+)");
 
+    private static final String SCOPE_ADVICE = "The scope is invalid. auth.scope must be "
+            + "https://outlook.office365.com/.default (on-premises with hybrid modern authentication: https://<EWS host>/.default).";
+
     private static final Map<Integer, String> ADVICE = Map.ofEntries(
             Map.entry(7000215, "The client secret is wrong. Use the secret's Value (not its Secret ID) from App "
                     + "registrations > Certificates & secrets, and check that nobody rotated it."),
@@ -27,8 +30,8 @@ public final class AadstsAdvice {
                     + "auth.scope and that the tenant has Exchange Online."),
             Map.entry(65001, "Admin consent is missing for the requested permission. Grant admin consent, or use RBAC "
                     + "for Applications without an Entra permission."),
-            Map.entry(1002012, "The scope is invalid. auth.scope must be https://outlook.office365.com/.default."),
-            Map.entry(70011, "The scope is invalid. auth.scope must be https://outlook.office365.com/.default."),
+            Map.entry(1002012, SCOPE_ADVICE),
+            Map.entry(70011, SCOPE_ADVICE),
             Map.entry(53003, "A Conditional Access policy for workload identities blocked the token request: allow the "
                     + "daemon's outbound address or exclude the app."));
 

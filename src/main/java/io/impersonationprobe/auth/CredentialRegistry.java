@@ -42,8 +42,17 @@ public class CredentialRegistry {
     }
 
     private static EwsCredentials oauth(ResolvedTenant tenant, IClientCredential credential, TokenListener listener) {
+        // Token requests go to Entra ID's public endpoints: the JVM's trust, not the tenant's (internal CA) trust store.
         return new OAuthEwsCredentials(tenant.method(), new MsalTokenSource(tenant.id(), tenant.config().auth(),
-                credential, tenant.sslContext(), Clock.systemUTC(), listener));
+                credential, defaultTls(), Clock.systemUTC(), listener));
+    }
+
+    private static javax.net.ssl.SSLContext defaultTls() {
+        try {
+            return javax.net.ssl.SSLContext.getDefault();
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JVM has no default TLS context", e);
+        }
     }
 
     public EwsCredentials ews(String tenant) {

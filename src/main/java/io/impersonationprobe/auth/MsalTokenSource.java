@@ -111,7 +111,7 @@ public final class MsalTokenSource implements TokenSource {
         try {
             // msal4j keeps its own copy of a refused token; after a refusal, ask the identity provider again.
             IAuthenticationResult result = app.acquireToken(skipCache ? bypassingCache : parameters)
-                    .get(timeout.toMillis() * 2, TimeUnit.MILLISECONDS);
+                    .get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
             skipCache = false;
             boolean fromCache = result.metadata() != null
                     && result.metadata().tokenSource() == com.microsoft.aad.msal4j.TokenSource.CACHE;
@@ -123,7 +123,7 @@ public final class MsalTokenSource implements TokenSource {
             }
             throw new TokenException("unreachable", "token service not reached: " + describe(cause), null);
         } catch (TimeoutException e) {
-            throw new TokenException("timeout", "token request took longer than " + timeout.multipliedBy(2), null);
+            throw new TokenException("timeout", "token request took longer than " + timeout, null);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new TokenException("interrupted", "token request interrupted", null);

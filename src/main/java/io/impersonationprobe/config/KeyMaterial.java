@@ -54,6 +54,9 @@ final class KeyMaterial {
         if (!(key instanceof PrivateKey privateKey) || !(store.getCertificate(keyAliases.get(0)) instanceof X509Certificate cert)) {
             throw new GeneralSecurityException("its key entry has no private key with an X.509 certificate");
         }
+        if (!"RSA".equals(privateKey.getAlgorithm())) {
+            throw new GeneralSecurityException(NOT_RSA);
+        }
         return matching(privateKey, cert);
     }
 
@@ -78,28 +81,32 @@ final class KeyMaterial {
 
     static PrivateKey privateKey(String pem) throws GeneralSecurityException {
         Matcher m = PEM.matcher(pem);
-        if (!m.find()) {
+        boolean legacyEncrypted = pem.contains("Proc-Type: 4,ENCRYPTED");
+        if (!legacyEncrypted && !m.find()) {
             throw new GeneralSecurityException("no PEM private key found");
+        }
+        if (legacyEncrypted || m.group(1).equals("ENCRYPTED PRIVATE KEY")) {
+            throw new GeneralSecurityException(
+                    "the PEM private key is encrypted; use an unencrypted key file or a PKCS12 file with a password");
         }
         byte[] der = Base64.getMimeDecoder().decode(m.group(2));
         return switch (m.group(1)) {
-            case "PRIVATE KEY" -> pkcs8(der);
-            case "RSA PRIVATE KEY" -> pkcs8(rsaPkcs1ToPkcs8(der));
-            case "ENCRYPTED PRIVATE KEY" -> throw new GeneralSecurityException(
-                    "the PEM private key is encrypted; use an unencrypted key file or a PKCS12 file with a password");
+            case "PRIVATE KEY" -> rsa(der);
+            case "RSA PRIVATE KEY" -> rsa(rsaPkcs1ToPkcs8(der));
+            case "EC PRIVATE KEY" -> throw new GeneralSecurityException(NOT_RSA);
             default -> throw new GeneralSecurityException("'" + m.group(1) + "' is not a private key");
         };
     }
 
-    private static PrivateKey pkcs8(byte[] der) throws GeneralSecurityException {
-        for (String algorithm : List.of("RSA", "EC")) {
-            try {
-                return KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(der));
-            } catch (GeneralSecurityException tryNext) {
-                // Not this algorithm.
-            }
+    /** Client assertions are signed with RS256, so the app's key must be RSA. */
+    private static final String NOT_RSA = "the private key is not an RSA key; client assertions are signed with RS256";
+
+    private static PrivateKey rsa(byte[] der) throws GeneralSecurityException {
+        try {
+            return KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(der));
+        } catch (GeneralSecurityException e) {
+            throw new GeneralSecurityException(NOT_RSA);
         }
-        throw new GeneralSecurityException("the private key is neither RSA nor EC");
     }
 
     /** Wraps a PKCS#1 RSAPrivateKey in the PKCS#8 structure the JDK reads. */
@@ -136,8 +143,8 @@ final class KeyMaterial {
 
     /** Refuses a key that does not belong to the certificate: the assertion would be refused by Entra anyway. */
     private static ClientCertificate matching(PrivateKey key, X509Certificate certificate) throws GeneralSecurityException {
-        if (key instanceof RSAPrivateCrtKey rsa && certificate.getPublicKey() instanceof java.security.interfaces.RSAPublicKey pub
-                && !rsa.getModulus().equals(pub.getModulus())) {
+        if (!(key instanceof RSAPrivateCrtKey rsa) || !(certificate.getPublicKey() instanceof java.security.interfaces.RSAPublicKey pub)
+                || !rsa.getModulus().equals(pub.getModulus())) {
             throw new GeneralSecurityException("the private key does not belong to the certificate");
         }
         return new ClientCertificate(key, certificate);

@@ -61,7 +61,8 @@ public enum Outcome {
                     + "primary SMTP address of a mailbox in this tenant and that no proxy strips SOAP headers.",
             "Check that the target is a primary SMTP address of a mailbox in this organisation."),
     AUTH_FAILED(Verdict.ERROR, false,
-            "The EWS endpoint rejected the daemon's credentials (HTTP 401).",
+            "The EWS endpoint rejected the daemon's credentials (HTTP 401, or 403 with an x-ms-diagnostics code other "
+                    + "than 2000008).",
             "Check the token: its audience must be https://outlook.office365.com (auth.scope "
                     + "https://outlook.office365.com/.default) and it must come from the tenant that holds the mailboxes. "
                     + "The x-ms-diagnostics detail names the reason.",
