@@ -152,10 +152,4 @@ public final class MsalTokenSource implements TokenSource {
         String line = newline < 0 ? text : text.substring(0, newline);
         return line.strip();
     }
-
-    /** For readers that want to know when the current token lapses (a metric, the API). */
-    public Instant currentExpiry() {
-        AccessToken token = current;
-        return token == null ? null : token.expiresAt();
-    }
 }

@@ -129,12 +129,6 @@ public final class EwsHttpClient implements AutoCloseable {
         return out.toByteArray();
     }
 
-    /** Connections currently open, leased or idle. */
-    public int openConnections() {
-        var stats = connections.getTotalStats();
-        return stats.getLeased() + stats.getAvailable();
-    }
-
     @Override
     public void close() throws IOException {
         client.close();

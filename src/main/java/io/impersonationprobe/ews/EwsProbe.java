@@ -144,15 +144,6 @@ public class EwsProbe implements Probe {
                 Duration.between(startedAt, clock.instant()), Printable.of(c.detail(), 1000), remediation, c.backOff());
     }
 
-    EwsCredentials tenantCredentials(String tenant) {
-        return tenants.get(tenant).credentials();
-    }
-
-    /** Connections open to a tenant's EWS endpoint. */
-    public int openConnections(String tenant) {
-        return tenants.get(tenant).http().openConnections();
-    }
-
     @PreDestroy
     void close() {
         watchdogs.shutdownNow();

@@ -87,7 +87,7 @@ public class ProbeScheduler {
     /** Probes every target of the group once; completes when all have answered. Never completes exceptionally. */
     public CompletableFuture<Void> runCycle(TargetGroup group) {
         GroupProgress groupProgress = progress.get(group.name());
-        groupProgress.started(clock.instant());
+        groupProgress.started();
         ExecutorService pool = tenantPools.get(group.tenant());
         CompletableFuture<?>[] runs = new CompletableFuture<?>[group.targets().size() * probes.size()];
         int i = 0;
@@ -101,7 +101,7 @@ public class ProbeScheduler {
                     if (error != null) {
                         LOG.errorf(error, "Cycle of group %s ended with an error", group.name());
                     }
-                    groupProgress.finished(clock.instant());
+                    groupProgress.finished();
                     return null;
                 });
     }
@@ -150,41 +150,25 @@ public class ProbeScheduler {
         });
     }
 
-    /** When a group's cycles ran; read by health checks and the API. */
+    /** How many cycles of a group have started and finished; read by the readiness check and the tests. */
     public static final class GroupProgress {
-        private volatile Instant lastStarted;
-        private volatile Instant lastFinished;
         private final AtomicInteger started = new AtomicInteger();
         private final AtomicInteger completed = new AtomicInteger();
 
-        void started(Instant at) {
-            lastStarted = at;
+        void started() {
             started.incrementAndGet();
+        }
+
+        void finished() {
+            completed.incrementAndGet();
         }
 
         public int startedCycles() {
             return started.get();
         }
 
-        void finished(Instant at) {
-            lastFinished = at;
-            completed.incrementAndGet();
-        }
-
-        public Instant lastStarted() {
-            return lastStarted;
-        }
-
-        public Instant lastFinished() {
-            return lastFinished;
-        }
-
         public int completedCycles() {
             return completed.get();
-        }
-
-        public Duration sinceLastStart(Instant now) {
-            return lastStarted == null ? null : Duration.between(lastStarted, now);
         }
     }
 }

@@ -91,11 +91,6 @@ public class SimulatorServer {
         }
     }
 
-    /** The port actually bound (useful when configured as 0). */
-    public int port() {
-        return server == null ? -1 : server.actualPort();
-    }
-
     void stop(@Observes ShutdownEvent event) throws Exception {
         for (HttpServer listener : new HttpServer[]{server, tlsServer}) {
             if (listener != null) {

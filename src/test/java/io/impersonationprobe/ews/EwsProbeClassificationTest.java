@@ -198,7 +198,7 @@ class EwsProbeClassificationTest {
         }
         EwsProbe refused = new EwsProbe(Map.of("t", new EwsProbe.Endpoint(TenantKind.ON_PREMISES,
                 URI.create("http://127.0.0.1:" + closedPort + "/EWS/Exchange.asmx"), new EwsHttpClient(1),
-                probe.tenantCredentials("t"))), WellKnownFolderName.Inbox);
+                new StubEwsServer.FixedBearer())), WellKnownFolderName.Inbox);
         try {
             ProbeResult result = refused.probe(TARGET, Instant.now().plusSeconds(5));
             assertEquals(Outcome.UNAVAILABLE, result.outcome(), result.detail());
