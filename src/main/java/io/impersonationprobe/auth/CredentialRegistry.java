@@ -21,6 +21,7 @@ public class CredentialRegistry {
     private static final Logger LOG = Logger.getLogger(CredentialRegistry.class);
     private static final Duration CERTIFICATE_WARNING = Duration.ofDays(14);
     private final Map<String, EwsCredentials> ewsCredentials = new HashMap<>();
+    private final Map<String, TokenSource> tokenSources = new HashMap<>();
 
     @Inject
     public CredentialRegistry(ValidatedConfig config, TokenListener listener) {
@@ -41,10 +42,20 @@ public class CredentialRegistry {
         }
     }
 
-    private static EwsCredentials oauth(ResolvedTenant tenant, IClientCredential credential, TokenListener listener) {
+    private EwsCredentials oauth(ResolvedTenant tenant, IClientCredential credential, TokenListener listener) {
         // Token requests go to Entra ID's public endpoints: the JVM's trust, not the tenant's (internal CA) trust store.
-        return new OAuthEwsCredentials(tenant.method(), new MsalTokenSource(tenant.id(), tenant.config().auth(),
-                credential, defaultTls(), Clock.systemUTC(), listener));
+        TokenSource tokens = new MsalTokenSource(tenant.id(), tenant.config().auth(), credential, defaultTls(),
+                Clock.systemUTC(), listener);
+        tokenSources.put(tenant.id(), tokens);
+        return new OAuthEwsCredentials(tenant.method(), tokens);
+    }
+
+    /**
+     * The tenant's token source, shared by EWS and the admin API (the same scope): one token serves both. Empty for
+     * service-account tenants.
+     */
+    public java.util.Optional<TokenSource> tokens(String tenant) {
+        return java.util.Optional.ofNullable(tokenSources.get(tenant));
     }
 
     private static javax.net.ssl.SSLContext defaultTls() {

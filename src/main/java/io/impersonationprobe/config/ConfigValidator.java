@@ -110,6 +110,14 @@ public final class ConfigValidator {
                 }
             }
         }
+        if (tenant.controlPlane().enabled() && tenant.kind() == TenantKind.EXCHANGE_ONLINE && auth.method().isOAuth()) {
+            secureUrl(prefix + ".control-plane.admin-api-url", tenant.controlPlane().adminApiUrl());
+            positive(prefix + ".control-plane.timeout", tenant.controlPlane().timeout());
+            if (tenant.controlPlane().organizationConfigInterval().compareTo(MIN_INTERVAL) < 0) {
+                problem(prefix + ".control-plane.organization-config-interval", "is "
+                        + tenant.controlPlane().organizationConfigInterval() + "; the shortest allowed is " + MIN_INTERVAL);
+            }
+        }
         SSLContext ssl = sslContext(prefix + ".tls", tenant.tls());
         if (problems.size() > before) {
             return Optional.empty();

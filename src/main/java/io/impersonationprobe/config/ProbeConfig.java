@@ -49,8 +49,33 @@ public interface ProbeConfig {
         /** How the daemon authenticates to this tenant. */
         Auth auth();
 
-        /** TLS settings for this tenant's EWS and token endpoints. */
+        /** TLS settings for this tenant's EWS endpoint. */
         Tls tls();
+
+        /** The Exchange Online control plane: the admin API the daemon polls for the org's state. */
+        ControlPlane controlPlane();
+    }
+
+    interface ControlPlane {
+        /**
+         * Polls the Exchange Online admin API (Get-OrganizationConfig) with the tenant's app credentials; the app
+         * needs the Exchange.ManageAsApp permission and a read role such as View-Only Organization Management.
+         * Exchange Online tenants with app-only OAuth only; on-premises Exchange has no such API.
+         */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** The admin API's base URL. */
+        @WithDefault("https://outlook.office365.com")
+        URI adminApiUrl();
+
+        /** How often the organisation's configuration (IsDehydrated, EwsEnabled, EwsAllowedAppIDs) is read. */
+        @WithDefault("5m")
+        Duration organizationConfigInterval();
+
+        /** Timeout of one admin API call. */
+        @WithDefault("30s")
+        Duration timeout();
     }
 
     interface Tls {

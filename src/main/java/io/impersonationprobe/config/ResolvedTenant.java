@@ -19,4 +19,9 @@ public record ResolvedTenant(String id, ProbeConfig.Tenant config, Secret secret
     public AuthMethod method() {
         return config.auth().method();
     }
+
+    /** Exchange Online with app-only OAuth and the control plane switched on: the admin API can be polled. */
+    public boolean pollsControlPlane() {
+        return kind() == TenantKind.EXCHANGE_ONLINE && method().isOAuth() && config.controlPlane().enabled();
+    }
 }

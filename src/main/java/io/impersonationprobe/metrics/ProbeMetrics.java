@@ -50,6 +50,12 @@ public class ProbeMetrics implements TokenListener {
     static final String THROTTLED = "impersonation.throttled";
     static final String BACKOFF = "impersonation.backoff.seconds";
     static final String CERTIFICATE_EXPIRY = "impersonation.client.certificate.expiry.timestamp.seconds";
+    static final String ORG_DEHYDRATED = "impersonation.org.dehydrated";
+    static final String ORG_EWS_ENABLED = "impersonation.org.ews.enabled";
+    static final String ORG_EWS_APP_ALLOWED = "impersonation.org.ews.app.allowed";
+    static final String ADMIN_POLL_SUCCESS = "impersonation.admin.poll.success";
+    static final String ADMIN_POLL_DURATION = "impersonation.admin.poll.duration.seconds";
+    static final String ADMIN_POLLS = "impersonation.admin.polls";
     static final String TOKEN_REQUESTS = "impersonation.token.requests";
     static final String TOKEN_ACQUISITION = "impersonation.token.acquisition.duration";
     static final String TOKEN_EXPIRY = "impersonation.token.expiry.timestamp.seconds";
@@ -67,6 +73,7 @@ public class ProbeMetrics implements TokenListener {
     private final Set<String> targetsWithSeries = ConcurrentHashMap.newKeySet();
     private final Set<String> targetsWithSuccess = ConcurrentHashMap.newKeySet();
     private final Map<String, AtomicReference<Instant>> tokenExpiry = new ConcurrentHashMap<>();
+    private final Map<String, AtomicReference<double[]>> adminPolls = new ConcurrentHashMap<>();
 
     @Inject
     public ProbeMetrics(MeterRegistry registry, ResultStore store, ValidatedConfig config, Instance<Probe> probes) {
@@ -174,6 +181,43 @@ public class ProbeMetrics implements TokenListener {
         gauge(PROBE_ACCESS_GRANTED, "1 if the last definite verdict of the scheduled probes was that the daemon could "
                 + "act as the mailbox, 0 if it was refused or failed", tags, status,
                 s -> s.effective().verdict() == Verdict.ALLOWED ? 1 : 0);
+    }
+
+    /** Publishes a tenant's organisation state; called once, after its first successful poll. Absent before. */
+    public void organization(String tenant, java.util.function.Supplier<io.impersonationprobe.control.OrganizationState> state) {
+        own(Gauge.builder(ORG_DEHYDRATED, () -> state.get().isDehydrated() ? 1 : 0)
+                .description("1 if the Exchange Online organisation is dehydrated (Enable-OrganizationCustomization "
+                        + "has never run; role assignments cannot be created)")
+                .tags("tenant", tenant).register(registry));
+        own(Gauge.builder(ORG_EWS_ENABLED, () -> state.get().ewsEnabled() ? 1 : 0)
+                .description("1 if EWS is enabled for the Exchange Online organisation (EwsEnabled)")
+                .tags("tenant", tenant).register(registry));
+        own(Gauge.builder(ORG_EWS_APP_ALLOWED, () -> state.get().appAllowed() ? 1 : 0)
+                .description("1 if the organisation's EWS settings (EwsEnabled, EwsAllowedAppIDs) let this daemon's app use EWS")
+                .tags("tenant", tenant).register(registry));
+    }
+
+    /**
+     * Records one admin API poll.
+     *
+     * @param failure the failure class, or null on success
+     */
+    public void adminPoll(String tenant, String poll, String failure, Duration took) {
+        adminPolls.computeIfAbsent(tenant + "/" + poll, key -> {
+            AtomicReference<double[]> last = new AtomicReference<>(new double[]{Double.NaN, Double.NaN});
+            own(Gauge.builder(ADMIN_POLL_SUCCESS, last, l -> l.get()[0])
+                    .description("1 if the last poll of the Exchange Online admin API succeeded")
+                    .tags("tenant", tenant, "poll", poll).strongReference(true).register(registry));
+            own(Gauge.builder(ADMIN_POLL_DURATION, last, l -> l.get()[1])
+                    .description("How long the last poll of the Exchange Online admin API took")
+                    .tags("tenant", tenant, "poll", poll).strongReference(true).register(registry));
+            return last;
+        }).set(new double[]{failure == null ? 1 : 0, took.toMillis() / 1000.0});
+        own(Counter.builder(ADMIN_POLLS)
+                .description("Polls of the Exchange Online admin API, by result (ok or the failure class)")
+                .tags("tenant", tenant, "poll", poll, "result", failure == null ? "ok" : failure)
+                .register(registry))
+                .increment();
     }
 
     /** A tenant's probes paused for this much longer because Exchange asked. */

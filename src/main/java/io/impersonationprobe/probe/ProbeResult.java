@@ -33,4 +33,9 @@ public record ProbeResult(Target target, String probe, Outcome outcome, String e
     public String cause() {
         return outcome.cause();
     }
+
+    public ProbeResult withRemediation(String remediation) {
+        return new ProbeResult(target, probe, outcome, ewsResponseCode, httpStatus, startedAt, duration, detail,
+                remediation, backOff);
+    }
 }

@@ -43,6 +43,7 @@ public class ProbeScheduler {
     private final ValidatedConfig config;
     private final ProbeConfig probeConfig;
     private final List<Probe> probes;
+    private final List<RemediationContext> contexts;
     private final ResultStore store;
     private final ProbeMetrics metrics;
     private final Scheduler scheduler;
@@ -52,11 +53,12 @@ public class ProbeScheduler {
     private final Map<String, GroupProgress> progress = new HashMap<>();
 
     @Inject
-    public ProbeScheduler(ValidatedConfig config, ProbeConfig probeConfig, Instance<Probe> probes, ResultStore store,
-                          ProbeMetrics metrics, Scheduler scheduler) {
+    public ProbeScheduler(ValidatedConfig config, ProbeConfig probeConfig, Instance<Probe> probes,
+                          Instance<RemediationContext> contexts, ResultStore store, ProbeMetrics metrics, Scheduler scheduler) {
         this.config = config;
         this.probeConfig = probeConfig;
         this.probes = probes.stream().toList();
+        this.contexts = contexts.stream().toList();
         this.store = store;
         this.metrics = metrics;
         this.scheduler = scheduler;
@@ -115,6 +117,9 @@ public class ProbeScheduler {
             return;
         }
         ProbeResult result = probe.probe(target, clock.instant().plus(probeConfig.probe().timeout()));
+        for (RemediationContext context : contexts) {
+            result = context.annotate(result);
+        }
         store.record(result);
         metrics.record(result);
         if (result.backOff() != null) {

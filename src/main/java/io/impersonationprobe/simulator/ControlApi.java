@@ -106,18 +106,16 @@ final class ControlApi {
                     codes.put(field.getKey().toLowerCase(java.util.Locale.ROOT), field.getValue().asText());
                 }
             }
-            SimulatedTenant.RawAnswer raw = f.rawAnswer();
-            if (body.has("rawAnswer")) {
-                JsonNode r = body.get("rawAnswer");
-                raw = r.isNull() ? null : new SimulatedTenant.RawAnswer(number(r, "status").intValue(),
-                        text(r, "contentType"), text(r, "body"));
-            }
+            SimulatedTenant.RawAnswer raw = body.has("rawAnswer") ? rawAnswer(body.get("rawAnswer")) : f.rawAnswer();
+            SimulatedTenant.RawAnswer adminRaw = body.has("adminRawAnswer") ? rawAnswer(body.get("adminRawAnswer"))
+                    : f.adminRawAnswer();
             tenant.setFaults(new SimulatedTenant.Faults(
                     body.has("ewsLatencyMs") ? number(body, "ewsLatencyMs") : f.ewsLatencyMs(),
                     retryAfter, Map.copyOf(codes), raw,
                     body.has("concurrencyBudget") ? number(body, "concurrencyBudget").intValue() : f.concurrencyBudget(),
                     body.has("serverBusyBackOffMs") ? number(body, "serverBusyBackOffMs") : f.serverBusyBackOffMs(),
-                    body.has("missingAnchorLatencyMs") ? number(body, "missingAnchorLatencyMs") : f.missingAnchorLatencyMs()));
+                    body.has("missingAnchorLatencyMs") ? number(body, "missingAnchorLatencyMs") : f.missingAnchorLatencyMs(),
+                    adminRaw));
             return tenant.faults();
         }));
         router.delete("/control/faults").handler(ctx -> {
@@ -159,6 +157,11 @@ final class ControlApi {
         } else {
             error(ctx, 404, "nothing named '" + ctx.pathParams().values().iterator().next() + "'");
         }
+    }
+
+    private static SimulatedTenant.RawAnswer rawAnswer(JsonNode r) {
+        return r.isNull() ? null : new SimulatedTenant.RawAnswer(number(r, "status").intValue(), text(r, "contentType"),
+                text(r, "body"));
     }
 
     private static Long number(JsonNode body, String field) {

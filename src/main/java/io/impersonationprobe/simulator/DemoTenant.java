@@ -20,7 +20,9 @@ public final class DemoTenant {
     }
 
     static void seed(SimulatedTenant tenant) {
-        tenant.addApp(new SimulatedTenant.App(APP_ID, "Contoso mail archiver", APP_SECRET, List.of()));
+        // Exchange.ManageAsApp lets the daemon read the organisation's configuration; it grants no mailbox access.
+        tenant.addApp(new SimulatedTenant.App(APP_ID, "Contoso mail archiver", APP_SECRET,
+                List.of(AdminApiEndpoint.MANAGE_AS_APP)));
         for (Mailbox mailbox : List.of(
                 new Mailbox("alex.wilber@contoso.com", "UserMailbox", "Sales", List.of("Sales Team")),
                 new Mailbox("megan.bowen@contoso.com", "UserMailbox", "Sales", List.of("Sales Team")),

@@ -83,8 +83,9 @@ public class SimulatedTenant {
      * code answered as a SOAP fault; {@code rawAnswer} replaces every EWS answer with a non-EWS one.
      */
     public record Faults(long ewsLatencyMs, Integer serviceUnavailableRetryAfterSeconds, Map<String, String> responseCodes,
-                         RawAnswer rawAnswer, int concurrencyBudget, long serverBusyBackOffMs, long missingAnchorLatencyMs) {
-        static final Faults NONE = new Faults(0, null, Map.of(), null, DEFAULT_CONCURRENCY_BUDGET, 5000, 250);
+                         RawAnswer rawAnswer, int concurrencyBudget, long serverBusyBackOffMs, long missingAnchorLatencyMs,
+                         RawAnswer adminRawAnswer) {
+        static final Faults NONE = new Faults(0, null, Map.of(), null, DEFAULT_CONCURRENCY_BUDGET, 5000, 250, null);
     }
 
     /** An answer that is not EWS: a wrong URL, a broken server, a login page. */
@@ -109,6 +110,7 @@ public class SimulatedTenant {
         final AtomicLong connectionsAccepted = new AtomicLong();
         final AtomicLong serverBusy = new AtomicLong();
         final AtomicLong ntlmHandshakes = new AtomicLong();
+        final AtomicLong adminRequests = new AtomicLong();
         final AtomicLong missingAnchorHeader = new AtomicLong();
         final AtomicLong anchorMismatch = new AtomicLong();
     }
@@ -354,7 +356,8 @@ public class SimulatedTenant {
                 "missingAnchorHeader", stats.missingAnchorHeader.get(),
                 "anchorMismatch", stats.anchorMismatch.get(),
                 "serverBusy", stats.serverBusy.get(),
-                "ntlmHandshakes", stats.ntlmHandshakes.get());
+                "ntlmHandshakes", stats.ntlmHandshakes.get(),
+                "adminRequests", stats.adminRequests.get());
     }
 
     /** The whole model as plain data, for {@code GET /control/state}. Secrets are left out. */

@@ -53,6 +53,7 @@ public class SimulatorServer {
         router.post("/EWS/Exchange.asmx").blockingHandler(ews::handle, false);
         router.post("/:tenant/oauth2/v2.0/token")
                 .blockingHandler(new TokenEndpoint(tenant, tokens, json, config.tokenLifetime())::handle, false);
+        router.post("/adminapi/beta/:tenant/InvokeCommand").handler(new AdminApiEndpoint(tenant, tokens, json)::handle);
         new ControlApi(tenant, ews, json).routes(router);
         server = vertx.createHttpServer(new HttpServerOptions().setHost(config.host()).setPort(config.port()))
                 .connectionHandler(connection -> tenant.stats().connectionsAccepted.incrementAndGet())

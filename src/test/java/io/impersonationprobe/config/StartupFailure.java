@@ -26,6 +26,8 @@ final class StartupFailure {
         config.put("impersonation.tenants.contoso.auth.directory", "contoso.onmicrosoft.com");
         config.put("impersonation.tenants.contoso.auth.client-id", "6731de76-14a6-49ae-97bc-6eba6914391e");
         config.put("impersonation.tenants.contoso.auth.client-secret", io.impersonationprobe.testing.Canaries.STARTUP_TEST_SECRET);
+        // Nothing here may reach the real Exchange Online: the admin API is a closed port on this machine.
+        config.put("impersonation.tenants.contoso.control-plane.admin-api-url", "http://127.0.0.1:1");
         config.put("impersonation.groups.canaries.tenant", "contoso");
         config.put("impersonation.groups.canaries.mailboxes", "alex.wilber@contoso.com");
         return config;

@@ -68,6 +68,9 @@ class ProbeScenarioTest {
     @Inject
     ValidatedConfig config;
 
+    @Inject
+    io.impersonationprobe.control.ControlPlanePoller poller;
+
     @BeforeEach
     void startupCycleDone() {
         waitFor(Duration.ofSeconds(60), "the startup cycle of every group",
@@ -377,6 +380,75 @@ class ProbeScenarioTest {
         long after = JSON.readTree(get(SIMULATOR + "/control/stats").body()).get("tokenRequests").asLong();
         assertEquals(1, after - before, callers + " concurrent cold callers, one token request");
         assertEquals(1, values.size(), "all callers got the same token");
+    }
+
+    @Test
+    @Order(12)
+    void theOrganisationStateIsPolledAndExplainsDenials() throws Exception {
+        poller.pollOrganization("contoso");
+        Metrics metrics = metrics();
+        assertEquals(0.0, metrics.value("impersonation_org_dehydrated", "tenant", "contoso").orElseThrow());
+        assertEquals(1.0, metrics.value("impersonation_org_ews_enabled", "tenant", "contoso").orElseThrow());
+        assertEquals(1.0, metrics.value("impersonation_org_ews_app_allowed", "tenant", "contoso").orElseThrow());
+        assertEquals(1.0, metrics.value("impersonation_admin_poll_success", "tenant", "contoso", "poll",
+                "organization_config").orElseThrow());
+        assertTrue(metrics.value("impersonation_org_dehydrated", "tenant", "onprem").isEmpty(),
+                "on-premises Exchange has no admin API: no control-plane series");
+
+        send("PUT", SIMULATOR + "/control/org", "{\"isDehydrated\":true}");
+        faults(Map.of("responseCodes", Map.of("alex.wilber@contoso.com", "ErrorImpersonateUserDenied")));
+        poller.pollOrganization("contoso");
+        cycle("scenario");
+        assertEquals(1.0, metrics().value("impersonation_org_dehydrated", "tenant", "contoso").orElseThrow());
+        ProbeResult dehydrated = last("scenario", "alex.wilber@contoso.com");
+        assertEquals(Outcome.IMPERSONATION_DENIED, dehydrated.outcome());
+        assertTrue(dehydrated.remediation().startsWith("The organisation is dehydrated"), dehydrated.remediation());
+        send("PUT", SIMULATOR + "/control/org", "{\"isDehydrated\":false}");
+        send("DELETE", SIMULATOR + "/control/faults", null);
+
+        send("PUT", SIMULATOR + "/control/org", "{\"ewsEnabled\":false}");
+        poller.pollOrganization("contoso");
+        cycle("scenario");
+        assertTrue(last("scenario", "alex.wilber@contoso.com").remediation().startsWith("EWS is switched off"));
+        assertEquals(0.0, metrics().value("impersonation_org_ews_enabled", "tenant", "contoso").orElseThrow());
+        send("PUT", SIMULATOR + "/control/org", "{\"ewsEnabled\":true,\"ewsAllowedAppIds\":[\"someone-else\"]}");
+        poller.pollOrganization("contoso");
+        cycle("scenario");
+        assertTrue(last("scenario", "alex.wilber@contoso.com").remediation().startsWith("This app (" + DemoTenant.APP_ID
+                + ") is not in EwsAllowedAppIDs"));
+        Metrics gated = metrics();
+        assertEquals(1.0, gated.value("impersonation_org_ews_enabled", "tenant", "contoso").orElseThrow());
+        assertEquals(0.0, gated.value("impersonation_org_ews_app_allowed", "tenant", "contoso").orElseThrow());
+        send("PUT", SIMULATOR + "/control/org", "{\"ewsAllowedAppIds\":null}");
+        poller.pollOrganization("contoso");
+        cycle("scenario");
+        assertEquals(Outcome.OK, last("scenario", "alex.wilber@contoso.com").outcome());
+    }
+
+    @Test
+    @Order(13)
+    void adminApiFailuresAreClassifiedCountedAndSurvived() throws Exception {
+        Map<String, Map<String, Object>> failures = new java.util.LinkedHashMap<>();
+        failures.put("permission_missing", Map.of("status", 403, "contentType", "application/json",
+                "body", "{\"error\":{\"code\":\"Forbidden\",\"details\":[{\"message\":\"role missing\"}]}}"));
+        failures.put("throttled", Map.of("status", 429, "contentType", "application/json", "body", "{}"));
+        failures.put("server_error", Map.of("status", 500, "contentType", "text/html", "body", "<html>oops</html>"));
+        failures.put("invalid_response", Map.of("status", 200, "contentType", "application/json", "body", "{not json"));
+        for (var failure : failures.entrySet()) {
+            faults(Map.of("adminRawAnswer", failure.getValue()));
+            poller.pollOrganization("contoso");
+            Metrics metrics = metrics();
+            assertEquals(0.0, metrics.value("impersonation_admin_poll_success", "tenant", "contoso", "poll",
+                    "organization_config").orElseThrow(), failure.getKey());
+            assertTrue(metrics.value("impersonation_admin_polls_total", "tenant", "contoso", "poll", "organization_config",
+                    "result", failure.getKey()).orElseThrow() >= 1, failure.getKey());
+            assertEquals(1.0, metrics.value("impersonation_org_ews_enabled", "tenant", "contoso").orElseThrow(),
+                    "the last known state stays");
+        }
+        send("DELETE", SIMULATOR + "/control/faults", null);
+        poller.pollOrganization("contoso");
+        assertEquals(1.0, metrics().value("impersonation_admin_poll_success", "tenant", "contoso", "poll",
+                "organization_config").orElseThrow());
     }
 
     @Test

@@ -109,6 +109,7 @@ public class ScenarioEnvironment implements QuarkusTestResourceLifecycleManager 
         config.put(prefix + "auth.directory", DemoTenant.DOMAIN);
         config.put(prefix + "auth.client-id", DemoTenant.APP_ID);
         config.put(prefix + "auth.authority-url-override", SIMULATOR);
+        config.put(prefix + "control-plane.admin-api-url", SIMULATOR);
     }
 
     private static void group(Map<String, String> config, String name, String tenant, String expect, String mailboxes) {

@@ -69,6 +69,7 @@ class TenantIsolationTest {
                     Map.entry("impersonation.tenants.fabrikam.auth.client-id", "6731de76-14a6-49ae-97bc-6eba6914391e"),
                     Map.entry("impersonation.tenants.fabrikam.auth.client-secret", "simulator-demo-secret"),
                     Map.entry("impersonation.tenants.fabrikam.auth.authority-url-override", "http://127.0.0.1:18089"),
+                    Map.entry("impersonation.tenants.fabrikam.control-plane.enabled", "false"),
                     Map.entry("impersonation.groups.stuck.tenant", "fabrikam"),
                     Map.entry("impersonation.groups.stuck.interval", "5s"),
                     Map.entry("impersonation.groups.stuck.mailboxes",

@@ -1,0 +1,146 @@
+package io.impersonationprobe.control;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.impersonationprobe.Printable;
+import io.impersonationprobe.auth.TokenException;
+import io.impersonationprobe.auth.TokenSource;
+import io.impersonationprobe.config.ResolvedTenant;
+import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
+import jakarta.ws.rs.ProcessingException;
+import jakarta.ws.rs.core.Response;
+
+import java.net.SocketTimeoutException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * One tenant's admin API, on the Quarkus REST client, with the same app token as the EWS probe. Every failure is an
+ * {@link AdminApiException} with a class and a fix, never a crash.
+ */
+public final class AdminApiClient {
+    static final String SYSTEM_MAILBOX = "SystemMailbox{bb558c35-97f1-4cb9-8ff7-d53741dc928c}";
+
+    private final AdminApi api;
+    private final String directory;
+    private final String appId;
+    private final TokenSource tokens;
+    private final ObjectMapper json;
+
+    public AdminApiClient(ResolvedTenant tenant, TokenSource tokens, ObjectMapper json) {
+        var controlPlane = tenant.config().controlPlane();
+        this.api = QuarkusRestClientBuilder.newBuilder()
+                .baseUri(controlPlane.adminApiUrl())
+                .connectTimeout(controlPlane.timeout().toMillis(), TimeUnit.MILLISECONDS)
+                .readTimeout(controlPlane.timeout().toMillis(), TimeUnit.MILLISECONDS)
+                // Statuses are classified here, not turned into exceptions by the client.
+                .disableDefaultMapper(true)
+                .build(AdminApi.class);
+        this.directory = tenant.config().auth().directory().orElseThrow();
+        this.appId = tenant.config().auth().clientId().orElseThrow();
+        this.tokens = tokens;
+        this.json = json;
+    }
+
+    public OrganizationState organizationConfig() throws AdminApiException {
+        JsonNode config = invoke("Get-OrganizationConfig").stream().findFirst()
+                .orElseThrow(() -> new AdminApiException("invalid_response", "Get-OrganizationConfig returned no object"));
+        if (!config.path("IsDehydrated").isBoolean() || !config.path("EwsEnabled").isBoolean()) {
+            throw new AdminApiException("invalid_response", "Get-OrganizationConfig lacks IsDehydrated or EwsEnabled");
+        }
+        List<String> allowed = null;
+        if (config.path("EwsAllowedAppIDs").isArray()) {
+            allowed = new ArrayList<>();
+            for (JsonNode id : config.get("EwsAllowedAppIDs")) {
+                allowed.add(id.asText());
+            }
+        }
+        boolean ewsEnabled = config.get("EwsEnabled").asBoolean();
+        boolean appAllowed = ewsEnabled && (allowed == null || allowed.stream().anyMatch(appId::equalsIgnoreCase));
+        return new OrganizationState(config.get("IsDehydrated").asBoolean(), ewsEnabled, allowed == null ? null
+                : List.copyOf(allowed), appAllowed, Instant.now());
+    }
+
+    /** Runs a cmdlet without parameters and returns the objects of its {@code value} array. */
+    List<JsonNode> invoke(String cmdlet) throws AdminApiException {
+        String token;
+        try {
+            token = tokens.token().value();
+        } catch (TokenException e) {
+            throw new AdminApiException("token_failed", e.getMessage());
+        }
+        String body = "{\"CmdletInput\":{\"CmdletName\":\"" + cmdlet + "\",\"Parameters\":{}}}";
+        try (Response response = api.invoke(directory, "Bearer " + token,
+                "APP:" + SYSTEM_MAILBOX + "@" + directory, body)) {
+            String text = response.hasEntity() ? response.readEntity(String.class) : "";
+            if (response.getStatus() != 200) {
+                throw failure(cmdlet, response.getStatus(), response.getHeaderString("Retry-After"), text);
+            }
+            JsonNode answer = json.readTree(text);
+            if (answer == null || !answer.path("value").isArray()) {
+                throw new AdminApiException("invalid_response", cmdlet + " answered without a value array");
+            }
+            List<JsonNode> values = new ArrayList<>();
+            answer.get("value").forEach(values::add);
+            return values;
+        } catch (AdminApiException e) {
+            throw e;
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new AdminApiException("invalid_response", cmdlet + " answered with malformed JSON");
+        } catch (ProcessingException e) {
+            boolean timeout = causedBy(e, SocketTimeoutException.class) || causedBy(e, TimeoutException.class)
+                    || String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("timeout");
+            throw new AdminApiException(timeout ? "timeout" : "unreachable", "the admin API was not reached: "
+                    + Printable.of(rootMessage(e), 200));
+        } catch (RuntimeException e) {
+            throw new AdminApiException("invalid_response", cmdlet + " failed: " + e.getClass().getSimpleName());
+        }
+    }
+
+    private AdminApiException failure(String cmdlet, int status, String retryAfter, String text) {
+        String detail = errorMessage(text);
+        return switch (status) {
+            case 401, 403 -> new AdminApiException("permission_missing", cmdlet + " was refused (HTTP " + status
+                    + "): give the app the Exchange.ManageAsApp application permission (admin consent) and assign its "
+                    + "service principal a role that can read the organisation, such as View-Only Organization "
+                    + "Management. " + detail);
+            case 404 -> new AdminApiException("not_found", cmdlet + " answered 404: check auth.directory and "
+                    + "control-plane.admin-api-url. " + detail);
+            case 429 -> new AdminApiException("throttled", cmdlet + " was throttled (HTTP 429"
+                    + (retryAfter == null ? "" : ", Retry-After " + retryAfter) + "). " + detail);
+            default -> new AdminApiException(status >= 500 ? "server_error" : "invalid_response",
+                    cmdlet + " answered HTTP " + status + ". " + detail);
+        };
+    }
+
+    /** The admin API's errors carry their text in {@code error.details[].message}. */
+    private String errorMessage(String text) {
+        try {
+            JsonNode error = json.readTree(text).path("error");
+            String message = error.path("details").path(0).path("message").asText(error.path("message").asText(""));
+            return Printable.of(message, 300);
+        } catch (Exception e) {
+            return "";
+        }
+    }
+
+    private static boolean causedBy(Throwable t, Class<? extends Throwable> type) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (type.isInstance(c)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String rootMessage(Throwable t) {
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage());
+    }
+}

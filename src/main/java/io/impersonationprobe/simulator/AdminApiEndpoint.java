@@ -1,0 +1,105 @@
+package io.impersonationprobe.simulator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vertx.ext.web.RoutingContext;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The simulated Exchange Online admin API ({@code POST /adminapi/beta/{tenant}/InvokeCommand}) that the
+ * ExchangeOnlineManagement module talks to. It answers cmdlets from the same tenant model that decides EWS access.
+ * The caller needs a token with the {@code Exchange.ManageAsApp} app role.
+ */
+final class AdminApiEndpoint {
+    static final String MANAGE_AS_APP = "Exchange.ManageAsApp";
+    static final String SYSTEM_MAILBOX = "SystemMailbox{bb558c35-97f1-4cb9-8ff7-d53741dc928c}";
+
+    private final SimulatedTenant tenant;
+    private final TokenIssuer tokens;
+    private final ObjectMapper json;
+
+    AdminApiEndpoint(SimulatedTenant tenant, TokenIssuer tokens, ObjectMapper json) {
+        this.tenant = tenant;
+        this.tokens = tokens;
+        this.json = json;
+    }
+
+    void handle(RoutingContext ctx) {
+        tenant.stats().adminRequests.incrementAndGet();
+        SimulatedTenant.RawAnswer raw = tenant.faults().adminRawAnswer();
+        if (raw != null) {
+            var response = ctx.response().setStatusCode(raw.status());
+            if (raw.contentType() != null) {
+                response.putHeader("Content-Type", raw.contentType());
+            }
+            response.end(raw.body() == null ? "" : raw.body());
+            return;
+        }
+        if (!tenant.isTenant(ctx.pathParam("tenant"))) {
+            error(ctx, 404, "NotFound", "The tenant " + ctx.pathParam("tenant") + " was not found.");
+            return;
+        }
+        String authorization = ctx.request().getHeader("Authorization");
+        Map<String, Object> claims;
+        try {
+            if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+                throw new TokenIssuer.InvalidTokenException("2000001", "No bearer token.");
+            }
+            claims = tokens.verify(authorization.substring(7).strip());
+            if (!(claims.get("exp") instanceof Number exp) || exp.longValue() <= tenant.now().getEpochSecond()) {
+                throw new TokenIssuer.InvalidTokenException("2000001", "The token has expired.");
+            }
+        } catch (TokenIssuer.InvalidTokenException e) {
+            error(ctx, 401, "Unauthorized", e.getMessage());
+            return;
+        }
+        if (!(claims.get("roles") instanceof List<?> roles) || !roles.contains(MANAGE_AS_APP)) {
+            error(ctx, 403, "Forbidden", "The app has no " + MANAGE_AS_APP + " permission; grant it and a role "
+                    + "such as View-Only Organization Management to the app's service principal.");
+            return;
+        }
+        String anchor = ctx.request().getHeader("X-AnchorMailbox");
+        if (anchor == null || !anchor.equalsIgnoreCase("APP:" + SYSTEM_MAILBOX + "@" + tenant.domain())) {
+            tenant.stats().anchorMismatch.incrementAndGet();
+        }
+        JsonNode body;
+        try {
+            body = json.readTree(ctx.body().asString());
+        } catch (Exception e) {
+            error(ctx, 400, "BadRequest", "The request body is not JSON.");
+            return;
+        }
+        String cmdlet = body == null ? "" : body.path("CmdletInput").path("CmdletName").asText("");
+        if (cmdlet.equals("Get-OrganizationConfig")) {
+            SimulatedTenant.Org org = tenant.org();
+            Map<String, Object> config = new LinkedHashMap<>();
+            config.put("Identity", tenant.domain());
+            config.put("IsDehydrated", org.isDehydrated());
+            config.put("EwsEnabled", org.ewsEnabled());
+            config.put("EwsAllowedAppIDs", org.ewsAllowedAppIds());
+            send(ctx, 200, Map.of("@odata.context", "https://outlook.office365.com/adminapi/beta/$metadata#OrganizationConfig",
+                    "value", List.of(config)));
+        } else {
+            error(ctx, 400, "BadRequest", "Ex3C0B2A|Microsoft.Exchange.Management.PSDirectInvoke.CmdletNotFoundException|"
+                    + "The term '" + cmdlet + "' is not recognized as a cmdlet available to the simulated tenant.");
+        }
+    }
+
+    /** Errors in the admin API's shape: {@code error.details[].message}. */
+    private void error(RoutingContext ctx, int status, String code, String message) {
+        send(ctx, status, Map.of("error", Map.of("code", code, "message", message,
+                "details", List.of(Map.of("message", message)))));
+    }
+
+    private void send(RoutingContext ctx, int status, Object body) {
+        try {
+            ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json; charset=utf-8")
+                    .end(json.writeValueAsString(body));
+        } catch (Exception e) {
+            ctx.fail(e);
+        }
+    }
+}
