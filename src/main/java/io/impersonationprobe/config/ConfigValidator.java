@@ -113,9 +113,9 @@ public final class ConfigValidator {
         if (tenant.controlPlane().enabled() && tenant.kind() == TenantKind.EXCHANGE_ONLINE && auth.method().isOAuth()) {
             secureUrl(prefix + ".control-plane.admin-api-url", tenant.controlPlane().adminApiUrl());
             positive(prefix + ".control-plane.timeout", tenant.controlPlane().timeout());
-            if (tenant.controlPlane().organizationConfigInterval().compareTo(MIN_INTERVAL) < 0) {
-                problem(prefix + ".control-plane.organization-config-interval", "is "
-                        + tenant.controlPlane().organizationConfigInterval() + "; the shortest allowed is " + MIN_INTERVAL);
+            if (tenant.controlPlane().interval().compareTo(MIN_INTERVAL) < 0) {
+                problem(prefix + ".control-plane.interval", "is " + tenant.controlPlane().interval()
+                        + "; the shortest allowed is " + MIN_INTERVAL);
             }
         }
         SSLContext ssl = sslContext(prefix + ".tls", tenant.tls());

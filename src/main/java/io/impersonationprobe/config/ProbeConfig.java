@@ -69,9 +69,12 @@ public interface ProbeConfig {
         @WithDefault("https://outlook.office365.com")
         URI adminApiUrl();
 
-        /** How often the organisation's configuration (IsDehydrated, EwsEnabled, EwsAllowedAppIDs) is read. */
+        /**
+         * How often the control plane is read: the organisation's configuration (IsDehydrated, EwsEnabled,
+         * EwsAllowedAppIDs), the role assignments that grant mailbox access and their management scopes.
+         */
         @WithDefault("5m")
-        Duration organizationConfigInterval();
+        Duration interval();
 
         /** Timeout of one admin API call. */
         @WithDefault("30s")

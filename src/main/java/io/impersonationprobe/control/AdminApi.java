@@ -1,5 +1,6 @@
 package io.impersonationprobe.control;
 
+import io.quarkus.rest.client.reactive.Url;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -13,13 +14,20 @@ import jakarta.ws.rs.core.Response;
  * The Exchange Online admin API that the ExchangeOnlineManagement module uses: one endpoint that runs a cmdlet.
  * Not a published contract (FACTS: only a v2.0 preview covers a few endpoints), so answers are read defensively.
  */
-@Path("/adminapi/beta/{tenant}/InvokeCommand")
 public interface AdminApi {
 
     /** Runs a cmdlet; the raw response is returned so every status and body can be classified. */
     @POST
+    @Path("/adminapi/beta/{tenant}/InvokeCommand")
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     Response invoke(@PathParam("tenant") String tenant, @HeaderParam("Authorization") String authorization,
                     @HeaderParam("X-AnchorMailbox") String anchorMailbox, String body);
+
+    /** The next page of an answer: the same request, sent to its {@code @odata.nextLink}. */
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    Response next(@Url String nextLink, @HeaderParam("Authorization") String authorization,
+                  @HeaderParam("X-AnchorMailbox") String anchorMailbox, String body);
 }

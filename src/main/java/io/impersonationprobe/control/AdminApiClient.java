@@ -14,6 +14,7 @@ import java.net.SocketTimeoutException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -64,17 +65,98 @@ public final class AdminApiClient {
                 : List.copyOf(allowed), appAllowed, Instant.now());
     }
 
-    /** Runs a cmdlet without parameters and returns the objects of its {@code value} array. */
+    /**
+     * Every role assignment (Get-ManagementRoleAssignment), all pages. Asking per role would fail for a role Exchange
+     * Online has removed (ApplicationImpersonation), so the filtering is done here.
+     */
+    public List<RoleAssignmentInfo> roleAssignments() throws AdminApiException {
+        List<RoleAssignmentInfo> assignments = new ArrayList<>();
+        for (JsonNode row : invoke("Get-ManagementRoleAssignment")) {
+            String scope = row.path("CustomResourceScope").asText(null);
+            if (scope == null || scope.isEmpty()) {
+                scope = row.path("CustomRecipientWriteScope").asText(null);
+            }
+            assignments.add(new RoleAssignmentInfo(row.path("Name").asText(), row.path("Role").asText(),
+                    row.path("RoleAssignee").asText(), row.path("RoleAssigneeType").asText(""),
+                    scope == null || scope.isEmpty() ? null : scope, row.path("Enabled").asBoolean(true),
+                    instant(row.path("WhenCreated").asText(null)), instant(row.path("WhenChanged").asText(null))));
+        }
+        return assignments;
+    }
+
+    /** Management scopes by name, with their recipient filters (Get-ManagementScope). */
+    public Map<String, String> managementScopes() throws AdminApiException {
+        Map<String, String> scopes = new java.util.TreeMap<>();
+        for (JsonNode row : invoke("Get-ManagementScope", Map.of())) {
+            scopes.put(row.path("Name").asText(), row.path("RecipientFilter").asText(""));
+        }
+        return scopes;
+    }
+
+    /**
+     * Whether the app's configured grants cover a mailbox now (Test-ServicePrincipalAuthorization), bypassing
+     * Exchange's permission cache: the configured truth, against which the probes' observed truth is compared.
+     */
+    public boolean inScope(String mailbox) throws AdminApiException {
+        for (JsonNode row : invoke("Test-ServicePrincipalAuthorization", Map.of("Identity", appId, "Resource", mailbox))) {
+            if (row.path("InScope").asBoolean(false)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static Instant instant(String text) {
+        try {
+            return text == null ? null : java.time.OffsetDateTime.parse(text).toInstant();
+        } catch (java.time.format.DateTimeParseException e) {
+            try {
+                return Instant.parse(text);
+            } catch (java.time.format.DateTimeParseException unreadable) {
+                return null;
+            }
+        }
+    }
+
+    /** Runs a cmdlet and returns the objects of its {@code value} array, following {@code @odata.nextLink} pages. */
     List<JsonNode> invoke(String cmdlet) throws AdminApiException {
+        return invoke(cmdlet, Map.of());
+    }
+
+    List<JsonNode> invoke(String cmdlet, Map<String, Object> parameters) throws AdminApiException {
         String token;
         try {
             token = tokens.token().value();
         } catch (TokenException e) {
             throw new AdminApiException("token_failed", e.getMessage());
         }
-        String body = "{\"CmdletInput\":{\"CmdletName\":\"" + cmdlet + "\",\"Parameters\":{}}}";
-        try (Response response = api.invoke(directory, "Bearer " + token,
-                "APP:" + SYSTEM_MAILBOX + "@" + directory, body)) {
+        String body;
+        try {
+            body = json.writeValueAsString(Map.of("CmdletInput", Map.of("CmdletName", cmdlet, "Parameters", parameters)));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new AdminApiException("invalid_response", "cannot write the request for " + cmdlet);
+        }
+        String anchor = "APP:" + SYSTEM_MAILBOX + "@" + directory;
+        List<JsonNode> values = new ArrayList<>();
+        String next = null;
+        for (int page = 0; page < MAX_PAGES; page++) {
+            String link = next;
+            JsonNode answer = call(cmdlet, () -> link == null ? api.invoke(directory, "Bearer " + token, anchor, body)
+                    : api.next(link, "Bearer " + token, anchor, body));
+            answer.get("value").forEach(values::add);
+            next = answer.path("@odata.nextLink").asText(null);
+            if (next == null || next.isEmpty()) {
+                return values;
+            }
+        }
+        throw new AdminApiException("invalid_response", cmdlet + " returned more than " + MAX_PAGES + " pages");
+    }
+
+    /** A runaway nextLink chain must end. */
+    static final int MAX_PAGES = 1000;
+
+    private JsonNode call(String cmdlet, java.util.function.Supplier<Response> send) throws AdminApiException {
+        try (Response response = send.get()) {
             String text = response.hasEntity() ? response.readEntity(String.class) : "";
             if (response.getStatus() != 200) {
                 throw failure(cmdlet, response.getStatus(), response.getHeaderString("Retry-After"), text);
@@ -83,9 +165,7 @@ public final class AdminApiClient {
             if (answer == null || !answer.path("value").isArray()) {
                 throw new AdminApiException("invalid_response", cmdlet + " answered without a value array");
             }
-            List<JsonNode> values = new ArrayList<>();
-            answer.get("value").forEach(values::add);
-            return values;
+            return answer;
         } catch (AdminApiException e) {
             throw e;
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {

@@ -37,6 +37,10 @@ public class ControlPlanePoller implements RemediationContext {
     private final ProbeMetrics metrics;
     private final Map<String, AdminApiClient> clients = new ConcurrentHashMap<>();
     private final Map<String, OrganizationState> organizations = new ConcurrentHashMap<>();
+    private final Map<String, AccessConfiguration> access = new ConcurrentHashMap<>();
+    private final Map<String, java.util.Deque<ControlPlaneEvent>> events = new ConcurrentHashMap<>();
+    static final int EVENTS_KEPT = 200;
+    static final String ROLE_ASSIGNMENTS = "role_assignments";
 
     @Inject
     public ControlPlanePoller(ValidatedConfig config, CredentialRegistry credentials, Scheduler scheduler,
@@ -54,17 +58,66 @@ public class ControlPlanePoller implements RemediationContext {
 
     void start(@Observes StartupEvent event) {
         for (String tenant : clients.keySet()) {
-            Duration interval = config.tenants().get(tenant).config().controlPlane().organizationConfigInterval();
+            Duration interval = config.tenants().get(tenant).config().controlPlane().interval();
             scheduler.newJob("control-plane-" + tenant)
                     .setInterval(interval.toMillis() + "ms")
                     .setConcurrentExecution(Scheduled.ConcurrentExecution.SKIP)
-                    .setTask(execution -> pollOrganization(tenant))
+                    .setTask(execution -> poll(tenant))
                     .schedule();
         }
     }
 
-    /** Reads the organisation's configuration now; never throws. */
-    public void pollOrganization(String tenant) {
+    /** Reads the tenant's control plane now: the organisation, then who may act as mailboxes. Never throws. */
+    public void poll(String tenant) {
+        pollOrganization(tenant);
+        pollAccess(tenant);
+    }
+
+    private void pollAccess(String tenant) {
+        Instant started = Instant.now();
+        try {
+            AdminApiClient client = clients.get(tenant);
+            AccessConfiguration now = AccessConfiguration.of(client.roleAssignments(), client.managementScopes());
+            AccessConfiguration before = access.put(tenant, now);
+            if (before == null) {
+                metrics.roleAssignments(tenant, AccessConfiguration.MAILBOX_ROLES,
+                        role -> access.get(tenant).countByRole().getOrDefault(role, 0L));
+                LOG.infof("Tenant %s: %d role assignment(s) grant mailbox access, %d management scope(s)", tenant,
+                        now.assignments().size(), now.scopes().size());
+            } else {
+                now.changesSince(before, tenant, Instant.now()).forEach(this::record);
+            }
+            metrics.adminPoll(tenant, ROLE_ASSIGNMENTS, null, Duration.between(started, Instant.now()));
+        } catch (AdminApiException e) {
+            LOG.warnf("Tenant %s: reading the role assignments failed (%s): %s", tenant, e.kind(), e.getMessage());
+            metrics.adminPoll(tenant, ROLE_ASSIGNMENTS, e.kind(), Duration.between(started, Instant.now()));
+        }
+    }
+
+    private void record(ControlPlaneEvent event) {
+        var kept = events.computeIfAbsent(event.tenant(), t -> new java.util.concurrent.ConcurrentLinkedDeque<>());
+        kept.addFirst(event);
+        while (kept.size() > EVENTS_KEPT) {
+            kept.pollLast();
+        }
+        metrics.controlPlaneEvent(event.tenant(), event.type().label());
+        if (event.type().isSecurityRelevant()) {
+            LOG.warnf("Tenant %s: SECURITY %s: %s", event.tenant(), event.type(), event.description());
+        } else {
+            LOG.infof("Tenant %s: %s: %s", event.tenant(), event.type(), event.description());
+        }
+    }
+
+    /** The tenant's recent control-plane events, newest first. */
+    public java.util.List<ControlPlaneEvent> events(String tenant) {
+        return java.util.List.copyOf(events.getOrDefault(tenant, new java.util.ArrayDeque<>()));
+    }
+
+    public Optional<AccessConfiguration> access(String tenant) {
+        return Optional.ofNullable(access.get(tenant));
+    }
+
+    private void pollOrganization(String tenant) {
         Instant started = Instant.now();
         try {
             OrganizationState state = clients.get(tenant).organizationConfig();

@@ -56,6 +56,8 @@ public class ProbeMetrics implements TokenListener {
     static final String ADMIN_POLL_SUCCESS = "impersonation.admin.poll.success";
     static final String ADMIN_POLL_DURATION = "impersonation.admin.poll.duration.seconds";
     static final String ADMIN_POLLS = "impersonation.admin.polls";
+    static final String ROLE_ASSIGNMENTS = "impersonation.role.assignments";
+    static final String CONTROL_PLANE_EVENTS = "impersonation.control.plane.events";
     static final String TOKEN_REQUESTS = "impersonation.token.requests";
     static final String TOKEN_ACQUISITION = "impersonation.token.acquisition.duration";
     static final String TOKEN_EXPIRY = "impersonation.token.expiry.timestamp.seconds";
@@ -195,6 +197,23 @@ public class ProbeMetrics implements TokenListener {
         own(Gauge.builder(ORG_EWS_APP_ALLOWED, () -> state.get().appAllowed() ? 1 : 0)
                 .description("1 if the organisation's EWS settings (EwsEnabled, EwsAllowedAppIDs) let this daemon's app use EWS")
                 .tags("tenant", tenant).register(registry));
+    }
+
+    /** Publishes, per mailbox role, how many enabled assignments grant it; called after the first successful read. */
+    public void roleAssignments(String tenant, Set<String> roles, java.util.function.ToLongFunction<String> count) {
+        for (String role : roles) {
+            own(Gauge.builder(ROLE_ASSIGNMENTS, () -> count.applyAsLong(role))
+                    .description("Enabled role assignments of a role that grants mailbox access, as the admin API reports them")
+                    .tags("tenant", tenant, "role", role).register(registry));
+        }
+    }
+
+    /** Counts a change in who may act as mailboxes. */
+    public void controlPlaneEvent(String tenant, String type) {
+        own(Counter.builder(CONTROL_PLANE_EVENTS)
+                .description("Changes seen in role assignments and management scopes, by type")
+                .tags("tenant", tenant, "type", type).register(registry))
+                .increment();
     }
 
     /**

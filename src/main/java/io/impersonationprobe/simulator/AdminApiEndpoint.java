@@ -73,7 +73,44 @@ final class AdminApiEndpoint {
             return;
         }
         String cmdlet = body == null ? "" : body.path("CmdletInput").path("CmdletName").asText("");
-        if (cmdlet.equals("Get-OrganizationConfig")) {
+        JsonNode parameters = body == null ? null : body.path("CmdletInput").path("Parameters");
+        if (cmdlet.equals("Get-ManagementRoleAssignment")) {
+            String role = parameters == null ? "" : parameters.path("Role").asText("");
+            List<Map<String, Object>> rows = new java.util.ArrayList<>();
+            for (SimulatedTenant.RoleAssignment a : tenant.configuredAssignments()) {
+                if (!role.isEmpty() && !a.role().equalsIgnoreCase(role)) {
+                    continue;
+                }
+                boolean app = a.role().equals(SimulatedTenant.EWS_APP_ROLE);
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("Name", a.name());
+                row.put("Role", a.role());
+                row.put("RoleAssignee", a.assignee());
+                row.put("RoleAssigneeType", app ? "ServicePrincipal" : "User");
+                row.put("CustomResourceScope", app ? a.scope() : null);
+                row.put("CustomRecipientWriteScope", app ? null : a.scope());
+                row.put("Enabled", true);
+                row.put("WhenCreated", a.createdAt().toString());
+                row.put("WhenChanged", a.createdAt().toString());
+                rows.add(row);
+            }
+            page(ctx, rows);
+        } else if (cmdlet.equals("Get-ManagementScope")) {
+            List<Map<String, Object>> rows = new java.util.ArrayList<>();
+            tenant.scopeFilters().forEach((name, filter) -> rows.add(Map.of("Name", name, "RecipientFilter", filter,
+                    "ScopeRestrictionType", "RecipientScope", "Exclusive", false)));
+            page(ctx, rows);
+        } else if (cmdlet.equals("Test-ServicePrincipalAuthorization")) {
+            String identity = parameters == null ? "" : parameters.path("Identity").asText("");
+            var mailbox = tenant.mailbox(parameters == null ? "" : parameters.path("Resource").asText(""));
+            if (mailbox.isEmpty()) {
+                error(ctx, 400, "BadRequest", "Ex6F9304|Microsoft.Exchange.Configuration.Tasks.ManagementObjectNotFoundException|"
+                        + "The operation couldn't be performed because object '" + parameters.path("Resource").asText("")
+                        + "' couldn't be found.");
+                return;
+            }
+            send(ctx, 200, Map.of("value", tenant.testAuthorization(identity, mailbox.get())));
+        } else if (cmdlet.equals("Get-OrganizationConfig")) {
             SimulatedTenant.Org org = tenant.org();
             Map<String, Object> config = new LinkedHashMap<>();
             config.put("Identity", tenant.domain());
@@ -87,6 +124,26 @@ final class AdminApiEndpoint {
                     + "The term '" + cmdlet + "' is not recognized as a cmdlet available to the simulated tenant.");
         }
     }
+
+    /** Pages of {@value #PAGE_SIZE}; the next page is the same POST to {@code @odata.nextLink}. */
+    private void page(RoutingContext ctx, List<Map<String, Object>> rows) {
+        int skip = 0;
+        try {
+            skip = Integer.parseInt(ctx.request().getParam("$skiptoken", "0"));
+        } catch (NumberFormatException ignored) {
+            // The first page.
+        }
+        int end = Math.min(rows.size(), skip + PAGE_SIZE);
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("value", rows.subList(Math.min(skip, rows.size()), end));
+        if (end < rows.size()) {
+            answer.put("@odata.nextLink", ctx.request().scheme() + "://" + ctx.request().getHeader("Host") + ctx.request().path()
+                    + "?$skiptoken=" + end);
+        }
+        send(ctx, 200, answer);
+    }
+
+    static final int PAGE_SIZE = 100;
 
     /** Errors in the admin API's shape: {@code error.details[].message}. */
     private void error(RoutingContext ctx, int status, String code, String message) {

@@ -47,6 +47,16 @@ final class ControlApi {
             tenant.addServiceAccount(account);
             return Map.of("domain", account.domain(), "name", account.name());
         }));
+        router.post("/control/apps").handler(ctx -> change(ctx, body -> {
+            SimulatedTenant.App app = new SimulatedTenant.App(required(body, "appId"), body.path("displayName").asText(""),
+                    text(body, "secret"), body.has("entraRoles") ? strings(body.get("entraRoles")) : List.of());
+            tenant.addApp(app);
+            return Map.of("appId", app.appId(), "displayName", app.displayName(), "entraRoles", app.entraRoles());
+        }));
+        router.put("/control/management-scopes/:name").handler(ctx -> change(ctx, body -> {
+            tenant.changeScopeFilter(ctx.pathParam("name"), required(body, "recipientFilter"));
+            return Map.of("name", ctx.pathParam("name"), "recipientFilter", body.get("recipientFilter").asText());
+        }));
         router.post("/control/apps/:appId/certificates").handler(ctx -> change(ctx, body -> {
             SimulatedTenant.App app = tenant.app(ctx.pathParam("appId"))
                     .orElseThrow(() -> new IllegalArgumentException("no app " + ctx.pathParam("appId")));

@@ -254,6 +254,13 @@ public class SimulatedTenant {
     }
 
     /** A scope still used by a pending revocation stays until that revocation has taken effect. */
+    public synchronized void changeScopeFilter(String name, String recipientFilter) {
+        if (!scopes.containsKey(name)) {
+            throw new IllegalArgumentException("no management scope named '" + name + "'");
+        }
+        scopes.put(name, new ManagementScope(name, RecipientFilter.parse(recipientFilter)));
+    }
+
     public synchronized boolean removeScope(String name) {
         revoking.removeIf(a -> !isEffective(a, now()));
         if (revoking.stream().anyMatch(a -> name.equals(a.scope()))) {
@@ -335,6 +342,37 @@ public class SimulatedTenant {
         List<RoleAssignment> all = new ArrayList<>(assignments.values());
         all.addAll(revoking);
         return all;
+    }
+
+    /** The configured assignments (removed ones are gone from configuration at once, whatever the cache still grants). */
+    public synchronized List<RoleAssignment> configuredAssignments() {
+        return List.copyOf(assignments.values());
+    }
+
+    public synchronized Map<String, String> scopeFilters() {
+        Map<String, String> filters = new LinkedHashMap<>();
+        scopes.values().forEach(scope -> filters.put(scope.name(), scope.filter().toString()));
+        return filters;
+    }
+
+    /**
+     * What Test-ServicePrincipalAuthorization reports: for each configured EWS assignment of the app, whether its scope
+     * covers the mailbox, bypassing the permission cache.
+     */
+    public synchronized List<Map<String, Object>> testAuthorization(String appId, Mailbox mailbox) {
+        List<Map<String, Object>> results = new ArrayList<>();
+        for (RoleAssignment assignment : assignments.values()) {
+            if (assignment.role().equals(EWS_APP_ROLE) && assignment.assignee().equalsIgnoreCase(appId)) {
+                Map<String, Object> result = new LinkedHashMap<>();
+                result.put("RoleName", assignment.role());
+                result.put("GrantedPermissions", "EWS.AccessAsApp");
+                result.put("AllowedResourceScope", assignment.scope() == null ? "Organization" : assignment.scope());
+                result.put("ScopeType", assignment.scope() == null ? "Organization" : "CustomRecipientScope");
+                result.put("InScope", assignment.scope() == null || covers(scopes.get(assignment.scope()), mailbox));
+                results.add(result);
+            }
+        }
+        return results;
     }
 
     private boolean isEffective(RoleAssignment assignment, Instant now) {

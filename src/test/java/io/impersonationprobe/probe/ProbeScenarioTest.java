@@ -385,7 +385,7 @@ class ProbeScenarioTest {
     @Test
     @Order(12)
     void theOrganisationStateIsPolledAndExplainsDenials() throws Exception {
-        poller.pollOrganization("contoso");
+        poller.poll("contoso");
         Metrics metrics = metrics();
         assertEquals(0.0, metrics.value("impersonation_org_dehydrated", "tenant", "contoso").orElseThrow());
         assertEquals(1.0, metrics.value("impersonation_org_ews_enabled", "tenant", "contoso").orElseThrow());
@@ -397,7 +397,7 @@ class ProbeScenarioTest {
 
         send("PUT", SIMULATOR + "/control/org", "{\"isDehydrated\":true}");
         faults(Map.of("responseCodes", Map.of("alex.wilber@contoso.com", "ErrorImpersonateUserDenied")));
-        poller.pollOrganization("contoso");
+        poller.poll("contoso");
         cycle("scenario");
         assertEquals(1.0, metrics().value("impersonation_org_dehydrated", "tenant", "contoso").orElseThrow());
         ProbeResult dehydrated = last("scenario", "alex.wilber@contoso.com");
@@ -407,12 +407,12 @@ class ProbeScenarioTest {
         send("DELETE", SIMULATOR + "/control/faults", null);
 
         send("PUT", SIMULATOR + "/control/org", "{\"ewsEnabled\":false}");
-        poller.pollOrganization("contoso");
+        poller.poll("contoso");
         cycle("scenario");
         assertTrue(last("scenario", "alex.wilber@contoso.com").remediation().startsWith("EWS is switched off"));
         assertEquals(0.0, metrics().value("impersonation_org_ews_enabled", "tenant", "contoso").orElseThrow());
         send("PUT", SIMULATOR + "/control/org", "{\"ewsEnabled\":true,\"ewsAllowedAppIds\":[\"someone-else\"]}");
-        poller.pollOrganization("contoso");
+        poller.poll("contoso");
         cycle("scenario");
         assertTrue(last("scenario", "alex.wilber@contoso.com").remediation().startsWith("This app (" + DemoTenant.APP_ID
                 + ") is not in EwsAllowedAppIDs"));
@@ -420,7 +420,7 @@ class ProbeScenarioTest {
         assertEquals(1.0, gated.value("impersonation_org_ews_enabled", "tenant", "contoso").orElseThrow());
         assertEquals(0.0, gated.value("impersonation_org_ews_app_allowed", "tenant", "contoso").orElseThrow());
         send("PUT", SIMULATOR + "/control/org", "{\"ewsAllowedAppIds\":null}");
-        poller.pollOrganization("contoso");
+        poller.poll("contoso");
         cycle("scenario");
         assertEquals(Outcome.OK, last("scenario", "alex.wilber@contoso.com").outcome());
     }
@@ -436,7 +436,7 @@ class ProbeScenarioTest {
         failures.put("invalid_response", Map.of("status", 200, "contentType", "application/json", "body", "{not json"));
         for (var failure : failures.entrySet()) {
             faults(Map.of("adminRawAnswer", failure.getValue()));
-            poller.pollOrganization("contoso");
+            poller.poll("contoso");
             Metrics metrics = metrics();
             assertEquals(0.0, metrics.value("impersonation_admin_poll_success", "tenant", "contoso", "poll",
                     "organization_config").orElseThrow(), failure.getKey());
@@ -446,9 +446,56 @@ class ProbeScenarioTest {
                     "the last known state stays");
         }
         send("DELETE", SIMULATOR + "/control/faults", null);
-        poller.pollOrganization("contoso");
+        poller.poll("contoso");
         assertEquals(1.0, metrics().value("impersonation_admin_poll_success", "tenant", "contoso", "poll",
                 "organization_config").orElseThrow());
+    }
+
+    @Test
+    @Order(14)
+    void changesInWhoMayActAsMailboxesAreEvents() throws Exception {
+        poller.poll("contoso");
+        Metrics baseline = metrics();
+        assertEquals(1.0, baseline.value("impersonation_role_assignments", "tenant", "contoso", "role",
+                "Application EWS.AccessAsApp").orElseThrow());
+        assertEquals(2.0, baseline.value("impersonation_role_assignments", "tenant", "contoso", "role",
+                "ApplicationImpersonation").orElseThrow(), "the two service accounts of the on-premises scenarios");
+        assertEquals(0.0, baseline.value("impersonation_role_assignments", "tenant", "contoso", "role",
+                "Application Mail.Read").orElseThrow(), "every mailbox role is present, zero when unused");
+        int eventsBefore = poller.events("contoso").size();
+
+        String rogue = "0badc0de-0000-4000-8000-00000000b0b0";
+        HttpCheck.created(send("POST", SIMULATOR + "/control/apps", "{\"appId\":\"" + rogue
+                + "\",\"displayName\":\"Backup tool\"}"));
+        for (int i = 1; i <= 150; i++) {
+            HttpCheck.created(send("POST", SIMULATOR + "/control/role-assignments", JSON.writeValueAsString(Map.of(
+                    "name", "Backup grant " + i, "role", "Application EWS.AccessAsApp", "app", rogue))));
+        }
+        assertEquals(200, send("PUT", SIMULATOR + "/control/management-scopes/" + DemoTenant.SCOPE.replace(" ", "%20"),
+                "{\"recipientFilter\":\"Department -eq 'Sales'\"}").statusCode());
+        poller.poll("contoso");
+
+        Metrics after = metrics();
+        assertEquals(151.0, after.value("impersonation_role_assignments", "tenant", "contoso", "role",
+                "Application EWS.AccessAsApp").orElseThrow(), "150 new grants read across two pages");
+        List<io.impersonationprobe.control.ControlPlaneEvent> events = poller.events("contoso");
+        assertEquals(150 + 1 + 1, events.size() - eventsBefore, "150 added, one new principal, one filter change");
+        List<io.impersonationprobe.control.ControlPlaneEvent> fresh = events.subList(0, events.size() - eventsBefore);
+        assertEquals(1, fresh.stream().filter(e -> e.type().isSecurityRelevant()).count(), "the new app, once");
+        assertTrue(fresh.stream().anyMatch(e -> e.description().contains("Department -eq 'Sales' -or Department -eq "
+                + "'Support'' -> 'Department -eq 'Sales''")), "the filter change names old and new filter");
+        assertEquals(1.0, after.value("impersonation_control_plane_events_total", "tenant", "contoso", "type",
+                "principal_gained_access").orElseThrow() - baseline.value("impersonation_control_plane_events_total",
+                "tenant", "contoso", "type", "principal_gained_access").orElse(0));
+        assertEquals(1.0, after.value("impersonation_admin_poll_success", "tenant", "contoso", "poll",
+                "role_assignments").orElseThrow());
+
+        assertEquals(204, send("DELETE", SIMULATOR + "/control/role-assignments/Backup%20grant%2017", null).statusCode());
+        send("PUT", SIMULATOR + "/control/management-scopes/" + DemoTenant.SCOPE.replace(" ", "%20"),
+                "{\"recipientFilter\":\"Department -eq 'Sales' -or Department -eq 'Support'\"}");
+        poller.poll("contoso");
+        assertTrue(poller.events("contoso").get(0).type() == io.impersonationprobe.control.ControlPlaneEvent.Type.ASSIGNMENT_REMOVED
+                || poller.events("contoso").get(1).type() == io.impersonationprobe.control.ControlPlaneEvent.Type.ASSIGNMENT_REMOVED);
     }
 
     @Test

@@ -1,0 +1,80 @@
+package io.impersonationprobe.control;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/**
+ * The role assignments that grant mailbox access, with the scopes they use, as one poll read them; and the
+ * differences between two such reads as events.
+ */
+public record AccessConfiguration(Map<String, RoleAssignmentInfo> assignments, Map<String, String> scopes) {
+
+    /** Roles that let a principal act as mailboxes over EWS or Graph. */
+    public static final Set<String> MAILBOX_ROLES = Set.of("ApplicationImpersonation", "Application EWS.AccessAsApp",
+            "Application Mail.Read", "Application Mail.ReadBasic", "Application Mail.ReadWrite", "Application Mail.Send");
+
+    public static AccessConfiguration of(List<RoleAssignmentInfo> all, Map<String, String> scopes) {
+        Map<String, RoleAssignmentInfo> relevant = new TreeMap<>();
+        for (RoleAssignmentInfo assignment : all) {
+            if (MAILBOX_ROLES.stream().anyMatch(r -> r.equalsIgnoreCase(assignment.role()))) {
+                relevant.put(assignment.name(), assignment);
+            }
+        }
+        return new AccessConfiguration(Map.copyOf(relevant), Map.copyOf(scopes));
+    }
+
+    public Map<String, Long> countByRole() {
+        return assignments.values().stream().filter(RoleAssignmentInfo::enabled)
+                .collect(Collectors.groupingBy(RoleAssignmentInfo::role, TreeMap::new, Collectors.counting()));
+    }
+
+    /** What changed from {@code before} to this configuration. */
+    public List<ControlPlaneEvent> changesSince(AccessConfiguration before, String tenant, Instant at) {
+        List<ControlPlaneEvent> events = new ArrayList<>();
+        Set<String> principalsBefore = new HashSet<>();
+        before.assignments.values().forEach(a -> principalsBefore.add(a.assignee().toLowerCase(java.util.Locale.ROOT)));
+        for (RoleAssignmentInfo now : assignments.values()) {
+            RoleAssignmentInfo then = before.assignments.get(now.name());
+            if (then == null) {
+                events.add(new ControlPlaneEvent(at, tenant, ControlPlaneEvent.Type.ASSIGNMENT_ADDED, describe(now)));
+                if (principalsBefore.add(now.assignee().toLowerCase(java.util.Locale.ROOT))) {
+                    events.add(new ControlPlaneEvent(at, tenant, ControlPlaneEvent.Type.PRINCIPAL_GAINED_ACCESS,
+                            now.assigneeType() + " " + now.assignee() + " gained " + now.role() + " through " + describe(now)));
+                }
+            } else if (!Objects.equals(then.scope(), now.scope()) || then.enabled() != now.enabled()
+                    || !Objects.equals(then.assignee(), now.assignee())) {
+                events.add(new ControlPlaneEvent(at, tenant, ControlPlaneEvent.Type.ASSIGNMENT_CHANGED,
+                        "from " + describe(then) + " to " + describe(now)));
+            }
+        }
+        for (RoleAssignmentInfo then : before.assignments.values()) {
+            if (!assignments.containsKey(then.name())) {
+                events.add(new ControlPlaneEvent(at, tenant, ControlPlaneEvent.Type.ASSIGNMENT_REMOVED, describe(then)));
+            }
+        }
+        scopes.forEach((name, filter) -> {
+            if (!before.scopes.containsKey(name)) {
+                events.add(new ControlPlaneEvent(at, tenant, ControlPlaneEvent.Type.SCOPE_ADDED, name + ": " + filter));
+            } else if (!before.scopes.get(name).equals(filter)) {
+                events.add(new ControlPlaneEvent(at, tenant, ControlPlaneEvent.Type.SCOPE_FILTER_CHANGED,
+                        name + ": '" + before.scopes.get(name) + "' -> '" + filter + "'"));
+            }
+        });
+        before.scopes.keySet().stream().filter(name -> !scopes.containsKey(name)).forEach(name ->
+                events.add(new ControlPlaneEvent(at, tenant, ControlPlaneEvent.Type.SCOPE_REMOVED, name)));
+        return events;
+    }
+
+    private static String describe(RoleAssignmentInfo a) {
+        return "'" + a.name() + "' (" + a.role() + " for " + a.assignee() + ", scope "
+                + (a.scope() == null ? "the whole organisation" : "'" + a.scope() + "'") + (a.enabled() ? "" : ", disabled")
+                + ")";
+    }
+}
