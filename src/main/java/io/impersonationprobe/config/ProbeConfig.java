@@ -79,6 +79,20 @@ public interface ProbeConfig {
         /** Timeout of one admin API call. */
         @WithDefault("30s")
         Duration timeout();
+
+        /**
+         * Targets checked with Test-ServicePrincipalAuthorization per poll, in rotation: the configured truth that
+         * bypasses Exchange's permission cache, compared with what the probes see.
+         */
+        @WithDefault("20")
+        int authorizationSample();
+
+        /**
+         * How long a configured grant may take to become effective before it is reported STUCK; Exchange Online
+         * caches grants for 30 min to 2 h.
+         */
+        @WithDefault("2h")
+        Duration propagationWindow();
     }
 
     interface Tls {

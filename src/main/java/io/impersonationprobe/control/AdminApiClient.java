@@ -94,16 +94,17 @@ public final class AdminApiClient {
     }
 
     /**
-     * Whether the app's configured grants cover a mailbox now (Test-ServicePrincipalAuthorization), bypassing
+     * Which of the app's configured grants cover a mailbox now (Test-ServicePrincipalAuthorization), bypassing
      * Exchange's permission cache: the configured truth, against which the probes' observed truth is compared.
      */
-    public boolean inScope(String mailbox) throws AdminApiException {
+    public AuthorizationCheck testAuthorization(String mailbox) throws AdminApiException {
+        List<String> covering = new ArrayList<>();
+        List<String> notCovering = new ArrayList<>();
         for (JsonNode row : invoke("Test-ServicePrincipalAuthorization", Map.of("Identity", appId, "Resource", mailbox))) {
-            if (row.path("InScope").asBoolean(false)) {
-                return true;
-            }
+            String scope = row.path("AllowedResourceScope").asText("");
+            (row.path("InScope").asBoolean(false) ? covering : notCovering).add(scope);
         }
-        return false;
+        return new AuthorizationCheck(List.copyOf(covering), List.copyOf(notCovering), Instant.now());
     }
 
     private static Instant instant(String text) {
@@ -189,6 +190,9 @@ public final class AdminApiClient {
                     + "Management. " + detail);
             case 404 -> new AdminApiException("not_found", cmdlet + " answered 404: check auth.directory and "
                     + "control-plane.admin-api-url. " + detail);
+            case 400 -> detail.contains("ManagementObjectNotFoundException")
+                    ? new AdminApiException("object_not_found", cmdlet + ": " + detail)
+                    : new AdminApiException("invalid_response", cmdlet + " answered HTTP 400. " + detail);
             case 429 -> new AdminApiException("throttled", cmdlet + " was throttled (HTTP 429"
                     + (retryAfter == null ? "" : ", Retry-After " + retryAfter) + "). " + detail);
             default -> new AdminApiException(status >= 500 ? "server_error" : "invalid_response",

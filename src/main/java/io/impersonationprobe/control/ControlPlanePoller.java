@@ -8,6 +8,10 @@ import io.impersonationprobe.metrics.ProbeMetrics;
 import io.impersonationprobe.probe.Outcome;
 import io.impersonationprobe.probe.ProbeResult;
 import io.impersonationprobe.probe.RemediationContext;
+import io.impersonationprobe.probe.ResultStore;
+import io.impersonationprobe.probe.TargetStatus;
+import io.impersonationprobe.probe.Verdict;
+import io.impersonationprobe.target.TargetGroup;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.quarkus.scheduler.Scheduler;
@@ -18,6 +22,8 @@ import org.jboss.logging.Logger;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -41,17 +47,28 @@ public class ControlPlanePoller implements RemediationContext {
     private final Map<String, java.util.Deque<ControlPlaneEvent>> events = new ConcurrentHashMap<>();
     static final int EVENTS_KEPT = 200;
     static final String ROLE_ASSIGNMENTS = "role_assignments";
+    static final String AUTHORIZATION = "authorization";
+    static final String EWS_APP_ROLE = "Application EWS.AccessAsApp";
+    private final ResultStore store;
+    /** Per target id: what Test-ServicePrincipalAuthorization last said. */
+    private final Map<String, AuthorizationCheck> configured = new ConcurrentHashMap<>();
+    private final Map<String, Integer> sampleCursor = new ConcurrentHashMap<>();
+    /** Per tenant: this app's new EWS assignments whose first successful probe is still to come. */
+    private final Map<String, Map<String, RoleAssignmentInfo>> awaitingAccess = new ConcurrentHashMap<>();
 
     @Inject
     public ControlPlanePoller(ValidatedConfig config, CredentialRegistry credentials, Scheduler scheduler,
-                              ProbeMetrics metrics, ObjectMapper json) {
+                              ProbeMetrics metrics, ResultStore store, ObjectMapper json) {
         this.config = config;
+        this.store = store;
         this.scheduler = scheduler;
         this.metrics = metrics;
         for (ResolvedTenant tenant : config.tenants().values()) {
             if (tenant.pollsControlPlane()) {
                 credentials.tokens(tenant.id()).ifPresent(tokens ->
                         clients.put(tenant.id(), new AdminApiClient(tenant, tokens, json)));
+                metrics.propagation(tenant.id(), () -> targetsOf(tenant.id()).stream()
+                        .filter(t -> propagation(t).orElse(null) == Propagation.PENDING).count());
             }
         }
     }
@@ -71,6 +88,84 @@ public class ControlPlanePoller implements RemediationContext {
     public void poll(String tenant) {
         pollOrganization(tenant);
         pollAccess(tenant);
+        pollAuthorization(tenant);
+    }
+
+    /** Checks the next sample of the tenant's targets with Test-ServicePrincipalAuthorization. */
+    private void pollAuthorization(String tenant) {
+        Instant started = Instant.now();
+        List<TargetStatus> targets = targetsOf(tenant);
+        if (targets.isEmpty()) {
+            return;
+        }
+        int sample = Math.min(config.tenants().get(tenant).config().controlPlane().authorizationSample(), targets.size());
+        int cursor = sampleCursor.getOrDefault(tenant, 0);
+        try {
+            for (int i = 0; i < sample; i++) {
+                TargetStatus target = targets.get((cursor + i) % targets.size());
+                try {
+                    configured.put(target.target().id(), clients.get(tenant).testAuthorization(target.target().mailbox()));
+                } catch (AdminApiException e) {
+                    if (!e.kind().equals("object_not_found")) {
+                        throw e;
+                    }
+                    // No such mailbox: its probe says MAILBOX_NOT_FOUND; nothing is configured for it.
+                    configured.remove(target.target().id());
+                }
+            }
+            sampleCursor.put(tenant, (cursor + sample) % targets.size());
+            metrics.adminPoll(tenant, AUTHORIZATION, null, Duration.between(started, Instant.now()));
+        } catch (AdminApiException e) {
+            LOG.warnf("Tenant %s: Test-ServicePrincipalAuthorization failed (%s): %s", tenant, e.kind(), e.getMessage());
+            metrics.adminPoll(tenant, AUTHORIZATION, e.kind(), Duration.between(started, Instant.now()));
+        }
+    }
+
+    private List<TargetStatus> targetsOf(String tenant) {
+        List<TargetStatus> targets = new ArrayList<>();
+        for (TargetGroup group : config.groups()) {
+            if (group.tenant().equals(tenant)) {
+                targets.addAll(store.group(group.name()));
+            }
+        }
+        return targets;
+    }
+
+    /**
+     * How a target's configured access compares with what its probes see; empty while either is unknown (not yet
+     * sampled, never probed, or the probe could not tell).
+     */
+    public Optional<Propagation> propagation(TargetStatus status) {
+        AuthorizationCheck check = configured.get(status.target().id());
+        ProbeResult result = status.effective();
+        if (check == null || result == null || result.verdict() == Verdict.ERROR) {
+            return Optional.empty();
+        }
+        boolean reachable = result.verdict() == Verdict.ALLOWED;
+        if (check.inScope() == reachable) {
+            return Optional.of(Propagation.EFFECTIVE);
+        }
+        if (!check.inScope()) {
+            return Optional.of(Propagation.REVOKE_PENDING);
+        }
+        Instant since = coveredSince(status.target().tenant(), check);
+        Duration window = config.tenants().get(status.target().tenant()).config().controlPlane().propagationWindow();
+        return Optional.of(since != null && since.plus(window).isBefore(Instant.now()) ? Propagation.STUCK
+                : Propagation.PENDING);
+    }
+
+    /** When the oldest of the app's assignments that cover the mailbox was created. */
+    private Instant coveredSince(String tenant, AuthorizationCheck check) {
+        String appId = config.tenants().get(tenant).config().auth().clientId().orElse("");
+        AccessConfiguration known = access.get(tenant);
+        if (known == null) {
+            return null;
+        }
+        return known.assignments().values().stream()
+                .filter(a -> a.role().equalsIgnoreCase(EWS_APP_ROLE) && a.assignee().equalsIgnoreCase(appId))
+                .filter(a -> check.coveringScopes().contains(a.scope() == null ? "Organization" : a.scope()))
+                .map(RoleAssignmentInfo::whenCreated).filter(java.util.Objects::nonNull)
+                .min(Instant::compareTo).orElse(null);
     }
 
     private void pollAccess(String tenant) {
@@ -86,6 +181,13 @@ public class ControlPlanePoller implements RemediationContext {
                         now.assignments().size(), now.scopes().size());
             } else {
                 now.changesSince(before, tenant, Instant.now()).forEach(this::record);
+                String appId = config.tenants().get(tenant).config().auth().clientId().orElse("");
+                for (RoleAssignmentInfo assignment : now.assignments().values()) {
+                    if (!before.assignments().containsKey(assignment.name()) && assignment.whenCreated() != null
+                            && assignment.role().equalsIgnoreCase(EWS_APP_ROLE) && assignment.assignee().equalsIgnoreCase(appId)) {
+                        awaitingAccess.computeIfAbsent(tenant, t -> new ConcurrentHashMap<>()).put(assignment.name(), assignment);
+                    }
+                }
             }
             metrics.adminPoll(tenant, ROLE_ASSIGNMENTS, null, Duration.between(started, Instant.now()));
         } catch (AdminApiException e) {
@@ -143,6 +245,8 @@ public class ControlPlanePoller implements RemediationContext {
 
     @Override
     public ProbeResult annotate(ProbeResult result) {
+        measureDelay(result);
+        result = explainDenial(result);
         OrganizationState org = organizations.get(result.target().tenant());
         if (org == null) {
             return result;
@@ -160,5 +264,54 @@ public class ControlPlanePoller implements RemediationContext {
                     + "@{Add=\"" + appId + "\"} (allow up to 24 h).";
         }
         return context == null ? result : result.withRemediation(context + " " + result.remediation());
+    }
+
+    /** The first access through a new assignment measures the tenant's real propagation time. */
+    private void measureDelay(ProbeResult result) {
+        Map<String, RoleAssignmentInfo> awaiting = awaitingAccess.get(result.target().tenant());
+        AuthorizationCheck check = configured.get(result.target().id());
+        if (awaiting == null || check == null || result.verdict() != Verdict.ALLOWED) {
+            return;
+        }
+        Instant accessed = result.startedAt().plus(result.duration());
+        for (RoleAssignmentInfo assignment : List.copyOf(awaiting.values())) {
+            String scope = assignment.scope() == null ? "Organization" : assignment.scope();
+            if (check.coveringScopes().contains(scope) && !accessed.isBefore(assignment.whenCreated())
+                    && awaiting.remove(assignment.name()) != null) {
+                Duration delay = Duration.between(assignment.whenCreated(), accessed);
+                metrics.propagationDelay(result.target().tenant(), delay);
+                LOG.infof("Tenant %s: role assignment '%s' took effect after %s (first access: %s)",
+                        result.target().tenant(), assignment.name(), delay, result.target().mailbox());
+            }
+        }
+    }
+
+    /** A denial of a mailbox that should be reachable says whether a grant is propagating, stuck, or missing. */
+    private ProbeResult explainDenial(ProbeResult result) {
+        if (result.success() || result.verdict() != Verdict.DENIED) {
+            return result;
+        }
+        TargetStatus status = store.status(result.target().id());
+        AuthorizationCheck check = configured.get(result.target().id());
+        if (status == null || check == null) {
+            return result;
+        }
+        String context;
+        if (!check.inScope()) {
+            context = "Test-ServicePrincipalAuthorization finds no role assignment of this app whose scope covers the "
+                    + "mailbox" + (check.otherScopes().isEmpty() ? " (the app has no EWS assignment)"
+                    : " (not in scope: " + String.join(", ", check.otherScopes()) + ")") + ".";
+        } else {
+            Instant since = coveredSince(result.target().tenant(), check);
+            Duration window = config.tenants().get(result.target().tenant()).config().controlPlane().propagationWindow();
+            boolean stuck = since != null && since.plus(window).isBefore(Instant.now());
+            context = stuck ? "Configured access (scope " + String.join(", ", check.coveringScopes()) + ", since " + since
+                    + ") has not taken effect within " + window + ": check that the assignment is enabled, that no "
+                    + "application access policy blocks the app, and open a support case if it persists."
+                    : "Configured access exists (scope " + String.join(", ", check.coveringScopes())
+                    + (since == null ? "" : ", assigned " + since) + ") and is still propagating: Exchange Online caches "
+                    + "grants for 30 min to 2 h.";
+        }
+        return result.withRemediation(context + " " + result.remediation());
     }
 }

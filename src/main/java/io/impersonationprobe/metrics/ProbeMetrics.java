@@ -58,6 +58,14 @@ public class ProbeMetrics implements TokenListener {
     static final String ADMIN_POLLS = "impersonation.admin.polls";
     static final String ROLE_ASSIGNMENTS = "impersonation.role.assignments";
     static final String CONTROL_PLANE_EVENTS = "impersonation.control.plane.events";
+    static final String PROPAGATION_PENDING = "impersonation.propagation.pending";
+    static final String PROPAGATION_DELAY = "impersonation.propagation.delay";
+
+    /** From the seconds of a demo to the day that Exchange Online's caching can take. */
+    private static final Duration[] PROPAGATION_BUCKETS = {
+            Duration.ofSeconds(10), Duration.ofMinutes(1), Duration.ofMinutes(5), Duration.ofMinutes(15),
+            Duration.ofMinutes(30), Duration.ofHours(1), Duration.ofHours(2), Duration.ofHours(4), Duration.ofHours(8),
+            Duration.ofHours(24)};
     static final String TOKEN_REQUESTS = "impersonation.token.requests";
     static final String TOKEN_ACQUISITION = "impersonation.token.acquisition.duration";
     static final String TOKEN_EXPIRY = "impersonation.token.expiry.timestamp.seconds";
@@ -206,6 +214,29 @@ public class ProbeMetrics implements TokenListener {
                     .description("Enabled role assignments of a role that grants mailbox access, as the admin API reports them")
                     .tags("tenant", tenant, "role", role).register(registry));
         }
+    }
+
+    /** The propagation meters of a tenant whose control plane is polled; present from startup. */
+    public void propagation(String tenant, java.util.function.Supplier<Number> pending) {
+        own(Gauge.builder(PROPAGATION_PENDING, pending)
+                .description("Targets whose configured access (Test-ServicePrincipalAuthorization) is not yet effective "
+                        + "within the propagation window")
+                .tags("tenant", tenant).register(registry));
+        propagationTimer(tenant);
+    }
+
+    /** A new role assignment's time from WhenCreated to the first successful probe of a mailbox it covers. */
+    public void propagationDelay(String tenant, Duration delay) {
+        propagationTimer(tenant).record(delay);
+    }
+
+    private Timer propagationTimer(String tenant) {
+        return own(Timer.builder(PROPAGATION_DELAY)
+                .description("Time from a role assignment's creation (WhenCreated) to the first successful probe of a "
+                        + "mailbox it covers: the tenant's real propagation time")
+                .tags("tenant", tenant)
+                .serviceLevelObjectives(PROPAGATION_BUCKETS)
+                .register(registry));
     }
 
     /** Counts a change in who may act as mailboxes. */

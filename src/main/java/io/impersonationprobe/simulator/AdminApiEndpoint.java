@@ -28,6 +28,15 @@ final class AdminApiEndpoint {
     }
 
     void handle(RoutingContext ctx) {
+        long latency = tenant.faults().adminLatencyMs();
+        if (latency > 0) {
+            ctx.vertx().setTimer(latency, id -> answer(ctx));
+        } else {
+            answer(ctx);
+        }
+    }
+
+    private void answer(RoutingContext ctx) {
         tenant.stats().adminRequests.incrementAndGet();
         SimulatedTenant.RawAnswer raw = tenant.faults().adminRawAnswer();
         if (raw != null) {

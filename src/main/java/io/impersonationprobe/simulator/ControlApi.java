@@ -47,6 +47,10 @@ final class ControlApi {
             tenant.addServiceAccount(account);
             return Map.of("domain", account.domain(), "name", account.name());
         }));
+        router.put("/control/propagation").handler(ctx -> change(ctx, body -> {
+            tenant.setPropagationDelay(Duration.ofSeconds(number(body, "delaySeconds")));
+            return Map.of("delaySeconds", body.get("delaySeconds").asLong());
+        }));
         router.post("/control/apps").handler(ctx -> change(ctx, body -> {
             SimulatedTenant.App app = new SimulatedTenant.App(required(body, "appId"), body.path("displayName").asText(""),
                     text(body, "secret"), body.has("entraRoles") ? strings(body.get("entraRoles")) : List.of());
@@ -125,7 +129,7 @@ final class ControlApi {
                     body.has("concurrencyBudget") ? number(body, "concurrencyBudget").intValue() : f.concurrencyBudget(),
                     body.has("serverBusyBackOffMs") ? number(body, "serverBusyBackOffMs") : f.serverBusyBackOffMs(),
                     body.has("missingAnchorLatencyMs") ? number(body, "missingAnchorLatencyMs") : f.missingAnchorLatencyMs(),
-                    adminRaw));
+                    adminRaw, body.has("adminLatencyMs") ? number(body, "adminLatencyMs") : f.adminLatencyMs()));
             return tenant.faults();
         }));
         router.delete("/control/faults").handler(ctx -> {

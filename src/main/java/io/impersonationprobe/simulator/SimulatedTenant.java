@@ -45,7 +45,7 @@ public class SimulatedTenant {
     private final List<RoleAssignment> revoking = new ArrayList<>();
     private final String directoryId;
     private final String domain;
-    private final Duration propagationDelay;
+    private volatile Duration propagationDelay;
     private Duration clockOffset = Duration.ZERO;
     private final Stats stats = new Stats();
 
@@ -84,8 +84,8 @@ public class SimulatedTenant {
      */
     public record Faults(long ewsLatencyMs, Integer serviceUnavailableRetryAfterSeconds, Map<String, String> responseCodes,
                          RawAnswer rawAnswer, int concurrencyBudget, long serverBusyBackOffMs, long missingAnchorLatencyMs,
-                         RawAnswer adminRawAnswer) {
-        static final Faults NONE = new Faults(0, null, Map.of(), null, DEFAULT_CONCURRENCY_BUDGET, 5000, 250, null);
+                         RawAnswer adminRawAnswer, long adminLatencyMs) {
+        static final Faults NONE = new Faults(0, null, Map.of(), null, DEFAULT_CONCURRENCY_BUDGET, 5000, 250, null, 0);
     }
 
     /** An answer that is not EWS: a wrong URL, a broken server, a login page. */
@@ -98,9 +98,11 @@ public class SimulatedTenant {
     /**
      * {@code assignee} is an app ID for RBAC for Applications or a service account name for ApplicationImpersonation;
      * {@code scope} null means the whole organisation; {@code removedAt} is set once the assignment was removed.
+     * {@code effectiveAt} and {@code ineffectiveAt} fix, with the propagation delay of the moment, when the grant starts
+     * and stops counting, as each cache entry in Exchange has its own lifetime.
      */
     public record RoleAssignment(String name, String role, String assignee, String scope, Instant createdAt,
-                                 Instant removedAt) {
+                                 Instant removedAt, Instant effectiveAt, Instant ineffectiveAt) {
     }
 
     /** Counters that tests and the benchmark read through {@code /control/state}. */
@@ -192,6 +194,14 @@ public class SimulatedTenant {
             return Optional.empty();
         }
         return Optional.of(account);
+    }
+
+    /** Changes how long grants take to appear and to disappear, for assignments made or removed from now on too. */
+    public void setPropagationDelay(Duration delay) {
+        if (delay.isNegative()) {
+            throw new IllegalArgumentException("the propagation delay cannot be negative");
+        }
+        this.propagationDelay = delay;
     }
 
     /** A service account by sAMAccountName, for NTLM (which proves the password without sending it). */
@@ -300,7 +310,8 @@ public class SimulatedTenant {
         if (assignments.containsKey(name)) {
             throw new IllegalStateException("role assignment " + name + " exists");
         }
-        RoleAssignment assignment = new RoleAssignment(name, role, assignee, scope, createdAt, null);
+        RoleAssignment assignment = new RoleAssignment(name, role, assignee, scope, createdAt, null,
+                createdAt.plus(propagationDelay), null);
         assignments.put(name, assignment);
         return assignment;
     }
@@ -311,8 +322,9 @@ public class SimulatedTenant {
         if (existing == null) {
             return false;
         }
+        Instant now = now();
         revoking.add(new RoleAssignment(existing.name(), existing.role(), existing.assignee(), existing.scope(),
-                existing.createdAt(), now()));
+                existing.createdAt(), now, existing.effectiveAt(), now.plus(propagationDelay)));
         return true;
     }
 
@@ -375,9 +387,9 @@ public class SimulatedTenant {
         return results;
     }
 
-    private boolean isEffective(RoleAssignment assignment, Instant now) {
-        boolean granted = !assignment.createdAt().plus(propagationDelay).isAfter(now);
-        boolean revoked = assignment.removedAt() != null && !assignment.removedAt().plus(propagationDelay).isAfter(now);
+    private static boolean isEffective(RoleAssignment assignment, Instant now) {
+        boolean granted = !assignment.effectiveAt().isAfter(now);
+        boolean revoked = assignment.ineffectiveAt() != null && !assignment.ineffectiveAt().isAfter(now);
         return granted && !revoked;
     }
 

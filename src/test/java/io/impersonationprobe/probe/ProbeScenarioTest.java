@@ -434,8 +434,11 @@ class ProbeScenarioTest {
         failures.put("throttled", Map.of("status", 429, "contentType", "application/json", "body", "{}"));
         failures.put("server_error", Map.of("status", 500, "contentType", "text/html", "body", "<html>oops</html>"));
         failures.put("invalid_response", Map.of("status", 200, "contentType", "application/json", "body", "{not json"));
+        failures.put("timeout", Map.of());
         for (var failure : failures.entrySet()) {
-            faults(Map.of("adminRawAnswer", failure.getValue()));
+            faults(failure.getKey().equals("timeout") ? Map.of("adminLatencyMs", 3000, "adminRawAnswer", Map.of(
+                    "status", 200, "contentType", "application/json", "body", "{\"value\":[]}"))
+                    : Map.of("adminRawAnswer", failure.getValue()));
             poller.poll("contoso");
             Metrics metrics = metrics();
             assertEquals(0.0, metrics.value("impersonation_admin_poll_success", "tenant", "contoso", "poll",
@@ -496,6 +499,75 @@ class ProbeScenarioTest {
         poller.poll("contoso");
         assertTrue(poller.events("contoso").get(0).type() == io.impersonationprobe.control.ControlPlaneEvent.Type.ASSIGNMENT_REMOVED
                 || poller.events("contoso").get(1).type() == io.impersonationprobe.control.ControlPlaneEvent.Type.ASSIGNMENT_REMOVED);
+    }
+
+    @Test
+    @Order(15)
+    void propagationIsMeasuredAndNamedOnTheSimulatorsClock() throws Exception {
+        TargetStatus boardroom = store.status("propagation/boardroom@contoso.com");
+        assertEquals(200, send("PUT", SIMULATOR + "/control/propagation", "{\"delaySeconds\":2}").statusCode());
+        HttpCheck.created(send("POST", SIMULATOR + "/control/management-scopes",
+                "{\"name\":\"Boardroom\",\"recipientFilter\":\"Alias -eq 'boardroom'\"}"));
+        cycle("propagation");
+        poller.poll("contoso");
+        assertEquals(io.impersonationprobe.control.Propagation.EFFECTIVE, poller.propagation(boardroom).orElseThrow(),
+                "not configured, not reachable: both agree");
+        cycle("propagation");
+        assertTrue(boardroom.last().remediation().startsWith("Test-ServicePrincipalAuthorization finds no role assignment"),
+                boardroom.last().remediation());
+
+        Instant granted = Instant.now();
+        HttpCheck.created(send("POST", SIMULATOR + "/control/role-assignments", JSON.writeValueAsString(Map.of(
+                "name", "Boardroom grant", "role", "Application EWS.AccessAsApp", "app", DemoTenant.APP_ID,
+                "scope", "Boardroom"))));
+        poller.poll("contoso");
+        cycle("propagation");
+        assertEquals(Outcome.IMPERSONATION_DENIED, boardroom.last().outcome(), "still cached as denied");
+        assertEquals(io.impersonationprobe.control.Propagation.PENDING, poller.propagation(boardroom).orElseThrow());
+        assertTrue(boardroom.last().remediation().contains("is still propagating"), boardroom.last().remediation());
+        assertTrue(metrics().value("impersonation_propagation_pending", "tenant", "contoso").orElseThrow() >= 1);
+
+        waitFor(Duration.ofSeconds(10), "the 2 s propagation", () -> Instant.now().isAfter(granted.plusMillis(2500)));
+        cycle("propagation");
+        assertEquals(Outcome.OK, boardroom.last().outcome());
+        assertEquals(io.impersonationprobe.control.Propagation.EFFECTIVE, poller.propagation(boardroom).orElseThrow());
+        Metrics measured = metrics();
+        assertEquals(1.0, measured.value("impersonation_propagation_delay_seconds_count", "tenant", "contoso").orElseThrow());
+        double delay = measured.value("impersonation_propagation_delay_seconds_sum", "tenant", "contoso").orElseThrow();
+        assertTrue(delay >= 2.0 && delay < 10.0, "measured from WhenCreated to first access: " + delay + " s");
+
+        assertEquals(200, send("PUT", SIMULATOR + "/control/propagation", "{\"delaySeconds\":3600}").statusCode());
+        assertEquals(204, send("DELETE", SIMULATOR + "/control/role-assignments/Boardroom%20grant", null).statusCode());
+        poller.poll("contoso");
+        cycle("propagation");
+        assertEquals(Outcome.OK, boardroom.last().outcome(), "the cache still grants it for an hour");
+        assertEquals(io.impersonationprobe.control.Propagation.REVOKE_PENDING, poller.propagation(boardroom).orElseThrow());
+
+        HttpCheck.created(send("POST", SIMULATOR + "/control/mailboxes",
+                "{\"smtp\":\"stuck-room@contoso.com\",\"type\":\"RoomMailbox\",\"department\":\"Facilities\"}"));
+        HttpCheck.created(send("POST", SIMULATOR + "/control/management-scopes",
+                "{\"name\":\"Facilities\",\"recipientFilter\":\"Department -eq 'Facilities'\"}"));
+        HttpCheck.created(send("POST", SIMULATOR + "/control/role-assignments", JSON.writeValueAsString(Map.of(
+                "name", "Facilities grant", "role", "Application EWS.AccessAsApp", "app", DemoTenant.APP_ID,
+                "scope", "Facilities"))));
+        Instant assigned = Instant.now();
+        poller.poll("contoso");
+        cycle("propagation");
+        TargetStatus stuck = store.status("propagation/stuck-room@contoso.com");
+        assertEquals(io.impersonationprobe.control.Propagation.PENDING, poller.propagation(stuck).orElseThrow());
+        waitFor(Duration.ofSeconds(15), "the 5 s window", () -> Instant.now().isAfter(assigned.plusMillis(5500)));
+        cycle("propagation");
+        assertEquals(io.impersonationprobe.control.Propagation.STUCK, poller.propagation(stuck).orElseThrow());
+        assertTrue(stuck.last().remediation().contains("has not taken effect within PT5S"), stuck.last().remediation());
+
+        // An hour and more later the cache has caught up: denied, as configured. (The jump also expires the token:
+        // the first cycle after it may be refused with 401, the next one runs on a new token.)
+        assertEquals(200, send("POST", SIMULATOR + "/control/clock", "{\"advance\":\"PT61M\"}").statusCode());
+        cycle("propagation");
+        cycle("propagation");
+        assertEquals(Outcome.IMPERSONATION_DENIED, boardroom.last().outcome(), boardroom.last().detail());
+        assertEquals(io.impersonationprobe.control.Propagation.EFFECTIVE, poller.propagation(boardroom).orElseThrow());
+        send("PUT", SIMULATOR + "/control/propagation", "{\"delaySeconds\":0}");
     }
 
     @Test

@@ -46,6 +46,10 @@ public class ScenarioEnvironment implements QuarkusTestResourceLifecycleManager 
         config.put("simulator.tls.key-store", server.toString());
         config.put("simulator.tls.key-store-password", Canaries.SIMULATOR_KEY_STORE_PASSWORD);
         config.put("impersonation.scheduler.jitter", "0");
+        // Check every target's configured access at each poll, and call a grant stuck after 5 s instead of 2 h.
+        config.put("impersonation.tenants.contoso.control-plane.authorization-sample", "500");
+        config.put("impersonation.tenants.contoso.control-plane.propagation-window", "5s");
+        config.put("impersonation.tenants.contoso.control-plane.timeout", "2s");
         oauth(config, "cert", SIMULATOR);
         config.put("impersonation.tenants.cert.auth.method", "client-certificate");
         config.put("impersonation.tenants.cert.auth.certificate-file", app.toString());
@@ -87,6 +91,7 @@ public class ScenarioEnvironment implements QuarkusTestResourceLifecycleManager 
         group(config, "throttle", "contoso", "allow", "support@contoso.com");
         group(config, "bulk", "contoso", "allow", IntStream.rangeClosed(1, 200)
                 .mapToObj(i -> String.format("bulk-%03d@contoso.com", i)).collect(Collectors.joining(",")));
+        group(config, "propagation", "contoso", "allow", "boardroom@contoso.com,stuck-room@contoso.com");
         group(config, "cert", "cert", "allow", "alex.wilber@contoso.com");
         group(config, "pem", "pem", "allow", "megan.bowen@contoso.com");
         group(config, "bad-secret", "bad-secret", "allow", "alex.wilber@contoso.com");
