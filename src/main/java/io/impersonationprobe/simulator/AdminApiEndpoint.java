@@ -119,6 +119,21 @@ final class AdminApiEndpoint {
                 return;
             }
             send(ctx, 200, Map.of("value", tenant.testAuthorization(identity, mailbox.get())));
+        } else if (cmdlet.equals("New-ManagementRoleAssignment")) {
+            try {
+                String app = parameters.path("App").asText(null);
+                SimulatedTenant.RoleAssignment created = tenant.addAssignment(parameters.path("Name").asText(""),
+                        parameters.path("Role").asText(""), app != null ? app : parameters.path("User").asText(""),
+                        parameters.path(app != null ? "CustomResourceScope" : "CustomRecipientWriteScope").asText(null));
+                send(ctx, 200, Map.of("value", List.of(Map.of("Name", created.name(), "Role", created.role(),
+                        "RoleAssignee", created.assignee(), "WhenCreated", created.createdAt().toString()))));
+            } catch (IllegalStateException e) {
+                // What Exchange Online answers in a dehydrated organisation (and for a duplicate name).
+                error(ctx, 400, "BadRequest", "Ex2D6DEA|Microsoft.Exchange.Configuration.Tasks.TaskException|" + e.getMessage());
+            } catch (IllegalArgumentException e) {
+                error(ctx, 400, "BadRequest", "Ex6F9304|Microsoft.Exchange.Configuration.Tasks.ManagementObjectNotFoundException|"
+                        + e.getMessage());
+            }
         } else if (cmdlet.equals("Get-OrganizationConfig")) {
             SimulatedTenant.Org org = tenant.org();
             Map<String, Object> config = new LinkedHashMap<>();

@@ -141,6 +141,38 @@ class SimulatorConformanceTest {
     }
 
     @Test
+    void theAdminApiRefusesRoleAssignmentsWhileTheOrgIsDehydrated() throws Exception {
+        String assign = "{\"CmdletInput\":{\"CmdletName\":\"New-ManagementRoleAssignment\",\"Parameters\":{"
+                + "\"Name\":\"conformance grant\",\"Role\":\"Application EWS.AccessAsApp\",\"App\":\"" + DemoTenant.APP_ID
+                + "\",\"CustomResourceScope\":\"" + DemoTenant.SCOPE + "\"}}}";
+        assertEquals(200, control("PUT", "/control/org", "{\"isDehydrated\":true}").statusCode());
+        try {
+            HttpResponse<String> refused = admin(assign);
+            assertEquals(400, refused.statusCode());
+            String message = JSON.readTree(refused.body()).at("/error/details/0/message").asText();
+            assertTrue(message.contains("Run Enable-OrganizationCustomization first"), message);
+        } finally {
+            control("PUT", "/control/org", "{\"isDehydrated\":false}");
+        }
+        HttpResponse<String> created = admin(assign);
+        assertEquals(200, created.statusCode(), created.body());
+        assertEquals(204, control("DELETE", "/control/role-assignments/conformance%20grant", null).statusCode());
+        JsonNode org = JSON.readTree(admin("{\"CmdletInput\":{\"CmdletName\":\"Get-OrganizationConfig\",\"Parameters\":{}}}")
+                .body()).at("/value/0");
+        assertEquals(false, org.get("IsDehydrated").asBoolean());
+        assertTrue(org.get("EwsEnabled").asBoolean());
+    }
+
+    private static HttpResponse<String> admin(String body) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(SIMULATOR + "/adminapi/beta/" + DemoTenant.DOMAIN + "/InvokeCommand"))
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + token())
+                .header("X-AnchorMailbox", "APP:SystemMailbox{bb558c35-97f1-4cb9-8ff7-d53741dc928c}@" + DemoTenant.DOMAIN)
+                .build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
     void theControlApiRejectsBadInputClearly() throws Exception {
         assertEquals(400, control("POST", "/control/role-assignments", "not json").statusCode());
         HttpResponse<String> role = control("POST", "/control/role-assignments",
