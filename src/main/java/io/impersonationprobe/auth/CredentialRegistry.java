@@ -22,6 +22,7 @@ public class CredentialRegistry {
     private static final Duration CERTIFICATE_WARNING = Duration.ofDays(14);
     private final Map<String, EwsCredentials> ewsCredentials = new HashMap<>();
     private final Map<String, TokenSource> tokenSources = new HashMap<>();
+    private final Map<String, TokenSource> adminTokenSources = new HashMap<>();
 
     @Inject
     public CredentialRegistry(ValidatedConfig config, TokenListener listener) {
@@ -39,6 +40,13 @@ public class CredentialRegistry {
                 case NTLM -> new ServiceAccountEwsCredentials(tenant.account(), false);
                 case BASIC -> new ServiceAccountEwsCredentials(tenant.account(), true);
             });
+            if (tenant.admin() != null) {
+                var admin = tenant.admin();
+                adminTokenSources.put(tenant.id(), new MsalTokenSource(tenant.id(), admin.auth(), admin.secret() != null
+                        ? ClientCredentialFactory.createFromSecret(admin.secret().reveal())
+                        : ClientCredentialFactory.createFromCertificate(admin.certificate().privateKey(),
+                        admin.certificate().certificate()), defaultTls(), Clock.systemUTC(), listener));
+            }
         }
     }
 
@@ -56,6 +64,12 @@ public class CredentialRegistry {
      */
     public java.util.Optional<TokenSource> tokens(String tenant) {
         return java.util.Optional.ofNullable(tokenSources.get(tenant));
+    }
+
+    /** Tokens for the admin API: its own credentials when configured, otherwise the tenant's. */
+    public java.util.Optional<TokenSource> adminTokens(String tenant) {
+        TokenSource admin = adminTokenSources.get(tenant);
+        return admin != null ? java.util.Optional.of(admin) : tokens(tenant);
     }
 
     private static javax.net.ssl.SSLContext defaultTls() {

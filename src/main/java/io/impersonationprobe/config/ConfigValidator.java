@@ -110,9 +110,17 @@ public final class ConfigValidator {
                 }
             }
         }
+        ResolvedTenant.AdminCredential admin = null;
         if (tenant.controlPlane().enabled() && tenant.kind() == TenantKind.EXCHANGE_ONLINE && auth.method().isOAuth()) {
+            if (tenant.controlPlane().auth().isPresent()) {
+                admin = adminCredential(prefix + ".control-plane.auth", tenant.controlPlane().auth().get());
+            }
             secureUrl(prefix + ".control-plane.admin-api-url", tenant.controlPlane().adminApiUrl());
             positive(prefix + ".control-plane.timeout", tenant.controlPlane().timeout());
+            if (tenant.controlPlane().authorizationSample() < 0) {
+                problem(prefix + ".control-plane.authorization-sample", "must be 0 (no checks) or more");
+            }
+            positive(prefix + ".control-plane.propagation-window", tenant.controlPlane().propagationWindow());
             if (tenant.controlPlane().interval().compareTo(MIN_INTERVAL) < 0) {
                 problem(prefix + ".control-plane.interval", "is " + tenant.controlPlane().interval()
                         + "; the shortest allowed is " + MIN_INTERVAL);
@@ -122,7 +130,25 @@ public final class ConfigValidator {
         if (problems.size() > before) {
             return Optional.empty();
         }
-        return Optional.of(new ResolvedTenant(id, tenant, secret, certificate, account, ssl));
+        return Optional.of(new ResolvedTenant(id, tenant, secret, certificate, account, ssl, admin));
+    }
+
+    private ResolvedTenant.AdminCredential adminCredential(String prefix, ProbeConfig.Auth auth) {
+        required(prefix + ".directory", auth.directory());
+        required(prefix + ".client-id", auth.clientId());
+        switch (auth.method()) {
+            case CLIENT_SECRET -> {
+                return new ResolvedTenant.AdminCredential(auth,
+                        secret(prefix + ".client-secret", auth.clientSecret(), auth.clientSecretFile(), true), null);
+            }
+            case CLIENT_CERTIFICATE -> {
+                return new ResolvedTenant.AdminCredential(auth, null, certificate(prefix, auth));
+            }
+            default -> {
+                problem(prefix + ".method", "the admin API takes app-only OAuth: client-secret or client-certificate");
+                return null;
+            }
+        }
     }
 
     /**

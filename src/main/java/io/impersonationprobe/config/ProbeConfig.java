@@ -81,6 +81,12 @@ public interface ProbeConfig {
         Duration timeout();
 
         /**
+         * Separate app credentials for the admin API (client-secret or client-certificate, same properties as the
+         * tenant's auth), when the probing app must not hold Exchange.ManageAsApp; unset, the tenant's own are used.
+         */
+        Optional<Auth> auth();
+
+        /**
          * Targets checked with Test-ServicePrincipalAuthorization per poll, in rotation: the configured truth that
          * bypasses Exchange's permission cache, compared with what the probes see.
          */

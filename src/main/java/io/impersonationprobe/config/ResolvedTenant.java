@@ -9,9 +9,14 @@ import javax.net.ssl.SSLContext;
  * @param certificate  the certificate and key, for client-certificate
  * @param account      the service account, for ntlm and basic
  * @param sslContext   the TLS context for this tenant's endpoints: the JVM default, or one trusting its trust store
+ * @param admin        separate credentials for the admin API, or null to use the tenant's
  */
 public record ResolvedTenant(String id, ProbeConfig.Tenant config, Secret secret, ClientCertificate certificate,
-                             ServiceAccount account, SSLContext sslContext) {
+                             ServiceAccount account, SSLContext sslContext, AdminCredential admin) {
+
+    /** Separate app credentials for the admin API: exactly one of secret and certificate is set. */
+    public record AdminCredential(ProbeConfig.Auth auth, Secret secret, ClientCertificate certificate) {
+    }
     public TenantKind kind() {
         return config.kind();
     }

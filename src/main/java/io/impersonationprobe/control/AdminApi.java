@@ -12,7 +12,7 @@ import jakarta.ws.rs.core.Response;
 
 /**
  * The Exchange Online admin API that the ExchangeOnlineManagement module uses: one endpoint that runs a cmdlet.
- * Not a published contract (FACTS: only a v2.0 preview covers a few endpoints), so answers are read defensively.
+ * Not a published contract (a documented v2.0 API in preview covers only a few endpoints), so answers are read defensively.
  */
 public interface AdminApi {
 

@@ -24,6 +24,7 @@ import java.util.concurrent.TimeoutException;
  */
 public final class AdminApiClient {
     static final String SYSTEM_MAILBOX = "SystemMailbox{bb558c35-97f1-4cb9-8ff7-d53741dc928c}";
+    static final String EWS_ROLE = "Application EWS.AccessAsApp";
 
     private final AdminApi api;
     private final String directory;
@@ -33,7 +34,13 @@ public final class AdminApiClient {
 
     public AdminApiClient(ResolvedTenant tenant, TokenSource tokens, ObjectMapper json) {
         var controlPlane = tenant.config().controlPlane();
-        this.api = QuarkusRestClientBuilder.newBuilder()
+        QuarkusRestClientBuilder builder = QuarkusRestClientBuilder.newBuilder();
+        // Like EWS and token requests, the admin API goes through the JVM's proxy when one is set.
+        String proxyHost = System.getProperty("https.proxyHost");
+        if (proxyHost != null && !proxyHost.isBlank()) {
+            builder.proxyAddress(proxyHost, Integer.getInteger("https.proxyPort", 443));
+        }
+        this.api = builder
                 .baseUri(controlPlane.adminApiUrl())
                 .connectTimeout(controlPlane.timeout().toMillis(), TimeUnit.MILLISECONDS)
                 .readTimeout(controlPlane.timeout().toMillis(), TimeUnit.MILLISECONDS)
@@ -41,6 +48,7 @@ public final class AdminApiClient {
                 .disableDefaultMapper(true)
                 .build(AdminApi.class);
         this.directory = tenant.config().auth().directory().orElseThrow();
+        // Test-ServicePrincipalAuthorization asks about the probing app, whichever app reads the admin API.
         this.appId = tenant.config().auth().clientId().orElseThrow();
         this.tokens = tokens;
         this.json = json;
@@ -101,6 +109,9 @@ public final class AdminApiClient {
         List<String> covering = new ArrayList<>();
         List<String> notCovering = new ArrayList<>();
         for (JsonNode row : invoke("Test-ServicePrincipalAuthorization", Map.of("Identity", appId, "Resource", mailbox))) {
+            if (!EWS_ROLE.equalsIgnoreCase(row.path("RoleName").asText(""))) {
+                continue; // Graph mail roles do not open EWS.
+            }
             String scope = row.path("AllowedResourceScope").asText("");
             (row.path("InScope").asBoolean(false) ? covering : notCovering).add(scope);
         }
@@ -192,6 +203,10 @@ public final class AdminApiClient {
                     + "control-plane.admin-api-url. " + detail);
             case 400 -> detail.contains("ManagementObjectNotFoundException")
                     ? new AdminApiException("object_not_found", cmdlet + ": " + detail)
+                    // Exchange hides a cmdlet the caller's roles do not include: "is not recognized".
+                    : detail.contains("CmdletNotFoundException") || detail.contains("is not recognized")
+                    ? new AdminApiException("permission_missing", cmdlet + " is not available to the app: assign its "
+                            + "service principal a role that includes it. " + detail)
                     : new AdminApiException("invalid_response", cmdlet + " answered HTTP 400. " + detail);
             case 429 -> new AdminApiException("throttled", cmdlet + " was throttled (HTTP 429"
                     + (retryAfter == null ? "" : ", Retry-After " + retryAfter) + "). " + detail);

@@ -55,6 +55,8 @@ public class ControlPlanePoller implements RemediationContext {
     private final Map<String, Integer> sampleCursor = new ConcurrentHashMap<>();
     /** Per tenant: this app's new EWS assignments whose first successful probe is still to come. */
     private final Map<String, Map<String, RoleAssignmentInfo>> awaitingAccess = new ConcurrentHashMap<>();
+    /** Per tenant and scope: when its filter last changed (or it appeared), which restarts the propagation window. */
+    private final Map<String, Map<String, Instant>> scopeChangedAt = new ConcurrentHashMap<>();
 
     @Inject
     public ControlPlanePoller(ValidatedConfig config, CredentialRegistry credentials, Scheduler scheduler,
@@ -65,10 +67,11 @@ public class ControlPlanePoller implements RemediationContext {
         this.metrics = metrics;
         for (ResolvedTenant tenant : config.tenants().values()) {
             if (tenant.pollsControlPlane()) {
-                credentials.tokens(tenant.id()).ifPresent(tokens ->
+                credentials.adminTokens(tenant.id()).ifPresent(tokens ->
                         clients.put(tenant.id(), new AdminApiClient(tenant, tokens, json)));
-                metrics.propagation(tenant.id(), () -> targetsOf(tenant.id()).stream()
-                        .filter(t -> propagation(t).orElse(null) == Propagation.PENDING).count());
+                metrics.propagation(tenant.id(), java.util.Arrays.stream(Propagation.values()).map(Propagation::label).toList(),
+                        state -> targetsOf(tenant.id()).stream()
+                                .filter(t -> propagation(t).map(Propagation::label).orElse("").equals(state)).count());
             }
         }
     }
@@ -136,7 +139,7 @@ public class ControlPlanePoller implements RemediationContext {
      * sampled, never probed, or the probe could not tell).
      */
     public Optional<Propagation> propagation(TargetStatus status) {
-        AuthorizationCheck check = configured.get(status.target().id());
+        AuthorizationCheck check = currentCheck(status.target().tenant(), status.target().id());
         ProbeResult result = status.effective();
         if (check == null || result == null || result.verdict() == Verdict.ERROR) {
             return Optional.empty();
@@ -154,7 +157,25 @@ public class ControlPlanePoller implements RemediationContext {
                 : Propagation.PENDING);
     }
 
-    /** When the oldest of the app's assignments that cover the mailbox was created. */
+    /**
+     * The target's last Test-ServicePrincipalAuthorization answer, while it is no older than one full rotation of the
+     * sample (plus a poll): an older one may no longer describe the configuration.
+     */
+    private AuthorizationCheck currentCheck(String tenant, String targetId) {
+        AuthorizationCheck check = configured.get(targetId);
+        if (check == null) {
+            return null;
+        }
+        var controlPlane = config.tenants().get(tenant).config().controlPlane();
+        int sample = Math.max(1, controlPlane.authorizationSample());
+        long rotations = (targetsOf(tenant).size() + sample - 1) / sample + 1;
+        return check.checkedAt().plus(controlPlane.interval().multipliedBy(rotations)).isBefore(Instant.now()) ? null : check;
+    }
+
+    /**
+     * Since when the mailbox has been configured reachable: the oldest covering assignment's creation, or the last
+     * change of its scope's filter when that came later.
+     */
     private Instant coveredSince(String tenant, AuthorizationCheck check) {
         String appId = config.tenants().get(tenant).config().auth().clientId().orElse("");
         AccessConfiguration known = access.get(tenant);
@@ -164,7 +185,12 @@ public class ControlPlanePoller implements RemediationContext {
         return known.assignments().values().stream()
                 .filter(a -> a.role().equalsIgnoreCase(EWS_APP_ROLE) && a.assignee().equalsIgnoreCase(appId))
                 .filter(a -> check.coveringScopes().contains(a.scope() == null ? "Organization" : a.scope()))
-                .map(RoleAssignmentInfo::whenCreated).filter(java.util.Objects::nonNull)
+                .filter(a -> a.whenCreated() != null)
+                .map(a -> {
+                    Instant changed = a.scope() == null ? null
+                            : scopeChangedAt.getOrDefault(tenant, Map.of()).get(a.scope());
+                    return changed != null && changed.isAfter(a.whenCreated()) ? changed : a.whenCreated();
+                })
                 .min(Instant::compareTo).orElse(null);
     }
 
@@ -197,6 +223,10 @@ public class ControlPlanePoller implements RemediationContext {
     }
 
     private void record(ControlPlaneEvent event) {
+        if (event.type() == ControlPlaneEvent.Type.SCOPE_FILTER_CHANGED || event.type() == ControlPlaneEvent.Type.SCOPE_ADDED) {
+            String scope = event.description().substring(0, event.description().indexOf(':'));
+            scopeChangedAt.computeIfAbsent(event.tenant(), t -> new ConcurrentHashMap<>()).put(scope, event.at());
+        }
         var kept = events.computeIfAbsent(event.tenant(), t -> new java.util.concurrent.ConcurrentLinkedDeque<>());
         kept.addFirst(event);
         while (kept.size() > EVENTS_KEPT) {
@@ -225,7 +255,8 @@ public class ControlPlanePoller implements RemediationContext {
             OrganizationState state = clients.get(tenant).organizationConfig();
             OrganizationState previous = organizations.put(tenant, state);
             if (previous == null) {
-                metrics.organization(tenant, () -> organizations.get(tenant));
+                metrics.organization(tenant, () -> organizations.get(tenant).isDehydrated(),
+                        () -> organizations.get(tenant).ewsEnabled(), () -> organizations.get(tenant).appAllowed());
             }
             if (previous == null || previous.isDehydrated() != state.isDehydrated()
                     || previous.ewsEnabled() != state.ewsEnabled() || previous.appAllowed() != state.appAllowed()) {
@@ -269,8 +300,12 @@ public class ControlPlanePoller implements RemediationContext {
     /** The first access through a new assignment measures the tenant's real propagation time. */
     private void measureDelay(ProbeResult result) {
         Map<String, RoleAssignmentInfo> awaiting = awaitingAccess.get(result.target().tenant());
-        AuthorizationCheck check = configured.get(result.target().id());
-        if (awaiting == null || check == null || result.verdict() != Verdict.ALLOWED) {
+        AuthorizationCheck check = currentCheck(result.target().tenant(), result.target().id());
+        TargetStatus status = store.status(result.target().id());
+        ProbeResult before = status == null ? null : status.effective();
+        // Only a mailbox that was not reachable before shows when the new grant arrived.
+        if (awaiting == null || check == null || result.verdict() != Verdict.ALLOWED
+                || (before != null && before.verdict() == Verdict.ALLOWED)) {
             return;
         }
         Instant accessed = result.startedAt().plus(result.duration());
@@ -291,9 +326,8 @@ public class ControlPlanePoller implements RemediationContext {
         if (result.success() || result.verdict() != Verdict.DENIED) {
             return result;
         }
-        TargetStatus status = store.status(result.target().id());
-        AuthorizationCheck check = configured.get(result.target().id());
-        if (status == null || check == null) {
+        AuthorizationCheck check = currentCheck(result.target().tenant(), result.target().id());
+        if (check == null) {
             return result;
         }
         String context;

@@ -30,6 +30,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -59,6 +60,7 @@ public class ProbeMetrics implements TokenListener {
     static final String ROLE_ASSIGNMENTS = "impersonation.role.assignments";
     static final String CONTROL_PLANE_EVENTS = "impersonation.control.plane.events";
     static final String PROPAGATION_PENDING = "impersonation.propagation.pending";
+    static final String PROPAGATION_TARGETS = "impersonation.propagation.targets";
     static final String PROPAGATION_DELAY = "impersonation.propagation.delay";
 
     /** From the seconds of a demo to the day that Exchange Online's caching can take. */
@@ -194,15 +196,15 @@ public class ProbeMetrics implements TokenListener {
     }
 
     /** Publishes a tenant's organisation state; called once, after its first successful poll. Absent before. */
-    public void organization(String tenant, java.util.function.Supplier<io.impersonationprobe.control.OrganizationState> state) {
-        own(Gauge.builder(ORG_DEHYDRATED, () -> state.get().isDehydrated() ? 1 : 0)
+    public void organization(String tenant, BooleanSupplier dehydrated, BooleanSupplier ewsEnabled, BooleanSupplier appAllowed) {
+        own(Gauge.builder(ORG_DEHYDRATED, () -> dehydrated.getAsBoolean() ? 1 : 0)
                 .description("1 if the Exchange Online organisation is dehydrated (Enable-OrganizationCustomization "
                         + "has never run; role assignments cannot be created)")
                 .tags("tenant", tenant).register(registry));
-        own(Gauge.builder(ORG_EWS_ENABLED, () -> state.get().ewsEnabled() ? 1 : 0)
+        own(Gauge.builder(ORG_EWS_ENABLED, () -> ewsEnabled.getAsBoolean() ? 1 : 0)
                 .description("1 if EWS is enabled for the Exchange Online organisation (EwsEnabled)")
                 .tags("tenant", tenant).register(registry));
-        own(Gauge.builder(ORG_EWS_APP_ALLOWED, () -> state.get().appAllowed() ? 1 : 0)
+        own(Gauge.builder(ORG_EWS_APP_ALLOWED, () -> appAllowed.getAsBoolean() ? 1 : 0)
                 .description("1 if the organisation's EWS settings (EwsEnabled, EwsAllowedAppIDs) let this daemon's app use EWS")
                 .tags("tenant", tenant).register(registry));
     }
@@ -216,12 +218,22 @@ public class ProbeMetrics implements TokenListener {
         }
     }
 
-    /** The propagation meters of a tenant whose control plane is polled; present from startup. */
-    public void propagation(String tenant, java.util.function.Supplier<Number> pending) {
-        own(Gauge.builder(PROPAGATION_PENDING, pending)
+    /**
+     * The propagation meters of a tenant whose control plane is polled; present from startup.
+     *
+     * @param count targets in a state (by its label), among those whose configured and observed access are known
+     */
+    public void propagation(String tenant, List<String> states, java.util.function.ToLongFunction<String> count) {
+        own(Gauge.builder(PROPAGATION_PENDING, () -> count.applyAsLong("pending"))
                 .description("Targets whose configured access (Test-ServicePrincipalAuthorization) is not yet effective "
                         + "within the propagation window")
                 .tags("tenant", tenant).register(registry));
+        for (String state : states) {
+            own(Gauge.builder(PROPAGATION_TARGETS, () -> count.applyAsLong(state))
+                    .description("Targets by how configured access compares with observed access (effective, pending, "
+                            + "stuck, revoke_pending)")
+                    .tags("tenant", tenant, "state", state).register(registry));
+        }
         propagationTimer(tenant);
     }
 

@@ -263,7 +263,7 @@ public class SimulatedTenant {
         }
     }
 
-    /** A scope still used by a pending revocation stays until that revocation has taken effect. */
+    /** Changes a scope's recipient filter; like Exchange's configuration, at once (the grant cache is separate). */
     public synchronized void changeScopeFilter(String name, String recipientFilter) {
         if (!scopes.containsKey(name)) {
             throw new IllegalArgumentException("no management scope named '" + name + "'");
@@ -271,6 +271,7 @@ public class SimulatedTenant {
         scopes.put(name, new ManagementScope(name, RecipientFilter.parse(recipientFilter)));
     }
 
+    /** A scope still used by a pending revocation stays until that revocation has taken effect. */
     public synchronized boolean removeScope(String name) {
         revoking.removeIf(a -> !isEffective(a, now()));
         if (revoking.stream().anyMatch(a -> name.equals(a.scope()))) {

@@ -503,7 +503,7 @@ class ProbeScenarioTest {
 
     @Test
     @Order(15)
-    void propagationIsMeasuredAndNamedOnTheSimulatorsClock() throws Exception {
+    void propagationIsMeasuredAndNamedWithTheSimulatorsPropagationDelay() throws Exception {
         TargetStatus boardroom = store.status("propagation/boardroom@contoso.com");
         assertEquals(200, send("PUT", SIMULATOR + "/control/propagation", "{\"delaySeconds\":2}").statusCode());
         HttpCheck.created(send("POST", SIMULATOR + "/control/management-scopes",
@@ -558,6 +558,8 @@ class ProbeScenarioTest {
         waitFor(Duration.ofSeconds(15), "the 5 s window", () -> Instant.now().isAfter(assigned.plusMillis(5500)));
         cycle("propagation");
         assertEquals(io.impersonationprobe.control.Propagation.STUCK, poller.propagation(stuck).orElseThrow());
+        assertEquals(1.0, metrics().value("impersonation_propagation_targets", "tenant", "contoso", "state", "stuck")
+                .orElseThrow());
         assertTrue(stuck.last().remediation().contains("has not taken effect within PT5S"), stuck.last().remediation());
 
         // An hour and more later the cache has caught up: denied, as configured. (The jump also expires the token:
@@ -568,6 +570,25 @@ class ProbeScenarioTest {
         assertEquals(Outcome.IMPERSONATION_DENIED, boardroom.last().outcome(), boardroom.last().detail());
         assertEquals(io.impersonationprobe.control.Propagation.EFFECTIVE, poller.propagation(boardroom).orElseThrow());
         send("PUT", SIMULATOR + "/control/propagation", "{\"delaySeconds\":0}");
+    }
+
+    @Test
+    @Order(16)
+    void theAdminApiCanUseItsOwnAppCredentials() throws Exception {
+        poller.poll("separate-admin");
+        Metrics before = metrics();
+        assertEquals(0.0, before.value("impersonation_admin_poll_success", "tenant", "separate-admin", "poll",
+                "organization_config").orElseThrow(), "the reader app does not exist yet");
+        assertTrue(before.value("impersonation_admin_polls_total", "tenant", "separate-admin", "poll",
+                "organization_config", "result", "token_failed").orElseThrow() >= 1,
+                "refused with the reader's credential, although the probing app's would have worked");
+        HttpCheck.created(send("POST", SIMULATOR + "/control/apps", JSON.writeValueAsString(Map.of(
+                "appId", ScenarioEnvironment.ADMIN_READER_APP, "displayName", "Probe admin reader",
+                "secret", io.impersonationprobe.testing.Canaries.ADMIN_READER_SECRET,
+                "entraRoles", List.of("Exchange.ManageAsApp")))));
+        poller.poll("separate-admin");
+        assertEquals(1.0, metrics().value("impersonation_admin_poll_success", "tenant", "separate-admin", "poll",
+                "organization_config").orElseThrow());
     }
 
     @Test

@@ -22,6 +22,7 @@ import java.util.stream.IntStream;
 public class ScenarioEnvironment implements QuarkusTestResourceLifecycleManager {
     static final String SIMULATOR = "http://127.0.0.1:18089";
     static final int TLS_PORT = 18443;
+    static final String ADMIN_READER_APP = "a11ce000-0000-4000-8000-00000000ad01";
     static Path dir;
     static X509Certificate appCertificate;
 
@@ -74,6 +75,12 @@ public class ScenarioEnvironment implements QuarkusTestResourceLifecycleManager 
         config.put("impersonation.tenants.ntlm.auth.method", "ntlm");
         config.put("impersonation.tenants.ntlm.auth.username", "CONTOSO\\svc-ntlm");
         config.put("impersonation.tenants.ntlm.auth.password", Canaries.NTLM_PASSWORD);
+        oauth(config, "separate-admin", SIMULATOR);
+        config.put("impersonation.tenants.separate-admin.auth.client-secret", DemoTenant.APP_SECRET);
+        config.put("impersonation.tenants.separate-admin.control-plane.auth.directory", DemoTenant.DOMAIN);
+        config.put("impersonation.tenants.separate-admin.control-plane.auth.client-id", ADMIN_READER_APP);
+        config.put("impersonation.tenants.separate-admin.control-plane.auth.client-secret", Canaries.ADMIN_READER_SECRET);
+        config.put("impersonation.tenants.separate-admin.control-plane.auth.authority-url-override", SIMULATOR);
         String https = "https://localhost:" + TLS_PORT;
         oauth(config, "tls-untrusted", https);
         config.put("impersonation.tenants.tls-untrusted.auth.client-secret", DemoTenant.APP_SECRET);
