@@ -6,6 +6,7 @@ import io.impersonationprobe.Printable;
 import io.impersonationprobe.auth.TokenException;
 import io.impersonationprobe.auth.TokenSource;
 import io.impersonationprobe.config.ResolvedTenant;
+import io.impersonationprobe.ews.EwsProbe;
 import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
 import jakarta.ws.rs.ProcessingException;
 import jakarta.ws.rs.core.Response;
@@ -68,9 +69,22 @@ public final class AdminApiClient {
             }
         }
         boolean ewsEnabled = config.get("EwsEnabled").asBoolean();
-        boolean appAllowed = ewsEnabled && (allowed == null || allowed.stream().anyMatch(appId::equalsIgnoreCase));
+        String policy = config.path("EwsApplicationAccessPolicy").asText(null);
+        boolean userAgentAllowed = EwsAccessPolicy.allows(policy, strings(config.path("EwsAllowList")),
+                strings(config.path("EwsBlockList")), EwsProbe.userAgent());
+        boolean appAllowed = ewsEnabled && userAgentAllowed
+                && (allowed == null || allowed.stream().anyMatch(appId::equalsIgnoreCase));
         return new OrganizationState(config.get("IsDehydrated").asBoolean(), ewsEnabled, allowed == null ? null
-                : List.copyOf(allowed), appAllowed, Instant.now());
+                : List.copyOf(allowed), policy, userAgentAllowed, appAllowed, Instant.now());
+    }
+
+    private static List<String> strings(JsonNode array) {
+        if (!array.isArray()) {
+            return null;
+        }
+        List<String> values = new ArrayList<>();
+        array.forEach(v -> values.add(v.asText()));
+        return values;
     }
 
     /**

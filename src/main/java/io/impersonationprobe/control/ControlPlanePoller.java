@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.impersonationprobe.auth.CredentialRegistry;
 import io.impersonationprobe.config.ResolvedTenant;
 import io.impersonationprobe.config.ValidatedConfig;
+import io.impersonationprobe.ews.EwsProbe;
 import io.impersonationprobe.metrics.ProbeMetrics;
 import io.impersonationprobe.probe.Outcome;
 import io.impersonationprobe.probe.ProbeResult;
@@ -290,6 +291,10 @@ public class ControlPlanePoller implements RemediationContext {
                     + "Enable-OrganizationCustomization has run once. Run it, then assign the role.";
         } else if (result.outcome() == Outcome.EWS_BLOCKED && !org.ewsEnabled()) {
             context = "EWS is switched off for the organisation (EwsEnabled=False): Set-OrganizationConfig -EwsEnabled $true.";
+        } else if (result.outcome() == Outcome.EWS_BLOCKED && !org.userAgentAllowed()) {
+            context = "EwsApplicationAccessPolicy " + org.ewsApplicationAccessPolicy() + " refuses the probe's user agent '"
+                    + EwsProbe.userAgent() + "': Set-OrganizationConfig -EwsAllowList @{Add=\"impersonation-probe*\"} "
+                    + "(or take it off EwsBlockList).";
         } else if (result.outcome() == Outcome.EWS_BLOCKED && !org.appAllowed()) {
             context = "This app (" + appId + ") is not in EwsAllowedAppIDs: Set-OrganizationConfig -EwsAllowedAppIDs "
                     + "@{Add=\"" + appId + "\"} (allow up to 24 h).";

@@ -80,6 +80,15 @@ public class EwsProbe implements Probe {
         return endpoints;
     }
 
+    /** The User-Agent every probe sends, as ews-java-api composes it from ours and its own name. */
+    private static final String SENT_USER_AGENT = USER_AGENT + " (ExchangeServicesClient/"
+            + microsoft.exchange.webservices.data.core.EwsUtilities.getBuildVersion() + ")";
+
+    /** The User-Agent every probe sends, as admins see it in IIS logs and EWS access policies match it. */
+    public static String userAgent() {
+        return SENT_USER_AGENT;
+    }
+
     @Override
     public String kind() {
         return KIND;

@@ -141,6 +141,9 @@ final class AdminApiEndpoint {
             config.put("IsDehydrated", org.isDehydrated());
             config.put("EwsEnabled", org.ewsEnabled());
             config.put("EwsAllowedAppIDs", org.ewsAllowedAppIds());
+            config.put("EwsApplicationAccessPolicy", org.ewsApplicationAccessPolicy());
+            config.put("EwsAllowList", org.ewsAllowList());
+            config.put("EwsBlockList", org.ewsBlockList());
             send(ctx, 200, Map.of("@odata.context", "https://outlook.office365.com/adminapi/beta/$metadata#OrganizationConfig",
                     "value", List.of(config)));
         } else {

@@ -37,8 +37,14 @@ final class ControlApi {
             if (body.has("ewsAllowedAppIds")) {
                 allowed = body.get("ewsAllowedAppIds").isNull() ? null : strings(body.get("ewsAllowedAppIds"));
             }
+            String policy = body.has("ewsApplicationAccessPolicy") ? text(body, "ewsApplicationAccessPolicy")
+                    : org.ewsApplicationAccessPolicy();
+            List<String> allowList = body.has("ewsAllowList") ? (body.get("ewsAllowList").isNull() ? null
+                    : strings(body.get("ewsAllowList"))) : org.ewsAllowList();
+            List<String> blockList = body.has("ewsBlockList") ? (body.get("ewsBlockList").isNull() ? null
+                    : strings(body.get("ewsBlockList"))) : org.ewsBlockList();
             tenant.setOrg(new SimulatedTenant.Org(flag(body, "isDehydrated", org.isDehydrated()),
-                    flag(body, "ewsEnabled", org.ewsEnabled()), allowed));
+                    flag(body, "ewsEnabled", org.ewsEnabled()), allowed, policy, allowList, blockList));
             return tenant.org();
         }));
         router.post("/control/service-accounts").handler(ctx -> change(ctx, body -> {

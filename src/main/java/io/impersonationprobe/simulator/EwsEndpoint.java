@@ -90,8 +90,8 @@ final class EwsEndpoint {
             } catch (TokenIssuer.InvalidTokenException e) {
                 return Answer.unauthorized(e.diagnosticsCode, e.getMessage());
             }
-            if (!tenant.org().allowsEws(principal.appId)) {
-                // EWS switched off for the organisation, or the app not on EwsAllowedAppIDs.
+            if (!tenant.org().allowsEws(principal.appId, ctx.request().getHeader("User-Agent"))) {
+                // EWS switched off for the organisation, the app not on EwsAllowedAppIDs, or its user agent refused.
                 return new Answer(403, Map.of(), null, null, 0);
             }
         } else if (authorization != null && authorization.regionMatches(true, 0, "NTLM ", 0, 5)) {

@@ -37,7 +37,7 @@ public class SimulatedTenant {
     private final Map<String, App> apps = new LinkedHashMap<>();
     private final Map<String, ServiceAccount> serviceAccounts = new LinkedHashMap<>();
     private final Map<String, AtomicInteger> inFlight = new java.util.concurrent.ConcurrentHashMap<>();
-    private volatile Org org = new Org(false, true, null);
+    private volatile Org org = new Org(false, true, null, null, null, null);
     private volatile Faults faults = Faults.NONE;
     private final Map<String, ManagementScope> scopes = new LinkedHashMap<>();
     private final Map<String, RoleAssignment> assignments = new LinkedHashMap<>();
@@ -72,9 +72,12 @@ public class SimulatedTenant {
      *
      * @param ewsAllowedAppIds null when no allow list is set (every app may use EWS)
      */
-    public record Org(boolean isDehydrated, boolean ewsEnabled, List<String> ewsAllowedAppIds) {
-        boolean allowsEws(String appId) {
-            return ewsEnabled && (appId == null || ewsAllowedAppIds == null || ewsAllowedAppIds.contains(appId));
+    public record Org(boolean isDehydrated, boolean ewsEnabled, List<String> ewsAllowedAppIds,
+                      String ewsApplicationAccessPolicy, List<String> ewsAllowList, List<String> ewsBlockList) {
+        boolean allowsEws(String appId, String userAgent) {
+            return ewsEnabled && (appId == null || ewsAllowedAppIds == null || ewsAllowedAppIds.contains(appId))
+                    && io.impersonationprobe.control.EwsAccessPolicy.allows(ewsApplicationAccessPolicy, ewsAllowList,
+                    ewsBlockList, userAgent == null ? "" : userAgent);
         }
     }
 

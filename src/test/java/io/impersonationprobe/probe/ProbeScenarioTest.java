@@ -420,9 +420,24 @@ class ProbeScenarioTest {
         assertEquals(1.0, gated.value("impersonation_org_ews_enabled", "tenant", "contoso").orElseThrow());
         assertEquals(0.0, gated.value("impersonation_org_ews_app_allowed", "tenant", "contoso").orElseThrow());
         send("PUT", SIMULATOR + "/control/org", "{\"ewsAllowedAppIds\":null}");
+
+        // An EWS application access policy that only admits Outlook blocks the probe by its user agent.
+        send("PUT", SIMULATOR + "/control/org",
+                "{\"ewsApplicationAccessPolicy\":\"EnforceAllowList\",\"ewsAllowList\":[\"Outlook*\"]}");
         poller.poll("contoso");
         cycle("scenario");
+        assertEquals(0.0, metrics().value("impersonation_org_ews_app_allowed", "tenant", "contoso").orElseThrow());
+        ProbeResult policy = last("scenario", "alex.wilber@contoso.com");
+        assertEquals(Outcome.EWS_BLOCKED, policy.outcome());
+        assertTrue(policy.remediation().startsWith("EwsApplicationAccessPolicy EnforceAllowList refuses the probe's user agent"),
+                policy.remediation());
+        send("PUT", SIMULATOR + "/control/org", "{\"ewsAllowList\":[\"Outlook*\",\"impersonation-probe*\"]}");
+        poller.poll("contoso");
+        cycle("scenario");
+        assertEquals(1.0, metrics().value("impersonation_org_ews_app_allowed", "tenant", "contoso").orElseThrow());
         assertEquals(Outcome.OK, last("scenario", "alex.wilber@contoso.com").outcome());
+        send("PUT", SIMULATOR + "/control/org", "{\"ewsApplicationAccessPolicy\":null,\"ewsAllowList\":null}");
+        poller.poll("contoso");
     }
 
     @Test

@@ -151,7 +151,8 @@ class ScheduledProbeEndToEndTest {
         for (JsonNode request : JSON.readTree(get(SIMULATOR + "/control/ews-requests").body())) {
             JsonNode headers = request.get("headers");
             assertEquals("Bearer (redacted)", header(headers, "Authorization"));
-            assertTrue(header(headers, "User-Agent").startsWith("impersonation-probe"), "admins can find the probe in IIS logs");
+            assertEquals(io.impersonationprobe.ews.EwsProbe.userAgent(), header(headers, "User-Agent"),
+                    "the user agent the control plane checks access policies against is the one sent");
             Document body = Xml.parse(request.get("body").asText());
             String smtp = body.getElementsByTagNameNS("http://schemas.microsoft.com/exchange/services/2006/types",
                     "SmtpAddress").item(0).getTextContent();
