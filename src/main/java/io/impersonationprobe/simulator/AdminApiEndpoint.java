@@ -179,11 +179,6 @@ final class AdminApiEndpoint {
     }
 
     private void send(RoutingContext ctx, int status, Object body) {
-        try {
-            ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json; charset=utf-8")
-                    .end(json.writeValueAsString(body));
-        } catch (Exception e) {
-            ctx.fail(e);
-        }
+        JsonAnswer.send(ctx, json, status, body);
     }
 }

@@ -230,11 +230,6 @@ final class ControlApi {
     }
 
     private void send(RoutingContext ctx, int status, Object body) {
-        try {
-            ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
-                    .end(json.writeValueAsString(body));
-        } catch (Exception e) {
-            ctx.fail(e);
-        }
+        JsonAnswer.send(ctx, json, status, body);
     }
 }

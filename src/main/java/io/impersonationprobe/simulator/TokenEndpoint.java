@@ -1,6 +1,5 @@
 package io.impersonationprobe.simulator;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vertx.ext.web.RoutingContext;
 
@@ -119,14 +118,7 @@ final class TokenEndpoint {
         send(ctx, status, body);
     }
 
-    private void send(RoutingContext ctx, int status, Map<String, Object> body) {
-        try {
-            ctx.response().setStatusCode(status)
-                    .putHeader("Content-Type", "application/json; charset=utf-8")
-                    .putHeader("Cache-Control", "no-store, no-cache")
-                    .end(json.writeValueAsString(body));
-        } catch (JsonProcessingException e) {
-            ctx.fail(e);
-        }
+    private void send(RoutingContext ctx, int status, Object body) {
+        JsonAnswer.send(ctx, json, status, body);
     }
 }
