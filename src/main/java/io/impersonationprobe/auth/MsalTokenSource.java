@@ -5,6 +5,7 @@ import com.microsoft.aad.msal4j.ClientCredentialParameters;
 import com.microsoft.aad.msal4j.ConfidentialClientApplication;
 import com.microsoft.aad.msal4j.IAuthenticationResult;
 import com.microsoft.aad.msal4j.MsalServiceException;
+import io.impersonationprobe.Causes;
 import io.impersonationprobe.config.ProbeConfig;
 
 import javax.net.ssl.SSLContext;
@@ -132,15 +133,8 @@ public final class MsalTokenSource implements TokenSource {
 
     /** The first I/O failure in the chain (such as ConnectException), which says more than msal4j's wrappers. */
     private static String describe(Throwable t) {
-        Throwable chosen = t;
-        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
-            if (c instanceof java.io.IOException) {
-                chosen = c;
-                break;
-            }
-            chosen = c;
-        }
-        return chosen.getClass().getSimpleName() + (chosen.getMessage() == null ? "" : ": " + firstLine(chosen.getMessage()));
+        Throwable io = Causes.find(t, java.io.IOException.class);
+        return firstLine(Causes.describe(io != null ? io : Causes.root(t)));
     }
 
     /** Entra's descriptions end in trace and correlation IDs over several lines; the first line is the useful part. */

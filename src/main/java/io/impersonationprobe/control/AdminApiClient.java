@@ -2,6 +2,7 @@ package io.impersonationprobe.control;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.impersonationprobe.Causes;
 import io.impersonationprobe.Printable;
 import io.impersonationprobe.auth.TokenException;
 import io.impersonationprobe.auth.TokenSource;
@@ -197,10 +198,10 @@ public final class AdminApiClient {
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new AdminApiException("invalid_response", cmdlet + " answered with malformed JSON");
         } catch (ProcessingException e) {
-            boolean timeout = causedBy(e, SocketTimeoutException.class) || causedBy(e, TimeoutException.class)
+            boolean timeout = Causes.find(e, SocketTimeoutException.class) != null || Causes.find(e, TimeoutException.class) != null
                     || String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("timeout");
             throw new AdminApiException(timeout ? "timeout" : "unreachable", "the admin API was not reached: "
-                    + Printable.of(rootMessage(e), 200));
+                    + Printable.of(Causes.describe(Causes.root(e)), 200));
         } catch (RuntimeException e) {
             throw new AdminApiException("invalid_response", cmdlet + " failed: " + e.getClass().getSimpleName());
         }
@@ -238,22 +239,5 @@ public final class AdminApiClient {
         } catch (Exception e) {
             return "";
         }
-    }
-
-    private static boolean causedBy(Throwable t, Class<? extends Throwable> type) {
-        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
-            if (type.isInstance(c)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static String rootMessage(Throwable t) {
-        Throwable root = t;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage());
     }
 }

@@ -1,5 +1,6 @@
 package io.impersonationprobe.ews;
 
+import io.impersonationprobe.Causes;
 import io.impersonationprobe.probe.Outcome;
 
 import javax.net.ssl.SSLException;
@@ -117,39 +118,28 @@ final class EwsClassifier {
     private static Classification fromTransportFailure(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof SocketTimeoutException || t instanceof org.apache.http.conn.ConnectTimeoutException) {
-                return new Classification(Outcome.TIMEOUT, null, 0, describe(t));
+                return new Classification(Outcome.TIMEOUT, null, 0, Causes.describe(t));
             }
             if (t instanceof UnknownHostException) {
                 return new Classification(Outcome.DNS_FAILURE, null, 0, "DNS lookup failed: " + t.getMessage());
             }
             if (t instanceof SSLException) {
-                return new Classification(Outcome.TLS_FAILURE, null, 0, describe(t));
+                return new Classification(Outcome.TLS_FAILURE, null, 0, Causes.describe(t));
             }
             // Refused, reset or dropped connections (ConnectException and NoRouteToHostException are SocketExceptions).
             if (t instanceof java.net.SocketException
                     || t instanceof org.apache.http.NoHttpResponseException
                     || t instanceof org.apache.http.conn.HttpHostConnectException) {
-                return new Classification(Outcome.UNAVAILABLE, null, 0, describe(t));
+                return new Classification(Outcome.UNAVAILABLE, null, 0, Causes.describe(t));
             }
         }
-        return new Classification(Outcome.UNKNOWN_ERROR, null, 0, describe(rootCause(failure)));
+        return new Classification(Outcome.UNKNOWN_ERROR, null, 0, Causes.describe(Causes.root(failure)));
     }
 
     private static int status(CapturedResponse captured) {
         return captured == null ? 0 : captured.status();
     }
 
-    private static Throwable rootCause(Throwable t) {
-        Throwable root = t;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root;
-    }
-
-    private static String describe(Throwable t) {
-        return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
-    }
 
     /**
      * @param backOff  how long the server asked the daemon to wait (BackOffMilliseconds, Retry-After), or null
