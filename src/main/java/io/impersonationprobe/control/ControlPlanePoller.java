@@ -54,6 +54,7 @@ public class ControlPlanePoller implements RemediationContext {
     /** Per target id: what Test-ServicePrincipalAuthorization last said. */
     private final Map<String, AuthorizationCheck> configured = new ConcurrentHashMap<>();
     private final Map<String, Integer> sampleCursor = new ConcurrentHashMap<>();
+    private final Map<String, List<TargetStatus>> tenantTargets = new ConcurrentHashMap<>();
     /** Per tenant: this app's new EWS assignments whose first successful probe is still to come. */
     private final Map<String, Map<String, RoleAssignmentInfo>> awaitingAccess = new ConcurrentHashMap<>();
     /** Per tenant and scope: when its filter last changed (or it appeared), which restarts the propagation window. */
@@ -125,14 +126,17 @@ public class ControlPlanePoller implements RemediationContext {
         }
     }
 
+    /** A tenant's targets; fixed at startup, so gathered once rather than on every scrape and check. */
     private List<TargetStatus> targetsOf(String tenant) {
-        List<TargetStatus> targets = new ArrayList<>();
-        for (TargetGroup group : config.groups()) {
-            if (group.tenant().equals(tenant)) {
-                targets.addAll(store.group(group.name()));
+        return tenantTargets.computeIfAbsent(tenant, t -> {
+            List<TargetStatus> targets = new ArrayList<>();
+            for (TargetGroup group : config.groups()) {
+                if (group.tenant().equals(t)) {
+                    targets.addAll(store.group(group.name()));
+                }
             }
-        }
-        return targets;
+            return List.copyOf(targets);
+        });
     }
 
     /**
