@@ -2,6 +2,7 @@ package io.impersonationprobe.ews;
 
 import io.impersonationprobe.Printable;
 import io.impersonationprobe.auth.AadstsAdvice;
+import io.impersonationprobe.auth.AccessToken;
 import io.impersonationprobe.auth.CredentialRegistry;
 import io.impersonationprobe.auth.EwsCredentials;
 import io.impersonationprobe.auth.TokenException;
@@ -13,6 +14,9 @@ import io.impersonationprobe.config.ValidatedConfig;
 import io.impersonationprobe.probe.Outcome;
 import io.impersonationprobe.probe.Probe;
 import io.impersonationprobe.probe.ProbeResult;
+import io.impersonationprobe.probe.Trace;
+import io.impersonationprobe.probe.Trace.StepStatus;
+import io.impersonationprobe.probe.Verdict;
 import io.impersonationprobe.target.Target;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -62,7 +66,8 @@ public class EwsProbe implements Probe {
 
     @Inject
     public EwsProbe(ValidatedConfig config, ProbeConfig probeConfig, CredentialRegistry credentials) {
-        this(endpoints(config, credentials), ConfigValidator.wellKnownFolder(probeConfig.probe().folder()));
+        this(endpoints(config, credentials, probeConfig.api().checks().maxConcurrent()),
+                ConfigValidator.wellKnownFolder(probeConfig.probe().folder()));
     }
 
     EwsProbe(Map<String, Endpoint> endpoints, WellKnownFolderName folder) {
@@ -71,11 +76,14 @@ public class EwsProbe implements Probe {
         this.clock = Clock.systemUTC();
     }
 
-    private static Map<String, Endpoint> endpoints(ValidatedConfig config, CredentialRegistry credentials) {
+    private static Map<String, Endpoint> endpoints(ValidatedConfig config, CredentialRegistry credentials,
+                                                   int liveChecks) {
         Map<String, Endpoint> endpoints = new HashMap<>();
         for (ResolvedTenant tenant : config.tenants().values()) {
+            // Live checks get connections of their own, so they never wait for (or hold up) a scheduled probe's.
+            int connections = tenant.config().concurrency() + liveChecks;
             endpoints.put(tenant.id(), new Endpoint(tenant.kind(), tenant.config().ewsUrl(),
-                    new EwsHttpClient(tenant.config().concurrency(), tenant.sslContext()), credentials.ews(tenant.id())));
+                    new EwsHttpClient(connections, tenant.sslContext()), credentials.ews(tenant.id())));
         }
         return endpoints;
     }
@@ -95,7 +103,7 @@ public class EwsProbe implements Probe {
     }
 
     @Override
-    public ProbeResult probe(Target target, Instant deadline) {
+    public ProbeResult probe(Target target, Instant deadline, Trace trace) {
         Endpoint tenant = tenants.get(target.tenant());
         Instant startedAt = clock.instant();
         try (ProbeExchangeService service = new ProbeExchangeService(tenant.http())) {
@@ -105,9 +113,19 @@ public class EwsProbe implements Probe {
             service.setImpersonatedUserId(new ImpersonatedUserId(ConnectingIdType.SmtpAddress, target.mailbox()));
             // Exchange Online routes by this header; without it impersonated requests fail with 500/503 or slow down.
             service.getHttpHeaders().put("X-AnchorMailbox", target.mailbox());
+            Instant tokenStarted = clock.instant();
             try {
-                tenant.credentials().applyTo(service);
+                AccessToken token = tenant.credentials().applyTo(service);
+                trace.step("token", StepStatus.OK, Duration.between(tokenStarted, clock.instant()), Trace.detail(
+                        "credential", tenant.credentials().kind(),
+                        "source", token == null ? "none (credentials sent with the request)"
+                                : token.fromCache() ? "cache" : "network",
+                        "expiresAt", token == null ? null : token.expiresAt().toString()));
             } catch (TokenException e) {
+                trace.step("token", StepStatus.FAILED, Duration.between(tokenStarted, clock.instant()), Trace.detail(
+                        "credential", tenant.credentials().kind(), "errorCode", AadstsAdvice.code(e.getMessage()) == 0 ? null
+                                : "AADSTS" + AadstsAdvice.code(e.getMessage()),
+                        "error", Printable.of(e.getMessage(), 500)));
                 return result(tenant, target, startedAt, new EwsClassifier.Classification(Outcome.TOKEN_FAILED, null, 0,
                         e.getMessage(), null, AadstsAdvice.forMessage(e.getMessage())));
             }
@@ -116,9 +134,15 @@ public class EwsProbe implements Probe {
                 return result(tenant, target, startedAt, new EwsClassifier.Classification(Outcome.TIMEOUT, null, 0,
                         "the deadline passed while getting a token"));
             }
+            trace.step("ews-request", StepStatus.OK, Duration.ZERO, Trace.detail(
+                    "url", tenant.ewsUrl().toString(), "operation", "GetFolder " + folder + " (IdOnly)",
+                    "impersonation", "ExchangeImpersonation, ConnectingSID SmtpAddress " + target.mailbox(),
+                    "anchorMailboxHeader", target.mailbox(), "userAgent", userAgent(),
+                    "timeoutMillis", remaining));
             service.setTimeout((int) Math.min(remaining, Integer.MAX_VALUE));
             Throwable failure = null;
             boolean deadlinePassed;
+            Instant sent = clock.instant();
             try (Watchdog watchdog = new Watchdog(watchdogs, remaining)) {
                 service.context().setAttribute(EwsHttpClient.WATCHDOG, watchdog);
                 try {
@@ -136,6 +160,8 @@ public class EwsProbe implements Probe {
             if (c.outcome() == Outcome.UNKNOWN_ERROR && failure != null) {
                 LOG.debugf(failure, "Unclassified EWS failure for %s", target.id());
             }
+            trace.step("ews-response", c.outcome().verdict() == Verdict.ERROR ? StepStatus.FAILED : StepStatus.OK,
+                    Duration.between(sent, clock.instant()), responseDetail(captured, c));
             return result(tenant, target, startedAt, c);
         } catch (RuntimeException e) {
             // The library misbehaving must not stop the scheduler; it is an error, never an OK.
@@ -143,6 +169,20 @@ public class EwsProbe implements Probe {
             return result(tenant, target, startedAt, new EwsClassifier.Classification(Outcome.UNKNOWN_ERROR, null, 0,
                     e.getClass().getSimpleName()));
         }
+    }
+
+    /** What came back, for a live check's trace: the codes, the server version and the ids Microsoft support asks for. */
+    private static Map<String, Object> responseDetail(CapturedResponse captured, EwsClassifier.Classification c) {
+        String serverVersion = captured == null ? null
+                : SoapAnswer.parse(captured.body()).map(SoapAnswer::serverVersion).orElse(null);
+        return Trace.detail(
+                "httpStatus", c.httpStatus() == 0 ? null : c.httpStatus(),
+                "responseCode", c.ewsResponseCode(),
+                "serverVersion", serverVersion,
+                "requestId", captured == null ? null : captured.header("request-id"),
+                "diagnostics", captured == null ? null : captured.header("x-ms-diagnostics"),
+                "backOffMillis", c.backOff() == null ? null : c.backOff().toMillis(),
+                "detail", Printable.of(c.detail(), 500));
     }
 
     private ProbeResult result(Endpoint tenant, Target target, Instant startedAt, EwsClassifier.Classification c) {

@@ -13,5 +13,6 @@ public interface Probe {
     /** The {@code probe} label, such as {@code ews}. */
     String kind();
 
-    ProbeResult probe(Target target, Instant deadline);
+    /** Probes the target; {@code trace} receives the steps of a live check ({@link Trace#OFF} for scheduled probes). */
+    ProbeResult probe(Target target, Instant deadline, Trace trace);
 }

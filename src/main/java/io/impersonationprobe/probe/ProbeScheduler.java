@@ -116,7 +116,7 @@ public class ProbeScheduler {
             Thread.currentThread().interrupt();
             return;
         }
-        ProbeResult result = probe.probe(target, clock.instant().plus(probeConfig.probe().timeout()));
+        ProbeResult result = probe.probe(target, clock.instant().plus(probeConfig.probe().timeout()), Trace.OFF);
         for (RemediationContext context : contexts) {
             result = context.annotate(result);
         }

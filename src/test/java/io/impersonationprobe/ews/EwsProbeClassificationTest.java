@@ -4,6 +4,7 @@ import io.impersonationprobe.config.Expectation;
 import io.impersonationprobe.config.TenantKind;
 import io.impersonationprobe.probe.Outcome;
 import io.impersonationprobe.probe.ProbeResult;
+import io.impersonationprobe.probe.Trace;
 import io.impersonationprobe.probe.Verdict;
 import io.impersonationprobe.target.Target;
 import io.impersonationprobe.testing.ReferenceFiles;
@@ -52,7 +53,7 @@ class EwsProbeClassificationTest {
     }
 
     private static ProbeResult probe(Duration timeout) {
-        return probe.probe(TARGET, Instant.now().plus(timeout));
+        return probe.probe(TARGET, Instant.now().plus(timeout), Trace.OFF);
     }
 
     private static ProbeResult probe() {
@@ -77,7 +78,7 @@ class EwsProbeClassificationTest {
         assertEquals("NoError", result.ewsResponseCode());
         assertEquals(200, result.httpStatus());
         assertEquals(Verdict.ALLOWED, result.verdict());
-        ProbeResult leak = probe.probe(DENY_TARGET, Instant.now().plusSeconds(5));
+        ProbeResult leak = probe.probe(DENY_TARGET, Instant.now().plusSeconds(5), Trace.OFF);
         assertEquals(Outcome.SCOPE_LEAK, leak.outcome(), "the same answer for a mailbox that must stay out of reach");
         assertTrue(!leak.success());
     }
@@ -112,7 +113,7 @@ class EwsProbeClassificationTest {
     void impersonationDeniedIsADenial() {
         server.answer(500, XML, fault("ErrorImpersonateUserDenied",
                 "The account does not have permission to impersonate the requested user."));
-        ProbeResult result = probe.probe(DENY_TARGET, Instant.now().plusSeconds(5));
+        ProbeResult result = probe.probe(DENY_TARGET, Instant.now().plusSeconds(5), Trace.OFF);
         assertEquals(Outcome.IMPERSONATION_DENIED, result.outcome());
         assertEquals(Verdict.DENIED, result.verdict());
         assertTrue(result.success(), "a deny target met its expectation");
@@ -200,7 +201,7 @@ class EwsProbeClassificationTest {
                 URI.create("http://127.0.0.1:" + closedPort + "/EWS/Exchange.asmx"), new EwsHttpClient(1),
                 new StubEwsServer.FixedBearer())), WellKnownFolderName.Inbox);
         try {
-            ProbeResult result = refused.probe(TARGET, Instant.now().plusSeconds(5));
+            ProbeResult result = refused.probe(TARGET, Instant.now().plusSeconds(5), Trace.OFF);
             assertEquals(Outcome.UNAVAILABLE, result.outcome(), result.detail());
             assertTrue(result.remediation().contains("Exchange server"), "on-premises advice: " + result.remediation());
         } finally {

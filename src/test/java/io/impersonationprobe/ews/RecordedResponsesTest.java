@@ -4,6 +4,7 @@ import io.impersonationprobe.config.Expectation;
 import io.impersonationprobe.config.TenantKind;
 import io.impersonationprobe.probe.Outcome;
 import io.impersonationprobe.probe.ProbeResult;
+import io.impersonationprobe.probe.Trace;
 import io.impersonationprobe.target.Target;
 import io.impersonationprobe.testing.ReferenceFiles;
 import org.junit.jupiter.api.AfterAll;
@@ -107,7 +108,7 @@ class RecordedResponsesTest {
             Recording recording = Recording.read(responses, name);
             server.answer(recording.status, recording.headers, recording.body);
             ProbeResult result = probe.probe(new Target("t", "g", "alex.wilber@contoso.com", Expectation.ALLOW),
-                    Instant.now().plusSeconds(10));
+                    Instant.now().plusSeconds(10), Trace.OFF);
             String line = String.format("%-70s HTTP %d -> %-18s %s", name, recording.status, result.outcome(),
                     result.ewsResponseCode() == null ? "" : result.ewsResponseCode());
             System.out.println(line);
