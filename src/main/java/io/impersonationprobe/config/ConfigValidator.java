@@ -51,6 +51,7 @@ public final class ConfigValidator {
                 .ifPresent(groups::add));
         validator.probe(config.probe());
         validator.scheduler(config.scheduler());
+        List<ApiKey> apiKeys = validator.api(config.api());
         if (config.groups().isEmpty()) {
             validator.problem("impersonation.groups", "no target group is configured; add at least one, for example "
                     + "impersonation.groups.canaries.tenant and impersonation.groups.canaries.mailboxes");
@@ -59,7 +60,7 @@ public final class ConfigValidator {
             throw new InvalidConfigurationException(validator.problems);
         }
         groups.sort((a, b) -> a.name().compareTo(b.name()));
-        return new ValidatedConfig(Map.copyOf(tenants), List.copyOf(groups));
+        return new ValidatedConfig(Map.copyOf(tenants), List.copyOf(groups), apiKeys);
     }
 
     private Optional<ResolvedTenant> tenant(String id, ProbeConfig.Tenant tenant) {
@@ -335,6 +336,103 @@ public final class ConfigValidator {
         } catch (IOException e) {
             return false;
         }
+    }
+
+    private static final java.util.regex.Pattern SHA256_HEX = java.util.regex.Pattern.compile("[0-9a-fA-F]{64}");
+    private static final java.util.regex.Pattern CALLER = java.util.regex.Pattern.compile("[A-Za-z0-9._@-]{1,64}");
+    private static final java.util.regex.Pattern DOMAIN = java.util.regex.Pattern.compile(
+            "(?i)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}");
+
+    private List<ApiKey> api(ProbeConfig.Api api) {
+        Map<String, ApiKey> keys = new TreeMap<>();
+        api.keys().forEach((caller, key) -> {
+            String prefix = "impersonation.api.keys." + caller;
+            apiKey(prefix, caller, key.sha256(), key.roles()).ifPresent(k -> keys.put(caller, k));
+        });
+        api.keysFile().ifPresent(file -> {
+            List<String> lines;
+            try {
+                lines = java.nio.file.Files.readAllLines(file);
+            } catch (java.io.IOException | java.io.UncheckedIOException e) {
+                problem("impersonation.api.keys-file", "cannot read " + file + " (" + e.getClass().getSimpleName() + ")");
+                return;
+            }
+            for (int i = 0; i < lines.size(); i++) {
+                String line = lines.get(i).strip();
+                if (line.isEmpty() || line.startsWith("#")) {
+                    continue;
+                }
+                String where = "impersonation.api.keys-file";
+                String[] fields = line.split("\\s+");
+                if (fields.length != 3) {
+                    // The line may hold a key pasted by mistake: name the line, never echo it.
+                    problem(where, file + " line " + (i + 1) + " must be 'caller sha256-hex role[,role]'");
+                    continue;
+                }
+                List<ApiRole> roles = new ArrayList<>();
+                boolean rolesValid = true;
+                for (String role : fields[2].split(",")) {
+                    try {
+                        roles.add(ApiRole.valueOf(role.strip().toUpperCase(java.util.Locale.ROOT)));
+                    } catch (IllegalArgumentException e) {
+                        problem(where, file + " line " + (i + 1) + ": unknown role '" + Printable.of(role, 20)
+                                + "'; roles are read and check");
+                        rolesValid = false;
+                    }
+                }
+                if (!rolesValid) {
+                    continue;
+                }
+                String caller = fields[0];
+                if (keys.containsKey(caller)) {
+                    problem(where, file + " line " + (i + 1) + ": caller " + Printable.of(caller, 64) + " is already defined");
+                    continue;
+                }
+                apiKey(where + " (" + file + " line " + (i + 1) + ")", caller, fields[1], roles)
+                        .ifPresent(k -> keys.put(caller, k));
+            }
+        });
+        Set<String> hashes = new java.util.HashSet<>();
+        for (ApiKey key : keys.values()) {
+            if (!hashes.add(java.util.HexFormat.of().formatHex(key.sha256()))) {
+                problem("impersonation.api.keys." + key.caller() + ".sha256", "is the hash of another caller's key; "
+                        + "give every caller its own key, so the audit log can tell them apart");
+            }
+        }
+        var checks = api.checks();
+        if (checks.perCallerPerMinute() < 1) {
+            problem("impersonation.api.checks.per-caller-per-minute", "must be at least 1, is " + checks.perCallerPerMinute());
+        }
+        if (checks.maxConcurrent() < 1 || checks.maxConcurrent() > ProbeConfig.MAX_CONCURRENCY) {
+            problem("impersonation.api.checks.max-concurrent", "must be between 1 and " + ProbeConfig.MAX_CONCURRENCY
+                    + ", is " + checks.maxConcurrent());
+        }
+        checks.allowedDomains().ifPresent(domains -> domains.forEach(domain -> {
+            if (!DOMAIN.matcher(domain).matches()) {
+                problem("impersonation.api.checks.allowed-domains", "'" + Printable.of(domain, 80)
+                        + "' is not a domain name such as contoso.com");
+            }
+        }));
+        return List.copyOf(keys.values());
+    }
+
+    private Optional<ApiKey> apiKey(String property, String caller, String sha256, List<ApiRole> roles) {
+        int before = problems.size();
+        if (!CALLER.matcher(caller).matches()) {
+            problem(property, "the caller name must be 1 to 64 letters, digits or . _ @ -");
+        }
+        if (!SHA256_HEX.matcher(sha256.strip()).matches()) {
+            problem(property.contains("keys-file") ? property : property + ".sha256",
+                    "must be the key's SHA-256 as 64 hex digits (printf %s \"$KEY\" | sha256sum), not the key itself");
+        }
+        if (roles.isEmpty()) {
+            problem(property.contains("keys-file") ? property : property + ".roles", "needs at least one role: read, check");
+        }
+        if (problems.size() > before) {
+            return Optional.empty();
+        }
+        return Optional.of(new ApiKey(caller, java.util.HexFormat.of().parseHex(sha256.strip().toLowerCase(java.util.Locale.ROOT)),
+                Set.copyOf(roles)));
     }
 
     private void positive(String property, Duration value) {

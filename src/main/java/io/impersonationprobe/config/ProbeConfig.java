@@ -30,6 +30,63 @@ public interface ProbeConfig {
     /** How the scheduler spreads probe cycles. */
     Scheduler scheduler();
 
+    /** The on-demand API ({@code /api/v1}, {@code /probe}): who may call it, and how much. */
+    Api api();
+
+    interface Api {
+        /**
+         * API keys by caller name (the name the audit log shows). Only a key's SHA-256 is configured, so the
+         * configuration never holds a usable key: {@code printf %s "$KEY" | sha256sum}. Set them here, through the
+         * environment ({@code IMPERSONATION_API_KEYS_ONCALL_SHA256}), or in {@link #keysFile()}.
+         */
+        Map<String, Key> keys();
+
+        /**
+         * A file of further API keys, for a mounted secret: one per line, {@code caller sha256-hex role[,role]};
+         * blank lines and lines starting with {@code #} are ignored.
+         */
+        Optional<Path> keysFile();
+
+        /** Whether {@code /q/metrics} needs a key with the {@code read} role (Prometheus: {@code authorization.credentials_file}). */
+        @WithDefault("false")
+        boolean protectMetrics();
+
+        /** Whether the status page at {@code /} needs a key with the {@code read} role. */
+        @WithDefault("false")
+        boolean protectStatusPage();
+
+        /** Limits on live checks ({@code POST /api/v1/checks} and {@code /probe}). */
+        Checks checks();
+
+        interface Key {
+            /** The key's SHA-256 as 64 hex digits. */
+            String sha256();
+
+            /** {@code read} (results, targets, tenants) and {@code check} (run live checks). */
+            @WithDefault("read")
+            List<ApiRole> roles();
+        }
+
+        interface Checks {
+            /**
+             * Domains whose mailboxes a live check may probe besides the configured targets. Unset: only configured
+             * targets, so the endpoint cannot be used to probe arbitrary addresses or to enumerate mailboxes.
+             */
+            Optional<List<String>> allowedDomains();
+
+            /** Live checks one caller may start per minute; more get 429 with Retry-After. */
+            @WithDefault("10")
+            int perCallerPerMinute();
+
+            /**
+             * Live checks in flight at once, all callers together; more get 429. They run on the request's thread,
+             * never on the scheduled probes' pools, so they cannot delay a cycle.
+             */
+            @WithDefault("4")
+            int maxConcurrent();
+        }
+    }
+
     interface Tenant {
         /** {@code exchange-online} (app-only OAuth, RBAC for Applications) or {@code on-premises} (ApplicationImpersonation). */
         TenantKind kind();
