@@ -144,8 +144,12 @@ public class ControlPlanePoller implements RemediationContext {
      * sampled, never probed, or the probe could not tell).
      */
     public Optional<Propagation> propagation(TargetStatus status) {
-        AuthorizationCheck check = currentCheck(status.target().tenant(), status.target().id());
-        ProbeResult result = status.effective();
+        return propagation(status.target().tenant(), currentCheck(status.target().tenant(), status.target().id()),
+                status.effective());
+    }
+
+    /** How configured access ({@code check}) compares with what a probe saw; empty while either is unknown. */
+    public Optional<Propagation> propagation(String tenant, AuthorizationCheck check, ProbeResult result) {
         if (check == null || result == null || result.verdict() == Verdict.ERROR) {
             return Optional.empty();
         }
@@ -156,10 +160,33 @@ public class ControlPlanePoller implements RemediationContext {
         if (!check.inScope()) {
             return Optional.of(Propagation.REVOKE_PENDING);
         }
-        Instant since = coveredSince(status.target().tenant(), check);
-        Duration window = config.tenants().get(status.target().tenant()).config().controlPlane().propagationWindow();
+        Instant since = coveredSince(tenant, check);
+        Duration window = config.tenants().get(tenant).config().controlPlane().propagationWindow();
         return Optional.of(since != null && since.plus(window).isBefore(Instant.now()) ? Propagation.STUCK
                 : Propagation.PENDING);
+    }
+
+    /** True when this tenant's control plane is polled (Exchange Online with the admin API configured). */
+    public boolean polls(String tenant) {
+        return clients.containsKey(tenant);
+    }
+
+    /** Asks Test-ServicePrincipalAuthorization now which of the app's assignments cover the mailbox. */
+    public AuthorizationCheck checkAuthorization(String tenant, String mailbox) throws AdminApiException {
+        AdminApiClient client = clients.get(tenant);
+        if (client == null) {
+            throw new IllegalStateException("tenant " + tenant + " has no control plane");
+        }
+        return client.testAuthorization(mailbox);
+    }
+
+    /** This daemon's app's EWS role assignments in the tenant, as the last poll read them. */
+    public List<RoleAssignmentInfo> appAssignments(String tenant) {
+        String appId = config.tenants().get(tenant).config().auth().clientId().orElse("");
+        AccessConfiguration known = access.get(tenant);
+        return known == null ? List.of() : known.assignments().values().stream()
+                .filter(a -> a.role().equalsIgnoreCase(EWS_APP_ROLE) && a.assignee().equalsIgnoreCase(appId))
+                .toList();
     }
 
     /**

@@ -58,6 +58,13 @@ public class ResultStore {
         return byId.get(targetId);
     }
 
+    /** Every target, group by group in configuration order. */
+    public List<TargetStatus> all() {
+        List<TargetStatus> all = new ArrayList<>(byId.size());
+        byGroup.values().forEach(all::addAll);
+        return all;
+    }
+
     public List<TargetStatus> group(String group) {
         return byGroup.getOrDefault(group, List.of());
     }

@@ -10,6 +10,12 @@ public final class TargetStatus {
     private volatile ProbeResult last;
     private volatile ProbeResult lastDefinite;
     private volatile Instant lastSuccessAt;
+    /** Recent results that met the expectation, newest first; few, as they all say the same. */
+    private final java.util.ArrayDeque<ProbeResult> successes = new java.util.ArrayDeque<>(SUCCESSES_KEPT);
+    /** Recent results that did not, newest first; kept longer, as they are what an admin investigates. */
+    private java.util.ArrayDeque<ProbeResult> failures;
+    static final int SUCCESSES_KEPT = 5;
+    static final int FAILURES_KEPT = 25;
 
     TargetStatus(Target target) {
         this.target = target;
@@ -56,6 +62,31 @@ public final class TargetStatus {
             }
         }
         last = result;
+        if (result.success()) {
+            keep(successes, result, SUCCESSES_KEPT);
+        } else {
+            if (failures == null) {
+                failures = new java.util.ArrayDeque<>();
+            }
+            keep(failures, result, FAILURES_KEPT);
+        }
         return previous;
+    }
+
+    private static void keep(java.util.ArrayDeque<ProbeResult> kept, ProbeResult result, int max) {
+        kept.addFirst(result);
+        if (kept.size() > max) {
+            kept.removeLast();
+        }
+    }
+
+    /** Recent results, newest first: the last few successes and a longer tail of failures, merged by time. */
+    public synchronized java.util.List<ProbeResult> history() {
+        java.util.List<ProbeResult> all = new java.util.ArrayList<>(successes);
+        if (failures != null) {
+            all.addAll(failures);
+        }
+        all.sort(java.util.Comparator.comparing(ProbeResult::startedAt).reversed());
+        return all;
     }
 }

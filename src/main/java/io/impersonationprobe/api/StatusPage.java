@@ -1,0 +1,89 @@
+package io.impersonationprobe.api;
+
+import io.impersonationprobe.config.ProbeConfig;
+import io.quarkus.qute.Location;
+import io.quarkus.qute.Template;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
+import io.quarkus.security.identity.SecurityIdentity;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+
+/** {@code /}: the daemon at a glance for a person in a browser, rendered on the server (Qute, no script). */
+@Path("/")
+@Tag(name = "status page")
+public class StatusPage {
+    static final int EVENTS_SHOWN = 20;
+    private static final Set<String> PENDING = Set.of("pending", "stuck", "revoke_pending");
+
+    @Inject
+    Views views;
+    @Inject
+    ProbeConfig config;
+    @Inject
+    SecurityIdentity identity;
+    @Inject
+    @Location("status.html")
+    Template template;
+
+    @GET
+    @Produces(MediaType.TEXT_HTML)
+    @Operation(summary = "The status page")
+    public String page() {
+        if (config.api().protectStatusPage()) {
+            if (identity.isAnonymous()) {
+                throw new UnauthorizedException();
+            }
+            if (!identity.hasRole(ApiRequests.READ)) {
+                throw new ForbiddenException();
+            }
+        }
+        List<Views.TenantView> tenants = new ArrayList<>();
+        List<Views.EventView> events = new ArrayList<>();
+        for (String id : views.tenantIds()) {
+            Views.TenantView tenant = views.tenant(id, true).orElseThrow();
+            tenants.add(tenant);
+            if (tenant.events() != null) {
+                events.addAll(tenant.events());
+            }
+        }
+        events.sort(Comparator.comparing(Views.EventView::at).reversed());
+        List<Views.TargetView> failing = new ArrayList<>();
+        List<Views.TargetView> pending = new ArrayList<>();
+        int unknown = 0;
+        int total = 0;
+        for (var status : views.targets()) {
+            Views.TargetView target = views.target(status, false);
+            total++;
+            if ("failing".equals(target.state())) {
+                failing.add(target);
+            } else if ("unknown".equals(target.state())) {
+                unknown++;
+            }
+            if (target.propagation() != null && PENDING.contains(target.propagation())) {
+                pending.add(target);
+            }
+        }
+        return template.data("tenants", tenants)
+                .data("groups", views.groups(null))
+                .data("failing", failing)
+                .data("pending", pending)
+                .data("events", events.subList(0, Math.min(EVENTS_SHOWN, events.size())))
+                .data("total", total)
+                .data("unknown", unknown)
+                .data("noData", unknown == total)
+                .data("now", Instant.now())
+                .render();
+    }
+}

@@ -1,0 +1,75 @@
+package io.impersonationprobe.api;
+
+import io.impersonationprobe.probe.Outcome;
+import io.impersonationprobe.probe.TargetState;
+import io.impersonationprobe.probe.TargetStatus;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/** The scheduled probes' standing results: {@code GET /api/v1/targets} and one target with its history. */
+@Path("/api/v1/targets")
+@Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed(ApiRequests.READ)
+@Tag(name = "targets", description = "Results of scheduled probes (role: read)")
+public class TargetsResource {
+    static final int MAX_PAGE_SIZE = 500;
+
+    public record Page(List<Views.TargetView> items, int page, int size, int total) {
+    }
+
+    @Inject
+    Views views;
+
+    @GET
+    @Operation(summary = "Last results, filtered and paged", description = "page starts at 1; size at most 500")
+    public Page list(@QueryParam("tenant") String tenant, @QueryParam("group") String group,
+                     @QueryParam("state") String state, @QueryParam("outcome") String outcome,
+                     @QueryParam("page") @DefaultValue("1") int page, @QueryParam("size") @DefaultValue("50") int size) {
+        if (page < 1) {
+            throw ApiProblem.badRequest("invalid-filter", "'page' starts at 1.");
+        }
+        if (size < 1 || size > MAX_PAGE_SIZE) {
+            throw ApiProblem.badRequest("invalid-filter", "'size' must be between 1 and " + MAX_PAGE_SIZE + ".");
+        }
+        if (tenant != null && !views.tenantIds().contains(tenant)) {
+            throw ApiProblem.notFound("unknown-tenant", "No such tenant; GET /api/v1/tenants lists them.");
+        }
+        TargetState wantedState = state == null ? null : Arrays.stream(TargetState.values())
+                .filter(s -> s.label().equals(state.toLowerCase(Locale.ROOT))).findFirst()
+                .orElseThrow(() -> ApiProblem.badRequest("invalid-filter", "'state' must be one of "
+                        + Arrays.stream(TargetState.values()).map(TargetState::label).toList() + "."));
+        if (outcome != null && Arrays.stream(Outcome.values()).noneMatch(o -> o.label().equals(outcome))) {
+            throw ApiProblem.badRequest("invalid-filter", "'outcome' must be one of "
+                    + Arrays.stream(Outcome.values()).map(Outcome::label).toList() + ".");
+        }
+        List<TargetStatus> matching = views.targets().stream()
+                .filter(s -> Views.matches(s, tenant, group, wantedState, outcome)).toList();
+        int from = (int) Math.min((long) (page - 1) * size, matching.size());
+        int to = Math.min(from + size, matching.size());
+        return new Page(matching.subList(from, to).stream().map(s -> views.target(s, false)).toList(), page, size,
+                matching.size());
+    }
+
+    @GET
+    @Path("{group}/{mailbox}")
+    @Operation(summary = "One target with its recent results", description = "The id is group/mailbox; failures are "
+            + "kept longer than successes.")
+    public Views.TargetView one(@PathParam("group") String group, @PathParam("mailbox") String mailbox) {
+        return views.target(group + "/" + mailbox.toLowerCase(Locale.ROOT)).map(s -> views.target(s, true))
+                .orElseThrow(() -> ApiProblem.notFound("unknown-target", "No such target; its id is group/mailbox as "
+                        + "GET /api/v1/targets lists them."));
+    }
+}
