@@ -40,6 +40,15 @@ public class ProblemMapper {
                 uri).build();
     }
 
+    // MismatchedInputException is named as well: the closest type wins, and the built-in mapper answers it bare.
+    @ServerExceptionMapper({com.fasterxml.jackson.core.JsonProcessingException.class,
+            com.fasterxml.jackson.databind.exc.MismatchedInputException.class})
+    public Response unreadableJson(com.fasterxml.jackson.core.JsonProcessingException e, UriInfo uri) {
+        return answer(400, Problem.type("invalid-body"), "Invalid request", "The request body is not a JSON object "
+                + "of the expected shape: {\"tenant\": \"...\", \"mailbox\": \"...\", \"expect\": \"allow|deny\"}.", uri)
+                .build();
+    }
+
     @ServerExceptionMapper
     public Response webApplication(WebApplicationException e, UriInfo uri) {
         int status = e.getResponse().getStatus();
