@@ -1,0 +1,94 @@
+package io.impersonationprobe.api;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The status page in a real browser: Debian's Chromium, headless, renders {@code /} against the demo tenant. The
+ * rendered DOM must show the failing target (the demo's scope leak) with its remediation; screenshots for a laptop
+ * and a phone go to {@code target/}.
+ */
+@QuarkusTest
+class StatusPageBrowserTest {
+    static final String PAGE = "http://127.0.0.1:18080/";
+
+    @Test
+    void failingTargetAndItsFixAreVisible() throws Exception {
+        Path chromium = chromium();
+        OnDemandApiTest.waitFor(Duration.ofSeconds(30), () -> RestAssured.given()
+                .header("Authorization", "Bearer test-reader-key").queryParam("outcome", "scope_leak")
+                .get("/api/v1/targets").then().extract().<Integer>path("total") == 1);
+        String dom = chromium(chromium, "--dump-dom", PAGE);
+        // The test profile's failing targets: the demo's scope leak and the departed employee's missing mailbox.
+        assertTrue(dom.contains("<h2 id=\"failing\">Failing targets (2)</h2>"), dom);
+        String failing = java.util.Arrays.stream(dom.split("<tr class=\"failing-target\">")).skip(1)
+                .map(row -> row.substring(0, row.indexOf("</tr>")))
+                .filter(row -> row.contains("nestor.wilke@contoso.com")).findFirst()
+                .orElseThrow(() -> new AssertionError("no failing-target row for the leak: " + dom));
+        assertTrue(failing.contains("nestor.wilke@contoso.com"), failing);
+        assertTrue(failing.contains("scope_leak"), failing);
+        assertTrue(failing.contains("Fix:</strong> Find what grants it"), failing);
+        assertTrue(dom.contains("Sales and Support") || dom.contains("IsDehydrated"), "tenant state shown");
+        assertTrue(dom.contains("href=\"/q/metrics\"") && dom.contains("href=\"/q/swagger-ui\""), "links shown");
+
+        for (String[] shot : List.of(new String[]{"status-page.png", "1280,1400"}, new String[]{"status-page-phone.png", "390,2400"})) {
+            Path file = Path.of("target", shot[0]).toAbsolutePath();
+            Files.deleteIfExists(file);
+            chromium(chromium, "--screenshot=" + file, "--window-size=" + shot[1], "--hide-scrollbars", PAGE);
+            assertTrue(Files.size(file) > 10_000, "screenshot " + file + " has content");
+            byte[] png = Files.readAllBytes(file);
+            assertEquals((byte) 0x89, png[0]);
+            assertEquals('P', png[1]);
+            System.out.println("Screenshot: " + file);
+        }
+    }
+
+    private static Path chromium() {
+        for (String name : List.of("chromium", "chromium-browser")) {
+            for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(":")) {
+                Path candidate = Path.of(dir, name);
+                if (Files.isExecutable(candidate)) {
+                    return candidate;
+                }
+            }
+        }
+        String reason = "chromium not found on PATH (apt-get install chromium)";
+        if (System.getenv("CI") != null) {
+            throw new AssertionError(reason + "; CI must install it");
+        }
+        System.out.println("SKIPPED: " + reason);
+        Assumptions.abort(reason);
+        return null;
+    }
+
+    private static String chromium(Path chromium, String... args) throws IOException, InterruptedException {
+        Path profile = Files.createTempDirectory("chromium-profile");
+        List<String> command = new ArrayList<>(List.of(chromium.toString(), "--headless", "--no-sandbox", "--disable-gpu",
+                "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--disable-dev-shm-usage", "--user-data-dir=" + profile));
+        command.addAll(List.of(args));
+        Path stderr = Files.createTempFile("chromium", ".log");
+        Process process = new ProcessBuilder(command).redirectError(stderr.toFile()).start();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("chromium did not finish in 60 s");
+        }
+        assertEquals(0, process.exitValue(), "chromium failed: " + Files.readString(stderr));
+        return out;
+    }
+}
