@@ -42,6 +42,15 @@ public final class DaemonProcess implements AutoCloseable {
     public static DaemonProcess start(String name, int httpPort, Map<String, String> properties,
                                       Map<String, String> environment) throws IOException {
         Path jar = Path.of(System.getProperty("daemon.jar", "target/quarkus-app/quarkus-run.jar"));
+        return start(name, httpPort, properties, environment, jar, null);
+    }
+
+    /**
+     * Starts a given jar from a given working directory (where Quarkus looks for {@code config/application.properties}),
+     * for example a copy of the layout a container image holds.
+     */
+    public static DaemonProcess start(String name, int httpPort, Map<String, String> properties,
+                                      Map<String, String> environment, Path jar, Path workingDirectory) throws IOException {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("packaged daemon not found at " + jar + "; run ./mvnw verify");
         }
@@ -51,11 +60,14 @@ public final class DaemonProcess implements AutoCloseable {
         command.add("-Dquarkus.http.port=" + httpPort);
         properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.add("-jar");
-        command.add(jar.toString());
-        Path log = Path.of("target", "daemon-" + name + ".log");
+        command.add(jar.toAbsolutePath().toString());
+        Path log = Path.of("target", "daemon-" + name + ".log").toAbsolutePath();
         Files.createDirectories(log.getParent());
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().putAll(environment);
+        if (workingDirectory != null) {
+            builder.directory(workingDirectory.toFile());
+        }
         Process process = builder.start();
         DaemonProcess daemon = new DaemonProcess(process, httpPort, log);
         daemon.awaitLive(Duration.ofSeconds(60));
