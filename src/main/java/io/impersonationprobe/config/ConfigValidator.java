@@ -3,6 +3,7 @@ package io.impersonationprobe.config;
 import io.impersonationprobe.Printable;
 import io.impersonationprobe.target.MailboxAddress;
 import io.impersonationprobe.target.MailboxListFile;
+import io.impersonationprobe.target.Shard;
 import io.impersonationprobe.target.Target;
 import io.impersonationprobe.target.TargetGroup;
 import microsoft.exchange.webservices.data.core.enumeration.property.WellKnownFolderName;
@@ -25,6 +26,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -43,6 +45,11 @@ public final class ConfigValidator {
 
     /** Validates the configuration and resolves its groups, or throws naming every problem. */
     public static ValidatedConfig validate(ProbeConfig config) {
+        return validate(config, System.getenv("HOSTNAME"));
+    }
+
+    /** As {@link #validate(ProbeConfig)}, with the host name that a StatefulSet pod's ordinal comes from. */
+    static ValidatedConfig validate(ProbeConfig config, String hostname) {
         ConfigValidator validator = new ConfigValidator();
         Map<String, ResolvedTenant> tenants = new TreeMap<>();
         config.tenants().forEach((id, tenant) -> validator.tenant(id, tenant).ifPresent(t -> tenants.put(id, t)));
@@ -52,6 +59,7 @@ public final class ConfigValidator {
         validator.probe(config.probe());
         validator.scheduler(config.scheduler());
         List<ApiKey> apiKeys = validator.api(config.api());
+        Shard shard = validator.shard(config.sharding(), hostname);
         if (config.groups().isEmpty()) {
             validator.problem("impersonation.groups", "no target group is configured; add at least one, for example "
                     + "impersonation.groups.canaries.tenant and impersonation.groups.canaries.mailboxes");
@@ -60,7 +68,7 @@ public final class ConfigValidator {
             throw new InvalidConfigurationException(validator.problems);
         }
         groups.sort((a, b) -> a.name().compareTo(b.name()));
-        return new ValidatedConfig(Map.copyOf(tenants), List.copyOf(groups), apiKeys);
+        return new ValidatedConfig(Map.copyOf(tenants), List.copyOf(groups), apiKeys, shard);
     }
 
     private Optional<ResolvedTenant> tenant(String id, ProbeConfig.Tenant tenant) {
@@ -300,6 +308,41 @@ public final class ConfigValidator {
         if (!(scheduler.jitter() >= 0 && scheduler.jitter() <= 1)) {
             problem("impersonation.scheduler.jitter", "is " + scheduler.jitter() + "; it must be between 0 and 1");
         }
+    }
+
+    private Shard shard(ProbeConfig.Sharding sharding, String hostname) {
+        int replicas = sharding.replicas();
+        if (replicas < 1) {
+            problem("impersonation.sharding.replicas", "is " + replicas + "; it must be 1 or more");
+            return null;
+        }
+        if (sharding.replicaIndex().isPresent()) {
+            int index = sharding.replicaIndex().get();
+            if (index < 0 || index >= replicas) {
+                problem("impersonation.sharding.replica-index", "is " + index + "; with " + replicas
+                        + " replica(s) it must be between 0 and " + (replicas - 1));
+                return null;
+            }
+            return new Shard(replicas, index);
+        }
+        if (replicas == 1) {
+            return Shard.SINGLE;
+        }
+        OptionalInt ordinal = Shard.ordinal(hostname);
+        if (ordinal.isEmpty()) {
+            problem("impersonation.sharding.replica-index", "is required with " + replicas + " replicas: "
+                    + (hostname == null ? "HOSTNAME is not set" : "the host name '" + Printable.of(hostname, 80)
+                    + "' does not end in -<n> as a StatefulSet pod's does") + "; set this replica's index, 0 to "
+                    + (replicas - 1));
+            return null;
+        }
+        if (ordinal.getAsInt() >= replicas) {
+            problem("impersonation.sharding.replica-index", "is not set, and the host name '" + Printable.of(hostname, 80)
+                    + "' gives index " + ordinal.getAsInt() + ", but impersonation.sharding.replicas is " + replicas
+                    + "; it must be between 0 and " + (replicas - 1) + " (does the StatefulSet have more pods?)");
+            return null;
+        }
+        return new Shard(replicas, ordinal.getAsInt());
     }
 
     /** The ews-java-api folder for a configured name such as {@code inbox}, or null when there is none. */

@@ -87,6 +87,9 @@ public interface ProbeConfig {
         }
     }
 
+    /** How several replicas split the targets between them; one replica probes everything by default. */
+    Sharding sharding();
+
     interface Tenant {
         /** {@code exchange-online} (app-only OAuth, RBAC for Applications) or {@code on-premises} (ApplicationImpersonation). */
         TenantKind kind();
@@ -278,6 +281,23 @@ public interface ProbeConfig {
          */
         @WithDefault("0.1")
         double jitter();
+    }
+
+    interface Sharding {
+        /**
+         * How many replicas share the targets. Each probes only the targets whose stable hash of tenant and mailbox
+         * falls to it, and each tenant's control plane is polled by one replica only; every replica must have the
+         * same configuration and the same count.
+         */
+        @WithDefault("1")
+        int replicas();
+
+        /**
+         * This replica's index, 0 to {@code replicas - 1}. Unset, it is the number at the end of the host name
+         * ({@code HOSTNAME}), which for a Kubernetes StatefulSet pod such as {@code impersonation-probe-1} is its
+         * ordinal.
+         */
+        Optional<Integer> replicaIndex();
     }
 
     String EXCHANGE_ONLINE_EWS_URL = "https://outlook.office365.com/EWS/Exchange.asmx";

@@ -68,7 +68,7 @@ public class ControlPlanePoller implements RemediationContext {
         this.scheduler = scheduler;
         this.metrics = metrics;
         for (ResolvedTenant tenant : config.tenants().values()) {
-            if (tenant.pollsControlPlane()) {
+            if (config.pollsControlPlane(tenant)) {
                 credentials.adminTokens(tenant.id()).ifPresent(tokens ->
                         clients.put(tenant.id(), new AdminApiClient(tenant, tokens, json)));
                 metrics.propagation(tenant.id(), java.util.Arrays.stream(Propagation.values()).map(Propagation::label).toList(),

@@ -62,6 +62,8 @@ public class ProbeMetrics implements TokenListener {
     static final String PROPAGATION_PENDING = "impersonation.propagation.pending";
     static final String PROPAGATION_TARGETS = "impersonation.propagation.targets";
     static final String PROPAGATION_DELAY = "impersonation.propagation.delay";
+    static final String SHARD_REPLICAS = "impersonation.shard.replicas";
+    static final String SHARD_INDEX = "impersonation.shard.index";
 
     /** From the seconds of a demo to the day that Exchange Online's caching can take. */
     private static final Duration[] PROPAGATION_BUCKETS = {
@@ -92,6 +94,13 @@ public class ProbeMetrics implements TokenListener {
         List<String> probeKinds = probes.stream().map(Probe::kind).sorted().toList();
         this.registry = registry;
         this.store = store;
+        // With every replica publishing the count, count(impersonation_shard_replicas) below it shows a missing shard.
+        own(Gauge.builder(SHARD_REPLICAS, () -> config.shard().replicas())
+                .description("How many replicas share the targets (impersonation.sharding.replicas)")
+                .register(registry));
+        own(Gauge.builder(SHARD_INDEX, () -> config.shard().index())
+                .description("This replica's index among them, 0 to replicas - 1")
+                .register(registry));
         for (ResolvedTenant tenant : config.tenants().values()) {
             if (tenant.certificate() != null) {
                 double notAfter = epochSeconds(tenant.certificate().notAfter());

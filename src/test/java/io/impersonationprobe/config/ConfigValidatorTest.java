@@ -1,5 +1,6 @@
 package io.impersonationprobe.config;
 
+import io.impersonationprobe.target.Shard;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
@@ -103,6 +104,52 @@ class ConfigValidatorTest {
         InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
                 () -> ConfigValidator.validate(mapping(properties)));
         assertTrue(e.getMessage().contains("impersonation.groups: no target group is configured"), e.getMessage());
+    }
+
+    private static ValidatedConfig sharded(String replicas, String index, String hostname) {
+        Map<String, String> properties = valid();
+        if (replicas != null) {
+            properties.put("impersonation.sharding.replicas", replicas);
+        }
+        if (index != null) {
+            properties.put("impersonation.sharding.replica-index", index);
+        }
+        return ConfigValidator.validate(mapping(properties), hostname);
+    }
+
+    private static void assertProblem(String expected, Runnable validation) {
+        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class, validation::run);
+        assertEquals(1, e.problems().size(), e.getMessage());
+        assertTrue(e.getMessage().contains(expected), "missing '" + expected + "' in:\n" + e.getMessage());
+    }
+
+    @Test
+    void oneReplicaProbesEverythingWhateverTheHostName() {
+        assertEquals(Shard.SINGLE, sharded(null, null, "impersonation-probe-3").shard());
+        assertEquals(Shard.SINGLE, sharded("1", null, null).shard());
+    }
+
+    @Test
+    void theReplicaIndexComesFromThePropertyOrTheStatefulSetOrdinal() {
+        assertEquals(new Shard(3, 2), sharded("3", "2", null).shard());
+        assertEquals(new Shard(3, 1), sharded("3", null, "impersonation-probe-1").shard());
+        assertEquals(new Shard(3, 0), sharded("3", "0", "impersonation-probe-1").shard(), "the property wins");
+    }
+
+    @Test
+    void aShardThatCannotBeKnownStopsStartupNamingTheProperty() {
+        assertProblem("impersonation.sharding.replicas: is 0; it must be 1 or more",
+                () -> sharded("0", null, null));
+        assertProblem("impersonation.sharding.replica-index: is 2; with 2 replica(s) it must be between 0 and 1",
+                () -> sharded("2", "2", null));
+        assertProblem("impersonation.sharding.replica-index: is -1;", () -> sharded("2", "-1", null));
+        assertProblem("impersonation.sharding.replica-index: is 1; with 1 replica(s)", () -> sharded(null, "1", null));
+        assertProblem("impersonation.sharding.replica-index: is required with 2 replicas: HOSTNAME is not set",
+                () -> sharded("2", null, null));
+        assertProblem("impersonation.sharding.replica-index: is required with 2 replicas: the host name 'probe-vm' "
+                + "does not end in -<n>", () -> sharded("2", null, "probe-vm"));
+        assertProblem("the host name 'impersonation-probe-2' gives index 2, but impersonation.sharding.replicas is 2",
+                () -> sharded("2", null, "impersonation-probe-2"));
     }
 
     @Test

@@ -35,7 +35,22 @@ public final class DaemonProcess implements AutoCloseable {
      * {@code simulator.port}) and waits until {@code /q/health/live} answers.
      */
     public static DaemonProcess start(String name, int httpPort, Map<String, String> properties) throws IOException {
+        return start(name, httpPort, properties, Map.of());
+    }
+
+    /** As {@link #start(String, int, Map)}, with environment variables added to this JVM's (such as {@code HOSTNAME}). */
+    public static DaemonProcess start(String name, int httpPort, Map<String, String> properties,
+                                      Map<String, String> environment) throws IOException {
         Path jar = Path.of(System.getProperty("daemon.jar", "target/quarkus-app/quarkus-run.jar"));
+        return start(name, httpPort, properties, environment, jar, null);
+    }
+
+    /**
+     * Starts a given jar from a given working directory (where Quarkus looks for {@code config/application.properties}),
+     * for example a copy of the layout a container image holds.
+     */
+    public static DaemonProcess start(String name, int httpPort, Map<String, String> properties,
+                                      Map<String, String> environment, Path jar, Path workingDirectory) throws IOException {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("packaged daemon not found at " + jar + "; run ./mvnw verify");
         }
@@ -45,11 +60,15 @@ public final class DaemonProcess implements AutoCloseable {
         command.add("-Dquarkus.http.port=" + httpPort);
         properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.add("-jar");
-        command.add(jar.toString());
-        Path log = Path.of("target", "daemon-" + name + ".log");
+        command.add(jar.toAbsolutePath().toString());
+        Path log = Path.of("target", "daemon-" + name + ".log").toAbsolutePath();
         Files.createDirectories(log.getParent());
-        Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(log.toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().putAll(environment);
+        if (workingDirectory != null) {
+            builder.directory(workingDirectory.toFile());
+        }
+        Process process = builder.start();
         DaemonProcess daemon = new DaemonProcess(process, httpPort, log);
         daemon.awaitLive(Duration.ofSeconds(60));
         return daemon;
@@ -64,6 +83,15 @@ public final class DaemonProcess implements AutoCloseable {
     }
 
     private void awaitLive(Duration timeout) throws IOException {
+        awaitHealth("live", timeout);
+    }
+
+    /** Waits until {@code /q/health/ready} answers 200: every group has finished its first probe cycle. */
+    public void awaitReady(Duration timeout) throws IOException {
+        awaitHealth("ready", timeout);
+    }
+
+    private void awaitHealth(String check, Duration timeout) throws IOException {
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
         Instant deadline = Instant.now().plus(timeout);
         while (Instant.now().isBefore(deadline)) {
@@ -72,7 +100,7 @@ public final class DaemonProcess implements AutoCloseable {
             }
             try {
                 HttpResponse<Void> response = client.send(
-                        HttpRequest.newBuilder(URI.create(baseUrl() + "/q/health/live"))
+                        HttpRequest.newBuilder(URI.create(baseUrl() + "/q/health/" + check))
                                 .timeout(Duration.ofSeconds(2)).build(),
                         HttpResponse.BodyHandlers.discarding());
                 if (response.statusCode() == 200) {
@@ -92,7 +120,7 @@ public final class DaemonProcess implements AutoCloseable {
             }
         }
         close();
-        throw new IllegalStateException("daemon not live within " + timeout + "; see " + log);
+        throw new IllegalStateException("daemon not " + check + " within " + timeout + "; see " + log);
     }
 
     @Override
