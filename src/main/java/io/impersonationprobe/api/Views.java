@@ -136,7 +136,7 @@ public class Views {
             Map<String, Integer> states = new LinkedHashMap<>();
             store.countByState(group.name()).forEach((state, count) -> states.put(state.label(), count));
             var progress = scheduler.progress().get(group.name());
-            groups.add(new GroupView(group.name(), group.tenant(), group.expect().label(), group.interval().toString(),
+            groups.add(new GroupView(group.name(), group.tenant(), group.expect().label(), humanDuration(group.interval()),
                     group.targets().size(), states, store.scopeLeaks(group.name()),
                     progress == null ? 0 : progress.completedCycles()));
         }
@@ -181,6 +181,18 @@ public class Views {
         return Optional.of(new TenantView(id, tenant.kind().name().toLowerCase(Locale.ROOT).replace('_', '-'),
                 tenant.config().ewsUrl().toString(), credentials.ews(id).kind(), tenant.config().auth().clientId().orElse(null),
                 paused.isAfter(Instant.now()) ? paused : null, org, assignments, scopes, propagation, groups(id), events));
+    }
+
+    /** A duration as an admin writes it in configuration: 30s, 5m, 1h; odd ones in seconds. */
+    static String humanDuration(java.time.Duration duration) {
+        long seconds = duration.toSeconds();
+        if (seconds > 0 && seconds % 3600 == 0) {
+            return seconds / 3600 + "h";
+        }
+        if (seconds > 0 && seconds % 60 == 0) {
+            return seconds / 60 + "m";
+        }
+        return duration.toMillis() % 1000 == 0 ? seconds + "s" : duration.toMillis() + "ms";
     }
 
     /** True when the target matches every given filter (null filters match all). */

@@ -161,4 +161,58 @@ class ConfigValidatorTest {
         assertTrue(!ConfigValidator.isLoopback("mail.contoso.com"));
         assertTrue(!ConfigValidator.isLoopback("127.0.0.1.nip.io"));
     }
+
+    @Test
+    void apiKeysAreReadAsHashesFromPropertiesAndTheKeysFile(@TempDir Path dir) throws IOException {
+        Map<String, String> properties = valid();
+        String oncall = "a".repeat(64);
+        properties.put("impersonation.api.keys.oncall.sha256", oncall.toUpperCase());
+        properties.put("impersonation.api.keys.oncall.roles", "read,check");
+        Path file = dir.resolve("keys");
+        Files.writeString(file, "# callers\n\nprometheus " + "b".repeat(64) + " read\n");
+        properties.put("impersonation.api.keys-file", file.toString());
+        List<ApiKey> keys = ConfigValidator.validate(mapping(properties)).apiKeys();
+        assertEquals(List.of("oncall", "prometheus"), keys.stream().map(ApiKey::caller).toList());
+        assertEquals(java.util.Set.of(ApiRole.READ, ApiRole.CHECK), keys.get(0).roles());
+        assertEquals(java.util.Set.of(ApiRole.READ), keys.get(1).roles());
+        assertEquals(oncall, java.util.HexFormat.of().formatHex(keys.get(0).sha256()));
+        assertTrue(!keys.get(0).toString().contains(oncall), "toString leaves the hash out");
+    }
+
+    @Test
+    void badApiSettingsNameTheirPropertyAndNeverEchoAKey(@TempDir Path dir) throws IOException {
+        Map<String, String> properties = valid();
+        properties.put("impersonation.api.keys.oncall.sha256", "my-plain-api-key-by-mistake");
+        properties.put("impersonation.api.keys.twin.sha256", "c".repeat(64));
+        properties.put("impersonation.api.keys.twin2.sha256", "C".repeat(64));
+        Path file = dir.resolve("keys");
+        Files.writeString(file, "pasted-secret-key-line\nops " + "d".repeat(64) + " admin\n");
+        properties.put("impersonation.api.keys-file", file.toString());
+        properties.put("impersonation.api.checks.per-caller-per-minute", "0");
+        properties.put("impersonation.api.checks.max-concurrent", "100");
+        properties.put("impersonation.api.checks.allowed-domains", "contoso.com,not a domain");
+        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
+                () -> ConfigValidator.validate(mapping(properties)));
+        String message = e.getMessage();
+        for (String expected : List.of("impersonation.api.keys.oncall.sha256: must be the key's SHA-256",
+                "impersonation.api.keys.twin2.sha256: is the hash of another caller's key",
+                "impersonation.api.keys-file: " + file + " line 1 must be 'caller sha256-hex role[,role]'",
+                "line 2: unknown role 'admin'",
+                "impersonation.api.checks.per-caller-per-minute: must be at least 1",
+                "impersonation.api.checks.max-concurrent: must be between 1 and 27",
+                "impersonation.api.checks.allowed-domains: 'not a domain' is not a domain name")) {
+            assertTrue(message.contains(expected), "missing '" + expected + "' in:\n" + message);
+        }
+        assertTrue(!message.contains("my-plain-api-key-by-mistake") && !message.contains("pasted-secret-key-line"),
+                "a key pasted by mistake is never echoed: " + message);
+    }
+
+    @Test
+    void anUnreadableKeysFileIsNamed(@TempDir Path dir) {
+        Map<String, String> properties = valid();
+        properties.put("impersonation.api.keys-file", dir.resolve("absent").toString());
+        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
+                () -> ConfigValidator.validate(mapping(properties)));
+        assertTrue(e.getMessage().contains("impersonation.api.keys-file: cannot read"), e.getMessage());
+    }
 }
