@@ -1,6 +1,7 @@
 package io.impersonationprobe.testing;
 
 import java.io.IOException;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -38,6 +39,12 @@ public final class DaemonProcess implements AutoCloseable {
         Path jar = Path.of(System.getProperty("daemon.jar", "target/quarkus-app/quarkus-run.jar"));
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("packaged daemon not found at " + jar + "; run ./mvnw verify");
+        }
+        // A daemon left over on the port would answer the liveness check in place of this one.
+        try {
+            new ServerSocket(httpPort).close();
+        } catch (IOException e) {
+            throw new IllegalStateException("port " + httpPort + " is already in use", e);
         }
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
