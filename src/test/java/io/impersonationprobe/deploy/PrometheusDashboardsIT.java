@@ -86,7 +86,7 @@ class PrometheusDashboardsIT {
                 fail(problems.size() + " dashboard queries failed:\n  " + String.join("\n  ", problems));
             }
             checkRuleHealth(prometheus);
-            checkAlerts(prometheus);
+            awaitAlerts(prometheus);
         }
     }
 
@@ -274,6 +274,22 @@ class PrometheusDashboardsIT {
             }
         }
         assertEquals(PrometheusRulesTest.rules().size(), rules, "rules loaded by Prometheus");
+    }
+
+    /** Alerts follow the data by a rule evaluation or two: the checks may take a few tries. */
+    private static void awaitAlerts(PrometheusServer prometheus) throws IOException {
+        Instant deadline = Instant.now().plusSeconds(15);
+        while (true) {
+            try {
+                checkAlerts(prometheus);
+                return;
+            } catch (AssertionError notYet) {
+                if (Instant.now().isAfter(deadline)) {
+                    throw notYet;
+                }
+                sleep(Duration.ofSeconds(1));
+            }
+        }
     }
 
     /** The alerts that the scenario's end state must raise, and some it must not. */
