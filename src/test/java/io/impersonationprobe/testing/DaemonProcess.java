@@ -1,6 +1,7 @@
 package io.impersonationprobe.testing;
 
 import java.io.IOException;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -53,6 +54,12 @@ public final class DaemonProcess implements AutoCloseable {
                                       Map<String, String> environment, Path jar, Path workingDirectory) throws IOException {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("packaged daemon not found at " + jar + "; run ./mvnw verify");
+        }
+        // A daemon left over on the port would answer the liveness check in place of this one.
+        try {
+            new ServerSocket(httpPort).close();
+        } catch (IOException e) {
+            throw new IllegalStateException("port " + httpPort + " is already in use", e);
         }
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());

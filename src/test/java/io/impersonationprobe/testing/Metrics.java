@@ -30,7 +30,8 @@ public final class Metrics {
     }
 
     public static Metrics scrape(String baseUrl) throws IOException, InterruptedException {
-        HttpResponse<String> response = HttpClient.newHttpClient().send(
+        // HTTP/1.1 as Prometheus scrapes: the JDK client's default h2c upgrade breaks on large answers.
+        HttpResponse<String> response = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(
                 HttpRequest.newBuilder(URI.create(baseUrl + "/q/metrics"))
                         .header("Accept", "text/plain; version=0.0.4").build(),
                 HttpResponse.BodyHandlers.ofString());

@@ -18,12 +18,18 @@ public final class TestCertificates {
     private TestCertificates() {
     }
 
-    /** A PKCS12 file with one RSA key pair and its self-signed certificate. */
+    /** A PKCS12 file with one RSA key pair and its self-signed certificate, valid for 30 days. */
     public static Path keyPair(Path dir, String name, String commonName, String subjectAltNames, String password) {
+        return keyPair(dir, name, commonName, subjectAltNames, password, 30);
+    }
+
+    /** A PKCS12 file with one RSA key pair and its self-signed certificate, valid for the given days. */
+    public static Path keyPair(Path dir, String name, String commonName, String subjectAltNames, String password,
+                               int validityDays) {
         Path file = dir.resolve(name + ".p12");
         List<String> command = new java.util.ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-                "-genkeypair", "-alias", name, "-keyalg", "RSA", "-keysize", "2048", "-validity", "30",
+                "-genkeypair", "-alias", name, "-keyalg", "RSA", "-keysize", "2048", "-validity", String.valueOf(validityDays),
                 "-dname", "CN=" + commonName, "-storetype", "PKCS12", "-keystore", file.toString(),
                 "-storepass", password, "-keypass", password));
         if (subjectAltNames != null) {

@@ -1,0 +1,451 @@
+package io.impersonationprobe.deploy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.impersonationprobe.testing.DaemonProcess;
+import io.impersonationprobe.testing.Metrics;
+import io.impersonationprobe.testing.PrometheusServer;
+import io.impersonationprobe.testing.TestCertificates;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * The Grafana dashboards and the alert rules against real data: the packaged daemon in the demo profile, scraped
+ * every second by a real Prometheus that loads the shipped configuration and rules. A short scenario makes the
+ * simulated tenant produce what the panels show beyond a healthy demo (throttling and back-off, control-plane events,
+ * a measured propagation delay, a deleted mailbox, and a second tenant whose client certificate is unregistered and
+ * expires in 10 days). Then every panel query of every dashboard must return data, every rule must evaluate without
+ * error, and the alerts must match the data: the demo's scope leak among them.
+ */
+class PrometheusDashboardsIT {
+    static final int HTTP_PORT = 28080;
+    static final int SIMULATOR_PORT = 28089;
+    static final int PROMETHEUS_PORT = 28090;
+    static final Path WORK = Path.of("target", "prometheus-dashboards-it");
+    static final Path DASHBOARDS = Path.of("grafana", "dashboards");
+    static final String APP_ID = "6731de76-14a6-49ae-97bc-6eba6914391e";
+    static final String ARCHIVER_GRANT = "EWS access for the mail archiver";
+    /** A second tenant over the same simulated organisation, authenticating with a certificate nobody uploaded. */
+    static final String CERT_TENANT = "contoso-cert";
+    static final String CERT_GROUP = "contoso-cert-archive";
+    static final Duration STEP_TIMEOUT = Duration.ofSeconds(40);
+    /** Grafana's built-in variables as a panel showing the last few minutes gets them. */
+    static final Map<String, String> GRAFANA_VARIABLES = Map.of("__rate_interval", "1m", "__interval", "15s",
+            "__interval_ms", "15000", "__range", "5m", "__range_s", "300", "__range_ms", "300000");
+    static final Pattern VARIABLE = Pattern.compile("\\$\\{(\\w+)(?::\\w+)?}|\\$(\\w+)|\\[\\[(\\w+)]]");
+    static final Pattern LABEL_VALUES = Pattern.compile("^label_values\\((?:(.+),\\s*)?(\\w+)\\)$");
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @Test
+    void everyPanelQueryReturnsDataAndTheAlertsMatchIt() throws Exception {
+        PrometheusServer.require();
+        deleteRecursively(WORK);
+        Files.createDirectories(WORK);
+        try (DaemonProcess daemon = DaemonProcess.start("dashboards", HTTP_PORT, daemonProperties());
+             PrometheusServer prometheus = PrometheusServer.start(WORK.resolve("prometheus"), PROMETHEUS_PORT,
+                     prometheusConfig())) {
+            runScenario(daemon);
+            awaitInPrometheus(prometheus);
+
+            List<String> problems = new ArrayList<>();
+            int queries = 0;
+            for (Path file : dashboardFiles()) {
+                JsonNode dashboard = JSON.readTree(file.toFile());
+                queries += checkVariables(prometheus, dashboard, problems);
+                queries += checkPanels(prometheus, dashboard, problems);
+            }
+            System.out.println("Ran " + queries + " dashboard queries against " + prometheus.baseUrl());
+            if (!problems.isEmpty()) {
+                fail(problems.size() + " dashboard queries failed:\n  " + String.join("\n  ", problems));
+            }
+            checkRuleHealth(prometheus);
+            awaitAlerts(prometheus);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------- the set-up
+
+    private Map<String, String> daemonProperties() throws IOException {
+        String password = "dashboards-it";
+        Path p12 = TestCertificates.keyPair(WORK, "probe", "impersonation-probe dashboards", null, password, 10);
+        Path certificate = Files.writeString(WORK.resolve("probe-cert.pem"),
+                TestCertificates.certificatePem(TestCertificates.certificate(p12, password)));
+        Path key = Files.writeString(WORK.resolve("probe-key.pem"), TestCertificates.privateKeyPem(p12, password));
+        String simulator = "http://127.0.0.1:" + SIMULATOR_PORT;
+        String tenant = "impersonation.tenants." + CERT_TENANT + ".";
+        String group = "impersonation.groups." + CERT_GROUP + ".";
+        Map<String, String> properties = new LinkedHashMap<>();
+        properties.put("quarkus.profile", "demo");
+        properties.put("simulator.port", String.valueOf(SIMULATOR_PORT));
+        properties.put("simulator.propagation-delay", "0s");
+        // The shortest intervals the configuration allows, so that a minute gives every panel data.
+        properties.put("impersonation.groups.sales-and-support.interval", "5s");
+        properties.put("impersonation.groups.executives.interval", "5s");
+        properties.put("impersonation.tenants.contoso.control-plane.interval", "5s");
+        properties.put(tenant + "kind", "exchange-online");
+        properties.put(tenant + "ews-url", simulator + "/EWS/Exchange.asmx");
+        properties.put(tenant + "auth.method", "client-certificate");
+        properties.put(tenant + "auth.directory", "contoso.onmicrosoft.com");
+        properties.put(tenant + "auth.client-id", APP_ID);
+        properties.put(tenant + "auth.certificate-pem-file", certificate.toAbsolutePath().toString());
+        properties.put(tenant + "auth.private-key-pem-file", key.toAbsolutePath().toString());
+        properties.put(tenant + "auth.authority-url-override", simulator);
+        properties.put(tenant + "control-plane.enabled", "false");
+        properties.put(group + "tenant", CERT_TENANT);
+        properties.put(group + "interval", "5s");
+        properties.put(group + "mailboxes", "alex.wilber@contoso.com");
+        return properties;
+    }
+
+    /** The shipped prometheus.yml, scraping every second, pointed at this daemon, with the shipped rules. */
+    private static String prometheusConfig() throws IOException {
+        ObjectNode config = (ObjectNode) PrometheusRulesTest.YAML.readTree(PrometheusRulesTest.PROMETHEUS_CONFIG.toFile());
+        ObjectNode global = (ObjectNode) config.path("global");
+        global.put("scrape_interval", "1s");
+        global.put("evaluation_interval", "1s");
+        config.putArray("rule_files").add(PrometheusRulesTest.RULES.toAbsolutePath().toString());
+        ObjectNode job = (ObjectNode) config.path("scrape_configs").get(0);
+        job.put("scrape_interval", "1s");
+        ObjectNode targets = (ObjectNode) job.path("static_configs").get(0);
+        targets.putArray("targets").add("127.0.0.1:" + HTTP_PORT);
+        return PrometheusRulesTest.YAML.writeValueAsString(config);
+    }
+
+    private void runScenario(DaemonProcess daemon) throws Exception {
+        await(daemon, "the demo's first results and control-plane poll", m ->
+                value(m, "impersonation_targets", "group", "sales-and-support", "state", "ok") == 5
+                        && value(m, "impersonation_scope_leaks", "group", "executives") == 1
+                        && value(m, "impersonation_org_ews_enabled", "tenant", "contoso") == 1
+                        && value(m, "impersonation_token_requests_total", "tenant", CERT_TENANT, "result",
+                        "invalid_client") >= 1);
+
+        // A new principal gains mailbox access: a security event.
+        simulator("POST", "/control/apps", "{\"appId\":\"0badc0de-0000-4000-8000-00000000b0b0\",\"displayName\":\"Backup tool\"}");
+        simulator("POST", "/control/role-assignments", "{\"name\":\"Backup grant\",\"role\":\"Application EWS.AccessAsApp\","
+                + "\"app\":\"0badc0de-0000-4000-8000-00000000b0b0\"}");
+
+        // Over the concurrency budget with slow answers: ErrorServerBusy, throttled probes and a back-off.
+        simulator("PUT", "/control/faults", "{\"concurrencyBudget\":1,\"ewsLatencyMs\":300,\"serverBusyBackOffMs\":1000}");
+        await(daemon, "throttled probes and a back-off", m ->
+                value(m, "impersonation_throttled_total", "tenant", "contoso") >= 1
+                        && value(m, "impersonation_backoff_seconds_total", "tenant", "contoso") > 0);
+        simulator("DELETE", "/control/faults", null);
+
+        // The archiver's grant removed, seen by a poll, then granted again with a 12 s propagation delay: pending
+        // targets, then a measured delay.
+        simulator("DELETE", "/control/role-assignments/" + path(ARCHIVER_GRANT), null);
+        await(daemon, "the grant's removal in the probes and the control plane", m ->
+                value(m, "impersonation_targets", "group", "sales-and-support", "state", "failing") == 5
+                        && value(m, "impersonation_control_plane_events_total", "type", "assignment_removed") >= 1
+                        && value(m, "impersonation_control_plane_events_total", "type", "principal_gained_access") >= 1);
+        simulator("PUT", "/control/propagation", "{\"delaySeconds\":12}");
+        simulator("POST", "/control/role-assignments", "{\"name\":\"" + ARCHIVER_GRANT + "\",\"role\":\"Application "
+                + "EWS.AccessAsApp\",\"app\":\"" + APP_ID + "\",\"scope\":\"Sales and Support\"}");
+        await(daemon, "a measured propagation delay", m ->
+                value(m, "impersonation_propagation_delay_seconds_count", "tenant", "contoso") >= 1
+                        && value(m, "impersonation_targets", "group", "sales-and-support", "state", "ok") == 5);
+        simulator("PUT", "/control/propagation", "{\"delaySeconds\":0}");
+
+        // A departed user: one failing target that once succeeded, too few to break its group.
+        simulator("DELETE", "/control/mailboxes/megan.bowen@contoso.com", null);
+        await(daemon, "the deleted mailbox failing", m ->
+                value(m, "impersonation_targets", "group", "sales-and-support", "state", "failing") == 1
+                        && value(m, "impersonation_probes_total", "group", "sales-and-support", "outcome",
+                        "mailbox_not_found") >= 1);
+    }
+
+    /** Until Prometheus has scraped the scenario's end state and evaluated the rules on it. */
+    private static void awaitInPrometheus(PrometheusServer prometheus) throws IOException {
+        List<String> expressions = List.of(
+                "impersonation_targets{group=\"sales-and-support\",state=\"failing\"} == 1",
+                "impersonation_propagation_delay_seconds_count{tenant=\"contoso\"} > 0",
+                "tenant_group_probe:impersonation_probe_success:ratio{group=\"sales-and-support\"} == 0.8",
+                "ALERTS{alertname=\"ImpersonationProbeScopeLeak\"}");
+        Instant deadline = Instant.now().plus(STEP_TIMEOUT);
+        for (String expression : expressions) {
+            while (prometheus.query(expression).path("result").isEmpty()) {
+                if (Instant.now().isAfter(deadline)) {
+                    fail("Prometheus did not show " + expression + " in time; see " + prometheus.log());
+                }
+                sleep(Duration.ofMillis(500));
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------- the checks
+
+    /** Every template variable's label_values query finds values. */
+    private static int checkVariables(PrometheusServer prometheus, JsonNode dashboard, List<String> problems) {
+        int queries = 0;
+        for (JsonNode variable : dashboard.path("templating").path("list")) {
+            if (!"query".equals(variable.path("type").asText())) {
+                continue;
+            }
+            String where = dashboard.path("title").asText() + " / variable " + variable.path("name").asText();
+            String query = variable.path("query").isObject() ? variable.path("query").path("query").asText()
+                    : variable.path("query").asText();
+            Matcher labelValues = LABEL_VALUES.matcher(substitute(query, allValues(), problems, where));
+            if (!labelValues.matches()) {
+                problems.add(where + ": not a label_values query: " + query);
+                continue;
+            }
+            String path = "/api/v1/label/" + labelValues.group(2) + "/values"
+                    + (labelValues.group(1) == null ? ""
+                    : "?match%5B%5D=" + URLEncoder.encode(labelValues.group(1), StandardCharsets.UTF_8));
+            queries++;
+            try {
+                if (prometheus.get(path).isEmpty()) {
+                    problems.add(where + ": no values: " + query);
+                }
+            } catch (IOException e) {
+                problems.add(where + ": " + e.getMessage() + ": " + query);
+            }
+        }
+        return queries;
+    }
+
+    /**
+     * Every target of every panel, with all tenants and groups selected (the variables' All), must return at least
+     * one series with a number; with one tenant and group selected it must at least be a valid query.
+     */
+    private static int checkPanels(PrometheusServer prometheus, JsonNode dashboard, List<String> problems) {
+        int queries = 0;
+        for (JsonNode panel : panels(dashboard)) {
+            for (JsonNode target : panel.path("targets")) {
+                String where = dashboard.path("title").asText() + " / " + panel.path("title").asText() + " / "
+                        + target.path("refId").asText();
+                String expr = target.path("expr").asText();
+                if (expr.isBlank()) {
+                    problems.add(where + ": no expr");
+                    continue;
+                }
+                queries += 2;
+                try {
+                    JsonNode data = prometheus.query(substitute(expr, allValues(), problems, where));
+                    if (data.path("result").isEmpty()) {
+                        problems.add(where + ": no series: " + expr);
+                    } else if (!hasNumber(data)) {
+                        problems.add(where + ": only NaN: " + expr);
+                    }
+                    prometheus.query(substitute(expr, oneValue(), problems, where));
+                } catch (IOException e) {
+                    problems.add(where + ": " + e.getMessage() + ": " + expr);
+                }
+            }
+        }
+        return queries;
+    }
+
+    /** Every recording and alerting rule evaluated on the real series without an error. */
+    private static void checkRuleHealth(PrometheusServer prometheus) throws IOException {
+        int rules = 0;
+        for (JsonNode group : prometheus.get("/api/v1/rules").path("groups")) {
+            for (JsonNode rule : group.path("rules")) {
+                rules++;
+                assertEquals("ok", rule.path("health").asText(), rule.path("name").asText() + ": "
+                        + rule.path("lastError").asText());
+            }
+        }
+        assertEquals(PrometheusRulesTest.rules().size(), rules, "rules loaded by Prometheus");
+    }
+
+    /** Alerts follow the data by a rule evaluation or two: the checks may take a few tries. */
+    private static void awaitAlerts(PrometheusServer prometheus) throws IOException {
+        Instant deadline = Instant.now().plusSeconds(15);
+        while (true) {
+            try {
+                checkAlerts(prometheus);
+                return;
+            } catch (AssertionError notYet) {
+                if (Instant.now().isAfter(deadline)) {
+                    throw notYet;
+                }
+                sleep(Duration.ofSeconds(1));
+            }
+        }
+    }
+
+    /** The alerts that the scenario's end state must raise, and some it must not. */
+    private static void checkAlerts(PrometheusServer prometheus) throws IOException {
+        List<JsonNode> alerts = new ArrayList<>();
+        prometheus.get("/api/v1/alerts").path("alerts").forEach(alerts::add);
+        String all = alerts.toString();
+        // Rules without "for" fire at once; the others are pending for their "for".
+        assertAlert(alerts, all, "ImpersonationProbeScopeLeak", "firing", "critical", "group", "executives");
+        assertAlert(alerts, all, "ImpersonationProbePrincipalGainedAccess", "firing", "warning", "tenant", "contoso");
+        assertAlert(alerts, all, "ImpersonationProbeAccessBroken", "pending", "critical", "group", CERT_GROUP);
+        assertAlert(alerts, all, "ImpersonationProbeTokenAcquisitionFailing", "pending", "warning", "tenant", CERT_TENANT);
+        assertAlert(alerts, all, "ImpersonationProbeClientCertificateExpiring", "pending", "warning", "tenant",
+                CERT_TENANT);
+        assertAlert(alerts, all, "ImpersonationProbeTargetsFailing", "pending", "warning", "group", "sales-and-support");
+        // Four of five reachable is not a broken group; a 10-day certificate is not critical; the daemon is up.
+        assertNoAlert(alerts, all, "ImpersonationProbeAccessBroken", "group", "sales-and-support");
+        assertNoAlert(alerts, all, "ImpersonationProbeClientCertificateExpiring", "severity", "critical");
+        assertNoAlert(alerts, all, "ImpersonationProbeTargetsFailing", "group", "executives");
+        for (String absent : List.of("ImpersonationProbeDown", "ImpersonationProbeAbsent", "ImpersonationProbeStale",
+                "ImpersonationProbeEwsDisabled", "ImpersonationProbeEwsAppNotAllowed", "ImpersonationProbeOrgDehydrated",
+                "ImpersonationProbeControlPlanePollFailing", "ImpersonationProbePropagationStuck")) {
+            assertNoAlert(alerts, all, absent, "alertname", absent);
+        }
+    }
+
+    private static void assertAlert(List<JsonNode> alerts, String all, String name, String state, String severity,
+                                    String label, String value) {
+        assertTrue(alerts.stream().anyMatch(alert -> name.equals(alert.path("labels").path("alertname").asText())
+                        && value.equals(alert.path("labels").path(label).asText())
+                        && severity.equals(alert.path("labels").path("severity").asText())
+                        && state.equals(alert.path("state").asText())),
+                "expected " + name + "{" + label + "=" + value + ", severity=" + severity + "} " + state + "; alerts: "
+                        + all);
+    }
+
+    private static void assertNoAlert(List<JsonNode> alerts, String all, String name, String label, String value) {
+        assertTrue(alerts.stream().noneMatch(alert -> name.equals(alert.path("labels").path("alertname").asText())
+                        && value.equals(alert.path("labels").path(label).asText())),
+                "unexpected " + name + "{" + label + "=" + value + "}; alerts: " + all);
+    }
+
+    // ---------------------------------------------------------------------------------------------- helpers
+
+    private static List<Path> dashboardFiles() throws IOException {
+        try (Stream<Path> files = Files.list(DASHBOARDS)) {
+            List<Path> found = files.filter(f -> f.toString().endsWith(".json")).sorted().toList();
+            assertEquals(3, found.size(), "dashboards in " + DASHBOARDS);
+            return found;
+        }
+    }
+
+    /** Every panel with queries, also those inside collapsed rows. */
+    static List<JsonNode> panels(JsonNode dashboard) {
+        List<JsonNode> panels = new ArrayList<>();
+        for (JsonNode panel : dashboard.path("panels")) {
+            if ("row".equals(panel.path("type").asText())) {
+                panel.path("panels").forEach(panels::add);
+            } else {
+                panels.add(panel);
+            }
+        }
+        return panels;
+    }
+
+    private static Map<String, String> allValues() {
+        Map<String, String> values = new LinkedHashMap<>(GRAFANA_VARIABLES);
+        values.put("tenant", ".*");
+        values.put("group", ".*");
+        return values;
+    }
+
+    private static Map<String, String> oneValue() {
+        Map<String, String> values = new LinkedHashMap<>(GRAFANA_VARIABLES);
+        values.put("tenant", "contoso");
+        values.put("group", "sales-and-support");
+        return values;
+    }
+
+    /** Replaces $name, ${name} and [[name]]; a variable without a value is a problem. */
+    static String substitute(String expr, Map<String, String> values, List<String> problems, String where) {
+        Matcher m = VARIABLE.matcher(expr);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String name = m.group(1) != null ? m.group(1) : m.group(2) != null ? m.group(2) : m.group(3);
+            String value = values.get(name);
+            if (value == null) {
+                problems.add(where + ": unknown variable $" + name);
+                value = m.group();
+            }
+            m.appendReplacement(out, Matcher.quoteReplacement(value));
+        }
+        m.appendTail(out);
+        return out.toString();
+    }
+
+    /** Whether an instant query's answer holds a value other than NaN. */
+    private static boolean hasNumber(JsonNode data) {
+        List<JsonNode> samples = new ArrayList<>();
+        if ("scalar".equals(data.path("resultType").asText())) {
+            samples.add(data.path("result"));
+        } else {
+            data.path("result").forEach(series -> samples.add(series.path("value")));
+        }
+        return samples.stream().map(sample -> sample.path(1).asText()).anyMatch(v -> !v.isEmpty() && !v.equals("NaN"));
+    }
+
+    private void await(DaemonProcess daemon, String what, Predicate<Metrics> condition) throws Exception {
+        Instant deadline = Instant.now().plus(STEP_TIMEOUT);
+        while (!condition.test(Metrics.scrape(daemon.baseUrl()))) {
+            if (Instant.now().isAfter(deadline)) {
+                fail("timed out after " + STEP_TIMEOUT + " waiting for " + what + "; see " + daemon.log());
+            }
+            sleep(Duration.ofMillis(500));
+        }
+    }
+
+    /** The value of the one sample matching, summed over the others' labels; -1 when there is none. */
+    private static double value(Metrics metrics, String name, String... labels) {
+        List<Metrics.Sample> samples = metrics.find(name, labels);
+        return samples.isEmpty() ? -1 : samples.stream().mapToDouble(Metrics.Sample::value).sum();
+    }
+
+    private void simulator(String method, String path, String json) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + SIMULATOR_PORT + path));
+        if (json == null) {
+            request.method(method, HttpRequest.BodyPublishers.noBody());
+        } else {
+            request.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(json));
+        }
+        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        assertTrue(response.statusCode() / 100 == 2, method + " " + path + ": " + response.statusCode() + " "
+                + response.body());
+    }
+
+    private static String path(String segment) {
+        return URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void deleteRecursively(Path path) throws IOException {
+        if (!Files.exists(path)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(path)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+}

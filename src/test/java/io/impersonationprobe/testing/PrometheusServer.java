@@ -1,0 +1,172 @@
+package io.impersonationprobe.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Assumptions;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real Prometheus server (Debian's prometheus package) started as a process for integration tests, with its HTTP
+ * API. Required in CI; elsewhere its tests skip without it. Its log goes to a file under {@code target/}.
+ */
+public final class PrometheusServer implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Process process;
+    private final int port;
+    private final Path log;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private PrometheusServer(Process process, int port, Path log) {
+        this.process = process;
+        this.port = port;
+        this.log = log;
+    }
+
+    /** The prometheus binary on PATH; fails in CI and skips elsewhere when it is missing. */
+    public static Path require() {
+        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(":")) {
+            Path candidate = Path.of(dir, "prometheus");
+            if (Files.isExecutable(candidate)) {
+                return candidate;
+            }
+        }
+        String reason = "prometheus not found on PATH (apt-get install prometheus)";
+        if (System.getenv("CI") != null) {
+            throw new AssertionError(reason + "; CI must install it");
+        }
+        System.out.println("SKIPPED: " + reason);
+        Assumptions.abort(reason);
+        return null;
+    }
+
+    /**
+     * Starts Prometheus with the given configuration (written to {@code dir/prometheus.yml}) and an empty database
+     * in {@code dir/data}, listening on 127.0.0.1:{@code port}, and waits until it is ready.
+     */
+    public static PrometheusServer start(Path dir, int port, String config) throws IOException {
+        Path binary = require();
+        Files.createDirectories(dir);
+        Path configFile = dir.resolve("prometheus.yml");
+        Files.writeString(configFile, config);
+        Path data = dir.resolve("data");
+        deleteRecursively(data);
+        Path log = dir.resolve("prometheus.log");
+        Process process = new ProcessBuilder(List.of(binary.toString(),
+                "--config.file=" + configFile.toAbsolutePath(),
+                "--storage.tsdb.path=" + data.toAbsolutePath(),
+                "--web.listen-address=127.0.0.1:" + port))
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        PrometheusServer server = new PrometheusServer(process, port, log);
+        server.awaitReady(Duration.ofSeconds(30));
+        return server;
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    public Path log() {
+        return log;
+    }
+
+    /** An instant query at the current time: the answer's {@code data}; fails on an error answer. */
+    public JsonNode query(String expr) throws IOException {
+        return get("/api/v1/query?query=" + URLEncoder.encode(expr, StandardCharsets.UTF_8));
+    }
+
+    /** A GET of the HTTP API: the answer's {@code data}; fails on an error answer. */
+    public JsonNode get(String pathAndQuery) throws IOException {
+        HttpResponse<String> response;
+        try {
+            response = http.send(HttpRequest.newBuilder(URI.create(baseUrl() + pathAndQuery))
+                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        }
+        JsonNode body = JSON.readTree(response.body());
+        if (response.statusCode() != 200 || !"success".equals(body.path("status").asText())) {
+            throw new QueryException(response.statusCode() + " " + body.path("errorType").asText() + ": "
+                    + body.path("error").asText(response.body()));
+        }
+        return body.path("data");
+    }
+
+    /** Prometheus refused a query or request; the message is its error. */
+    public static final class QueryException extends IOException {
+        QueryException(String message) {
+            super(message);
+        }
+    }
+
+    private void awaitReady(Duration timeout) throws IOException {
+        Instant deadline = Instant.now().plus(timeout);
+        while (Instant.now().isBefore(deadline)) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("prometheus exited with " + process.exitValue() + "; see " + log);
+            }
+            try {
+                HttpResponse<Void> response = http.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/-/ready"))
+                        .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
+                if (response.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException(e);
+            }
+            sleep(Duration.ofMillis(250));
+        }
+        close();
+        throw new IllegalStateException("prometheus not ready within " + timeout + "; see " + log);
+    }
+
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+        }
+    }
+
+    private static void sleep(Duration duration) throws IOException {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        }
+    }
+
+    private static void deleteRecursively(Path path) throws IOException {
+        if (!Files.exists(path)) {
+            return;
+        }
+        try (var paths = Files.walk(path)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+}
