@@ -16,11 +16,15 @@ import java.util.Set;
 
 /**
  * Reads an API key from {@code Authorization: Bearer <key>} (what Prometheus' {@code authorization} block sends) or
- * {@code X-API-Key: <key>}. A request without either is anonymous; endpoints that need a role answer 401.
+ * {@code X-API-Key: <key>}; with OIDC configured, a bearer value shaped like a JWT is verified as an OIDC token
+ * instead. A request without either is anonymous; endpoints that need a role answer 401.
  */
 @ApplicationScoped
 public class ApiKeyAuthenticationMechanism implements HttpAuthenticationMechanism {
     static final String BEARER = "bearer ";
+
+    @jakarta.inject.Inject
+    OidcBearer oidc;
 
     @Override
     public Uni<SecurityIdentity> authenticate(RoutingContext context, IdentityProviderManager identities) {
@@ -28,7 +32,9 @@ public class ApiKeyAuthenticationMechanism implements HttpAuthenticationMechanis
         if (key == null) {
             return Uni.createFrom().optional(java.util.Optional.empty());
         }
-        TokenAuthenticationRequest request = new TokenAuthenticationRequest(new TokenCredential(key, "api-key"));
+        AuthenticationRequest request = oidc.enabled() && OidcBearer.looksLikeJwt(key)
+                ? new OidcIdentityProvider.OidcTokenRequest(key)
+                : new TokenAuthenticationRequest(new TokenCredential(key, "api-key"));
         HttpSecurityUtils.setRoutingContextAttribute(request, context);
         return identities.authenticate(request);
     }
@@ -50,6 +56,6 @@ public class ApiKeyAuthenticationMechanism implements HttpAuthenticationMechanis
 
     @Override
     public Set<Class<? extends AuthenticationRequest>> getCredentialTypes() {
-        return Set.of(TokenAuthenticationRequest.class);
+        return Set.of(TokenAuthenticationRequest.class, OidcIdentityProvider.OidcTokenRequest.class);
     }
 }

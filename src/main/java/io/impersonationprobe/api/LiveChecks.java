@@ -147,10 +147,39 @@ public class LiveChecks {
             audit(caller, source, request, report);
             return report;
         } catch (ApiProblem refused) {
-            AUDIT.infof("live-check refused caller=%s source=%s tenant=%s mailbox=%s status=%d reason=%s", caller, source,
-                    request.tenant().id(), request.mailbox(), refused.status(), refused.type());
+            auditRefusal(caller, source, request, refused);
             throw refused;
         }
+    }
+
+    /**
+     * Refusals are audited, but a caller hammering the API gets one line per {@link #REFUSALS_LOGGED_EVERY} with the
+     * count since the last, so a flood of 429s cannot flood the log.
+     */
+    private void auditRefusal(String caller, String source, CheckRequest request, ApiProblem refused) {
+        Refusals refusals = this.refusals.computeIfAbsent(caller, c -> new Refusals());
+        long now = System.nanoTime();
+        long suppressed;
+        synchronized (refusals) {
+            if (refusals.loggedAt != 0 && now - refusals.loggedAt < REFUSALS_LOGGED_EVERY.toNanos()) {
+                refusals.suppressed++;
+                return;
+            }
+            suppressed = refusals.suppressed;
+            refusals.suppressed = 0;
+            refusals.loggedAt = now;
+        }
+        AUDIT.infof("live-check refused caller=%s source=%s tenant=%s mailbox=%s status=%d reason=%s%s", caller, source,
+                request.tenant().id(), request.mailbox(), refused.status(), refused.type(),
+                suppressed == 0 ? "" : " (and " + suppressed + " more refusals of this caller since the last line)");
+    }
+
+    static final Duration REFUSALS_LOGGED_EVERY = Duration.ofSeconds(10);
+    private final Map<String, Refusals> refusals = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static final class Refusals {
+        long loggedAt;
+        long suppressed;
     }
 
     private static void audit(String caller, String source, CheckRequest request, CheckReport report) {

@@ -456,6 +456,13 @@ public final class ConfigValidator {
                         + "' is not a domain name such as contoso.com");
             }
         }));
+        api.oidc().issuer().ifPresent(issuer -> {
+            secureUrl("impersonation.api.oidc.issuer", issuer);
+            if (api.oidc().audience().filter(a -> !a.isBlank()).isEmpty()) {
+                problem("impersonation.api.oidc.audience", "is required with impersonation.api.oidc.issuer: without "
+                        + "it, any token of that issuer, for any application, would be accepted");
+            }
+        });
         return List.copyOf(keys.values());
     }
 

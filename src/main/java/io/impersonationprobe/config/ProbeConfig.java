@@ -58,6 +58,32 @@ public interface ProbeConfig {
         /** Limits on live checks ({@code POST /api/v1/checks} and {@code /probe}). */
         Checks checks();
 
+        /** OIDC bearer tokens, accepted besides API keys once an issuer is set. */
+        Oidc oidc();
+
+        interface Oidc {
+            /**
+             * The issuer exactly as tokens carry it in {@code iss}; its {@code /.well-known/openid-configuration}
+             * names the signing keys. Entra ID: {@code https://login.microsoftonline.com/<tenant-id>/v2.0}.
+             */
+            Optional<URI> issuer();
+
+            /** The audience tokens must carry in {@code aud}: the API's application ID URI, such as {@code api://impersonation-probe}. */
+            Optional<String> audience();
+
+            /** The claim that lists the caller's roles (Entra ID app roles: {@code roles}). */
+            @WithDefault("roles")
+            String rolesClaim();
+
+            /** The role value that grants {@code read}. */
+            @WithDefault("ImpersonationProbe.Read")
+            String readRole();
+
+            /** The role value that grants {@code check}. */
+            @WithDefault("ImpersonationProbe.Check")
+            String checkRole();
+        }
+
         interface Key {
             /** The key's SHA-256 as 64 hex digits. */
             String sha256();

@@ -15,6 +15,16 @@ public final class DemoTenant {
     public static final String APP_SECRET = "simulator-demo-secret";
     public static final String SCOPE = "Sales and Support";
     public static final String ASSIGNMENT = "EWS access for the mail archiver";
+    /** The daemon's own API as registered in the tenant; OIDC access tokens for it carry this audience. */
+    public static final String DAEMON_API = "api://impersonation-probe";
+    public static final String READ_ROLE = "ImpersonationProbe.Read";
+    public static final String CHECK_ROLE = "ImpersonationProbe.Check";
+    /** On-call tooling that may read results and run live checks through OIDC tokens. */
+    public static final String ONCALL_APP_ID = "0b6c3c83-5f0e-4e4c-9d2a-7c1f2b8e4a51";
+    public static final String ONCALL_APP_SECRET = "simulator-oncall-secret";
+    /** A dashboard that may only read results. */
+    public static final String DASHBOARD_APP_ID = "d2f1e8a4-9b3c-4f6d-8e7a-1c5b9d3f2e60";
+    public static final String DASHBOARD_APP_SECRET = "simulator-dashboard-secret";
 
     private DemoTenant() {
     }
@@ -23,6 +33,10 @@ public final class DemoTenant {
         // Exchange.ManageAsApp lets the daemon read the organisation's configuration; it grants no mailbox access.
         tenant.addApp(new SimulatedTenant.App(APP_ID, "Contoso mail archiver", APP_SECRET,
                 List.of(AdminApiEndpoint.MANAGE_AS_APP)));
+        tenant.addApp(new SimulatedTenant.App(ONCALL_APP_ID, "Contoso on-call tooling", ONCALL_APP_SECRET, List.of()));
+        tenant.grantDaemonApiRoles(ONCALL_APP_ID, List.of(READ_ROLE, CHECK_ROLE));
+        tenant.addApp(new SimulatedTenant.App(DASHBOARD_APP_ID, "Contoso dashboards", DASHBOARD_APP_SECRET, List.of()));
+        tenant.grantDaemonApiRoles(DASHBOARD_APP_ID, List.of(READ_ROLE));
         for (Mailbox mailbox : List.of(
                 new Mailbox("alex.wilber@contoso.com", "UserMailbox", "Sales", List.of("Sales Team")),
                 new Mailbox("megan.bowen@contoso.com", "UserMailbox", "Sales", List.of("Sales Team")),

@@ -35,6 +35,8 @@ public class SimulatedTenant {
 
     private final Map<String, Mailbox> mailboxes = new LinkedHashMap<>();
     private final Map<String, App> apps = new LinkedHashMap<>();
+    /** App roles of the daemon's own API ({@link DemoTenant#DAEMON_API}) granted to client apps, by app ID. */
+    private final Map<String, List<String>> daemonApiRoles = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<String, ServiceAccount> serviceAccounts = new LinkedHashMap<>();
     private final Map<String, AtomicInteger> inFlight = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile Org org = new Org(false, true, null, null, null, null);
@@ -246,6 +248,15 @@ public class SimulatedTenant {
 
     void leave(String principal) {
         inFlight.get(principal).decrementAndGet();
+    }
+
+    /** Grants app roles of the daemon's own API to a client app (Entra: an app role assignment with admin consent). */
+    public void grantDaemonApiRoles(String appId, List<String> roles) {
+        daemonApiRoles.put(appId.toLowerCase(java.util.Locale.ROOT), List.copyOf(roles));
+    }
+
+    public List<String> daemonApiRoles(String appId) {
+        return daemonApiRoles.getOrDefault(appId.toLowerCase(java.util.Locale.ROOT), List.of());
     }
 
     public synchronized void addApp(App app) {

@@ -51,8 +51,10 @@ public class SimulatorServer {
         Router router = Router.router(vertx);
         router.route().handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES).setHandleFileUploads(false));
         router.post("/EWS/Exchange.asmx").blockingHandler(ews::handle, false);
-        router.post("/:tenant/oauth2/v2.0/token")
-                .blockingHandler(new TokenEndpoint(tenant, tokens, json, config.tokenLifetime())::handle, false);
+        TokenEndpoint tokenEndpoint = new TokenEndpoint(tenant, tokens, json, config.tokenLifetime());
+        router.post("/:tenant/oauth2/v2.0/token").blockingHandler(tokenEndpoint::handle, false);
+        router.get("/:tenant/v2.0/.well-known/openid-configuration").handler(tokenEndpoint::discovery);
+        router.get("/:tenant/discovery/v2.0/keys").handler(tokenEndpoint::keys);
         router.post("/adminapi/beta/:tenant/InvokeCommand").handler(new AdminApiEndpoint(tenant, tokens, json)::handle);
         new ControlApi(tenant, ews, json).routes(router);
         server = vertx.createHttpServer(new HttpServerOptions().setHost(config.host()).setPort(config.port()))

@@ -74,6 +74,10 @@ final class TokenEndpoint {
         String scope = form.get("scope") == null ? "" : form.get("scope");
         String resource = Arrays.stream(scope.split(" ")).filter(s -> s.endsWith("/.default"))
                 .map(s -> s.substring(0, s.length() - "/.default".length())).findFirst().orElse(null);
+        if (DemoTenant.DAEMON_API.equals(resource)) {
+            send(ctx, 200, daemonApiToken(ctx, clientId));
+            return;
+        }
         if (!EwsEndpoint.AUDIENCE.equals(resource)) {
             error(ctx, 400, "invalid_scope", 1002012, "The provided value for scope " + scope + " is not valid. "
                     + "Client credential flows must have a scope value with /.default suffixed to the resource identifier.");
@@ -99,6 +103,60 @@ final class TokenEndpoint {
         body.put("ext_expires_in", lifetime.toSeconds());
         body.put("access_token", tokens.sign(claims));
         send(ctx, 200, body);
+    }
+
+    /** A v2.0 access token for the daemon's own API, carrying the app roles granted to the client. */
+    private Map<String, Object> daemonApiToken(RoutingContext ctx, String clientId) {
+        Instant now = tenant.now();
+        Map<String, Object> claims = new LinkedHashMap<>();
+        claims.put("aud", DemoTenant.DAEMON_API);
+        claims.put("iss", issuer(ctx));
+        claims.put("iat", now.getEpochSecond());
+        claims.put("nbf", now.getEpochSecond());
+        claims.put("exp", now.plus(lifetime).getEpochSecond());
+        claims.put("azp", clientId);
+        claims.put("azpacr", "1");
+        claims.put("idtyp", "app");
+        claims.put("oid", UUID.nameUUIDFromBytes(clientId.getBytes(StandardCharsets.UTF_8)).toString());
+        claims.put("sub", UUID.nameUUIDFromBytes(clientId.getBytes(StandardCharsets.UTF_8)).toString());
+        claims.put("roles", tenant.daemonApiRoles(clientId));
+        claims.put("tid", tenant.directoryId());
+        claims.put("ver", "2.0");
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("token_type", "Bearer");
+        body.put("expires_in", lifetime.toSeconds());
+        body.put("ext_expires_in", lifetime.toSeconds());
+        body.put("access_token", tokens.sign(claims));
+        return body;
+    }
+
+    /** The v2.0 issuer, on this listener's own address as the caller reached it. */
+    String issuer(RoutingContext ctx) {
+        return base(ctx) + "/" + tenant.directoryId() + "/v2.0";
+    }
+
+    private static String base(RoutingContext ctx) {
+        return (ctx.request().isSSL() ? "https://" : "http://") + ctx.request().authority();
+    }
+
+    /** {@code /{tenant}/v2.0/.well-known/openid-configuration}: where the keys are. */
+    void discovery(RoutingContext ctx) {
+        if (!tenant.isTenant(ctx.pathParam("tenant"))) {
+            error(ctx, 400, "invalid_tenant", 90002, "Tenant '" + ctx.pathParam("tenant") + "' not found.");
+            return;
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("issuer", issuer(ctx));
+        body.put("token_endpoint", base(ctx) + "/" + tenant.directoryId() + "/oauth2/v2.0/token");
+        body.put("jwks_uri", base(ctx) + "/" + tenant.directoryId() + "/discovery/v2.0/keys");
+        body.put("id_token_signing_alg_values_supported", List.of("RS256"));
+        body.put("token_endpoint_auth_methods_supported", List.of("client_secret_post", "private_key_jwt"));
+        send(ctx, 200, body);
+    }
+
+    /** {@code /{tenant}/discovery/v2.0/keys}: the signing keys. */
+    void keys(RoutingContext ctx) {
+        send(ctx, 200, tokens.jwks());
     }
 
     private static boolean isSecret(String secret, SimulatedTenant.App app) {

@@ -48,6 +48,24 @@ final class TokenIssuer {
         }
     }
 
+    /** The signing key as a JSON Web Key Set, as Entra ID publishes it at {@code /{tenant}/discovery/v2.0/keys}. */
+    Map<String, Object> jwks() {
+        java.security.interfaces.RSAPublicKey key = (java.security.interfaces.RSAPublicKey) keys.getPublic();
+        Map<String, Object> jwk = new LinkedHashMap<>();
+        jwk.put("kty", "RSA");
+        jwk.put("use", "sig");
+        jwk.put("kid", "simulator");
+        jwk.put("alg", "RS256");
+        jwk.put("n", ENCODER.encodeToString(unsigned(key.getModulus())));
+        jwk.put("e", ENCODER.encodeToString(unsigned(key.getPublicExponent())));
+        return Map.of("keys", java.util.List.of(jwk));
+    }
+
+    private static byte[] unsigned(java.math.BigInteger value) {
+        byte[] bytes = value.toByteArray();
+        return bytes[0] == 0 ? java.util.Arrays.copyOfRange(bytes, 1, bytes.length) : bytes;
+    }
+
     /** The claims of a token this issuer signed, or throws {@link InvalidTokenException} saying why not. */
     Map<String, Object> verify(String token) throws InvalidTokenException {
         String[] parts = token.split("\\.", -1);

@@ -44,7 +44,8 @@ final class StartupFailure {
         QuarkusExtensionTest test = new QuarkusExtensionTest()
                 .withApplicationRoot(jar -> jar.addPackages(true,
                         path -> !path.get().contains("Test") && !path.get().contains("/testing/"),
-                        "io.impersonationprobe"));
+                        "io.impersonationprobe")
+                        .addAsResource("templates/status.html"));
         config.forEach(test::overrideConfigKey);
         return test;
     }
