@@ -264,7 +264,8 @@ class OnDemandApiTest {
         as(CHECKER).contentType(ContentType.TEXT).body("tenant=contoso").post("/api/v1/checks").then().statusCode(415)
                 .contentType(Problem.MEDIA_TYPE);
         check(CHECKER, "{\"tenant\":\"contoso\",\"mailbox\":\"" + "x".repeat(20_000) + "@contoso.com\"}").then()
-                .statusCode(413);
+                .statusCode(413).contentType(Problem.MEDIA_TYPE)
+                .body("type", equalTo("urn:impersonation-probe:problem:body-too-large"));
         as(READER).queryParam("state", "sideways").get("/api/v1/targets").then().statusCode(400)
                 .body("type", equalTo("urn:impersonation-probe:problem:invalid-filter"));
         as(READER).queryParam("size", 100_000).get("/api/v1/targets").then().statusCode(400);
