@@ -1,8 +1,8 @@
 package io.impersonationprobe.api;
 
+import io.impersonationprobe.testing.RequiredTool;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -58,21 +58,7 @@ class StatusPageBrowserTest {
     }
 
     private static Path chromium() {
-        for (String name : List.of("chromium", "chromium-browser")) {
-            for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(":")) {
-                Path candidate = Path.of(dir, name);
-                if (Files.isExecutable(candidate)) {
-                    return candidate;
-                }
-            }
-        }
-        String reason = "chromium not found on PATH (apt-get install chromium)";
-        if (System.getenv("CI") != null) {
-            throw new AssertionError(reason + "; CI must install it");
-        }
-        System.out.println("SKIPPED: " + reason);
-        Assumptions.abort(reason);
-        return null;
+        return RequiredTool.find("apt-get install chromium", "chromium", "chromium-browser");
     }
 
     private static String chromium(Path chromium, String... args) throws IOException, InterruptedException {

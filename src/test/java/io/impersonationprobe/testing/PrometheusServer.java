@@ -2,7 +2,6 @@ package io.impersonationprobe.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.Assumptions;
 
 import java.io.IOException;
 import java.net.URI;
@@ -38,19 +37,7 @@ public final class PrometheusServer implements AutoCloseable {
 
     /** The prometheus binary on PATH; fails in CI and skips elsewhere when it is missing. */
     public static Path require() {
-        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(":")) {
-            Path candidate = Path.of(dir, "prometheus");
-            if (Files.isExecutable(candidate)) {
-                return candidate;
-            }
-        }
-        String reason = "prometheus not found on PATH (apt-get install prometheus)";
-        if (System.getenv("CI") != null) {
-            throw new AssertionError(reason + "; CI must install it");
-        }
-        System.out.println("SKIPPED: " + reason);
-        Assumptions.abort(reason);
-        return null;
+        return RequiredTool.find("apt-get install prometheus", "prometheus");
     }
 
     /**

@@ -1,10 +1,8 @@
 package io.impersonationprobe.testing;
 
-import org.junit.jupiter.api.Assumptions;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,19 +14,7 @@ public final class Promtool {
     }
 
     public static Path require() {
-        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(":")) {
-            Path candidate = Path.of(dir, "promtool");
-            if (Files.isExecutable(candidate)) {
-                return candidate;
-            }
-        }
-        String reason = "promtool not found on PATH (apt-get install prometheus)";
-        if (System.getenv("CI") != null) {
-            throw new AssertionError(reason + "; CI must install it");
-        }
-        System.out.println("SKIPPED: " + reason);
-        Assumptions.abort(reason);
-        return null;
+        return RequiredTool.find("apt-get install prometheus", "promtool");
     }
 
     public record Result(int exitCode, String output) {
