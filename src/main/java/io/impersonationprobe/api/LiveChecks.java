@@ -216,11 +216,14 @@ public class LiveChecks {
         } else {
             detail.put("organization", "not polled yet");
         }
-        List<RoleAssignmentInfo> assignments = controlPlane.appAssignments(tenant.id());
+        boolean graph = "graph".equals(result.probe());
+        List<RoleAssignmentInfo> assignments = graph
+                ? controlPlane.appAssignments(tenant.id(), role -> role.regionMatches(true, 0, "Application Mail.", 0, 17))
+                : controlPlane.appAssignments(tenant.id());
         detail.put("appAssignments", assignments.stream().map(a -> a.name() + " (" + a.role() + ", scope "
                 + (a.scope() == null ? "organisation" : a.scope()) + (a.enabled() ? "" : ", disabled") + ")").toList());
         try {
-            if (!"ews".equals(result.probe())) {
+            if (graph) {
                 // Test-ServicePrincipalAuthorization is read for the EWS role; the Graph roles are listed above.
                 trace.step("control-plane", status, Duration.between(started, Instant.now()), detail);
                 return;

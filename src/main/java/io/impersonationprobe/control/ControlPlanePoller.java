@@ -186,10 +186,15 @@ public class ControlPlanePoller implements RemediationContext {
 
     /** This daemon's app's EWS role assignments in the tenant, as the last poll read them. */
     public List<RoleAssignmentInfo> appAssignments(String tenant) {
+        return appAssignments(tenant, role -> role.equalsIgnoreCase(EWS_APP_ROLE));
+    }
+
+    /** The probing app's assignments of the roles {@code role} accepts, such as the Graph mail roles. */
+    public List<RoleAssignmentInfo> appAssignments(String tenant, java.util.function.Predicate<String> role) {
         String appId = config.tenants().get(tenant).config().auth().clientId().orElse("");
         AccessConfiguration known = access.get(tenant);
         return known == null ? List.of() : known.assignments().values().stream()
-                .filter(a -> a.role().equalsIgnoreCase(EWS_APP_ROLE) && a.assignee().equalsIgnoreCase(appId))
+                .filter(a -> role.test(a.role()) && a.assignee().equalsIgnoreCase(appId))
                 .toList();
     }
 

@@ -215,6 +215,15 @@ public enum Outcome {
         static final String ROLE_HINT = "New-ManagementRoleAssignment -App <sp> -Role \"Application Mail.ReadBasic\" "
                 + "-CustomResourceScope <scope>";
         static final Map<Outcome, String[]> BY_OUTCOME = Map.ofEntries(
+                Map.entry(SCOPE_LEAK, new String[]{
+                        "The daemon read a folder over Microsoft Graph of a mailbox that its group says must stay out of "
+                                + "reach: the application's Graph access is wider than intended.",
+                        "Find what grants it: an Entra-consented Graph mail permission such as Mail.Read or "
+                                + "Mail.ReadBasic.All (it overrides every Exchange scope; remove the admin consent), a "
+                                + "Graph mail role assignment without a scope, or a management scope whose recipient "
+                                + "filter covers this mailbox (Get-ManagementRoleAssignment -RoleAssignee <sp>; "
+                                + "Get-ManagementScope). Test-ServicePrincipalAuthorization -Identity <sp> -Resource "
+                                + "<mailbox> names the granting role. A removed grant keeps working for 30 min to 2 h."}),
                 Map.entry(ACCESS_DENIED, new String[]{
                         "Microsoft Graph refused access to the mailbox (403 ErrorAccessDenied): the app has no Graph mail "
                                 + "permission, its RBAC for Applications scope does not cover the mailbox, or an "

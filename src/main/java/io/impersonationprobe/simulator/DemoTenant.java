@@ -5,7 +5,9 @@ import java.util.List;
 /**
  * The tenant the demo and the tests start with: an app scoped by RBAC for Applications to Sales and Support, and
  * executives it must not reach. One executive, the VP of Sales, sits in the Sales department, so the scope's filter
- * covers him: a scope leak the daemon is there to catch.
+ * covers him: a scope leak the daemon is there to catch. For the move to Microsoft Graph the app also holds a Graph
+ * mail role, whose scope leaves out shared mailboxes: the shared support mailbox works over EWS but not over Graph,
+ * a migration blocker.
  */
 public final class DemoTenant {
     public static final String DIRECTORY_ID = "9c1a6f3e-2b7d-4e58-a0c4-5d8e7f6a1b2c";
@@ -15,6 +17,9 @@ public final class DemoTenant {
     public static final String APP_SECRET = "simulator-demo-secret";
     public static final String SCOPE = "Sales and Support";
     public static final String ASSIGNMENT = "EWS access for the mail archiver";
+    public static final String GRAPH_SCOPE = "Sales and Support users";
+    public static final String GRAPH_ASSIGNMENT = "Graph access for the mail archiver";
+    public static final String GRAPH_ROLE = "Application Mail.ReadBasic";
 
     private DemoTenant() {
     }
@@ -38,6 +43,11 @@ public final class DemoTenant {
         tenant.addScope(SCOPE, "Department -eq 'Sales' -or Department -eq 'Support'");
         // Made a day ago: long propagated by the time the demo starts.
         tenant.addAssignment(ASSIGNMENT, SimulatedTenant.EWS_APP_ROLE, APP_ID, SCOPE,
+                tenant.now().minus(java.time.Duration.ofDays(1)));
+        // Written when only user mailboxes were migrated to the new tool: the shared mailbox was forgotten.
+        tenant.addScope(GRAPH_SCOPE, "(Department -eq 'Sales' -or Department -eq 'Support') "
+                + "-and RecipientTypeDetails -eq 'UserMailbox'");
+        tenant.addAssignment(GRAPH_ASSIGNMENT, GRAPH_ROLE, APP_ID, GRAPH_SCOPE,
                 tenant.now().minus(java.time.Duration.ofDays(1)));
     }
 }

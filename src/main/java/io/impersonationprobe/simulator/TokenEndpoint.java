@@ -74,7 +74,7 @@ final class TokenEndpoint {
         String scope = form.get("scope") == null ? "" : form.get("scope");
         String resource = Arrays.stream(scope.split(" ")).filter(s -> s.endsWith("/.default"))
                 .map(s -> s.substring(0, s.length() - "/.default".length())).findFirst().orElse(null);
-        if (!EwsEndpoint.AUDIENCE.equals(resource)) {
+        if (!EwsEndpoint.AUDIENCE.equals(resource) && !GraphEndpoint.AUDIENCE.equals(resource)) {
             error(ctx, 400, "invalid_scope", 1002012, "The provided value for scope " + scope + " is not valid. "
                     + "Client credential flows must have a scope value with /.default suffixed to the resource identifier.");
             return;
