@@ -75,7 +75,12 @@ public class StatusPage {
                 pending.add(target);
             }
         }
+        List<ReadinessResource.TenantReadiness> readiness = new ArrayList<>();
+        for (String id : views.tenantIds()) {
+            views.readiness(id, true).ifPresent(r -> readiness.add(new ReadinessResource.TenantReadiness(id, r)));
+        }
         return template.data("tenants", tenants)
+                .data("readiness", readiness)
                 .data("groups", views.groups(null))
                 .data("failing", failing)
                 .data("pending", pending)
