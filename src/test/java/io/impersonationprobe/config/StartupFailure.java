@@ -44,7 +44,9 @@ final class StartupFailure {
         QuarkusExtensionTest test = new QuarkusExtensionTest()
                 .withApplicationRoot(jar -> jar.addPackages(true,
                         path -> !path.get().contains("Test") && !path.get().contains("/testing/"),
-                        "io.impersonationprobe"));
+                        "io.impersonationprobe")
+                        // The status page's template: without it the application does not build.
+                        .addAsResource("templates/status.html"));
         config.forEach(test::overrideConfigKey);
         return test;
     }
