@@ -173,6 +173,8 @@ class GraphProbeTest {
         assertTrue(readinessSection.contains(BLOCKER), readinessSection);
         assertTrue(readinessSection.contains("2027-04-01"), readinessSection);
         assertTrue(readinessSection.contains("class=\"blocker\""), readinessSection);
+        assertTrue(readinessSection.contains("class=\"bad\" id=\"blockers-contoso\">1 blocker(s)"), readinessSection);
+        assertTrue(page.contains("9 target(s)"), "the header counts targets, not results per probe kind");
     }
 
     @Test
