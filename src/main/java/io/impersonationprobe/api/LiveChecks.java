@@ -106,11 +106,14 @@ public class LiveChecks {
             throw ApiProblem.notFound("unknown-tenant", "No tenant '" + Printable.of(tenantId, 64)
                     + "' is configured; GET /api/v1/tenants lists them.");
         }
-        String kind = probeKind == null || probeKind.isBlank() ? probes.keySet().stream().sorted().findFirst().orElseThrow()
-                : probeKind.toLowerCase(Locale.ROOT);
+        String kind = probeKind == null || probeKind.isBlank() ? "ews" : probeKind.toLowerCase(Locale.ROOT);
         if (!probes.containsKey(kind)) {
             throw ApiProblem.badRequest("invalid-probe", "'probe' must be one of " + probes.keySet().stream().sorted().toList()
                     + ".");
+        }
+        if (kind.equals("graph") && tenant.kind() != io.impersonationprobe.config.TenantKind.EXCHANGE_ONLINE) {
+            throw ApiProblem.badRequest("invalid-probe", "'probe' graph is for Exchange Online tenants; tenant '"
+                    + tenant.id() + "' is on-premises.");
         }
         List<Target> targets = configured.getOrDefault(tenant.id(), Map.of()).getOrDefault(mailbox, List.of());
         String domain = mailbox.substring(mailbox.indexOf('@') + 1);
@@ -196,7 +199,8 @@ public class LiveChecks {
         trace.step("configuration", StepStatus.OK, Duration.ZERO, Trace.detail(
                 "tenant", tenant.id(),
                 "kind", tenant.kind().name().toLowerCase(Locale.ROOT).replace('_', '-'),
-                "endpoint", tenant.config().ewsUrl().toString(),
+                "endpoint", "graph".equals(request.probe()) ? tenant.config().graph().url().toString()
+                        : tenant.config().ewsUrl().toString(),
                 "credential", credentials.ews(tenant.id()).kind(),
                 "app", tenant.config().auth().clientId().orElse(null),
                 "probe", request.probe(),
@@ -241,10 +245,18 @@ public class LiveChecks {
         } else {
             detail.put("organization", "not polled yet");
         }
-        List<RoleAssignmentInfo> assignments = controlPlane.appAssignments(tenant.id());
+        boolean graph = "graph".equals(result.probe());
+        List<RoleAssignmentInfo> assignments = graph
+                ? controlPlane.appAssignments(tenant.id(), role -> role.regionMatches(true, 0, "Application Mail.", 0, 17))
+                : controlPlane.appAssignments(tenant.id());
         detail.put("appAssignments", assignments.stream().map(a -> a.name() + " (" + a.role() + ", scope "
                 + (a.scope() == null ? "organisation" : a.scope()) + (a.enabled() ? "" : ", disabled") + ")").toList());
         try {
+            if (graph) {
+                // Test-ServicePrincipalAuthorization is read for the EWS role; the Graph roles are listed above.
+                trace.step("control-plane", status, Duration.between(started, Instant.now()), detail);
+                return;
+            }
             AuthorizationCheck check = controlPlane.checkAuthorization(tenant.id(), mailbox);
             detail.put("scopesCovering", check.coveringScopes());
             detail.put("scopesNotCovering", check.otherScopes());

@@ -62,10 +62,13 @@ public class StatusPage {
         List<Views.TargetView> failing = new ArrayList<>();
         List<Views.TargetView> pending = new ArrayList<>();
         int unknown = 0;
-        int total = 0;
+        int results = 0;
+        // A target probed over EWS and Graph has two results; the header counts targets.
+        java.util.Set<String> targets = new java.util.HashSet<>();
         for (var status : views.targets()) {
             Views.TargetView target = views.target(status, false);
-            total++;
+            results++;
+            targets.add(target.id());
             if ("failing".equals(target.state())) {
                 failing.add(target);
             } else if ("unknown".equals(target.state())) {
@@ -75,14 +78,19 @@ public class StatusPage {
                 pending.add(target);
             }
         }
+        List<ReadinessResource.TenantReadiness> readiness = new ArrayList<>();
+        for (String id : views.tenantIds()) {
+            views.readiness(id, true).ifPresent(r -> readiness.add(new ReadinessResource.TenantReadiness(id, r)));
+        }
         return template.data("tenants", tenants)
+                .data("readiness", readiness)
                 .data("groups", views.groups(null))
                 .data("failing", failing)
                 .data("pending", pending)
                 .data("events", events.subList(0, Math.min(EVENTS_SHOWN, events.size())))
-                .data("total", total)
+                .data("total", targets.size())
                 .data("unknown", unknown)
-                .data("noData", unknown == total)
+                .data("noData", unknown == results)
                 .data("now", Instant.now())
                 .render();
     }

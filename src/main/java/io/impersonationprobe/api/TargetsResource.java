@@ -36,7 +36,7 @@ public class TargetsResource {
     @GET
     @Operation(summary = "Last results, filtered and paged", description = "page starts at 1; size at most 500")
     public Page list(@QueryParam("tenant") String tenant, @QueryParam("group") String group,
-                     @QueryParam("state") String state, @QueryParam("outcome") String outcome,
+                     @QueryParam("probe") String probe, @QueryParam("state") String state, @QueryParam("outcome") String outcome,
                      @QueryParam("page") @DefaultValue("1") int page, @QueryParam("size") @DefaultValue("50") int size) {
         if (page < 1) {
             throw ApiProblem.badRequest("invalid-filter", "'page' starts at 1.");
@@ -56,7 +56,7 @@ public class TargetsResource {
                     + Arrays.stream(Outcome.values()).map(Outcome::label).toList() + ".");
         }
         List<TargetStatus> matching = views.targets().stream()
-                .filter(s -> Views.matches(s, tenant, group, wantedState, outcome)).toList();
+                .filter(s -> Views.matches(s, tenant, group, probe, wantedState, outcome)).toList();
         int from = (int) Math.min((long) (page - 1) * size, matching.size());
         int to = Math.min(from + size, matching.size());
         return new Page(matching.subList(from, to).stream().map(s -> views.target(s, false)).toList(), page, size,
@@ -66,9 +66,16 @@ public class TargetsResource {
     @GET
     @Path("{group}/{mailbox}")
     @Operation(summary = "One target with its recent results", description = "The id is group/mailbox; failures are "
-            + "kept longer than successes.")
-    public Views.TargetView one(@PathParam("group") String group, @PathParam("mailbox") String mailbox) {
-        return views.target(group + "/" + mailbox.toLowerCase(Locale.ROOT)).map(s -> views.target(s, true))
+            + "kept longer than successes. probe picks the probe kind (default: the group's first, normally ews).")
+    public Views.TargetView one(@PathParam("group") String group, @PathParam("mailbox") String mailbox,
+                                @QueryParam("probe") String probe) {
+        List<String> kinds = views.probesOf(group);
+        String kind = probe == null || probe.isBlank() ? (kinds.isEmpty() ? "ews" : kinds.get(0))
+                : probe.toLowerCase(Locale.ROOT);
+        if (!kinds.isEmpty() && !kinds.contains(kind)) {
+            throw ApiProblem.notFound("unknown-target", "Group " + group + " is probed with " + kinds + " only.");
+        }
+        return views.target(kind, group + "/" + mailbox.toLowerCase(Locale.ROOT)).map(s -> views.target(s, true))
                 .orElseThrow(() -> ApiProblem.notFound("unknown-target", "No such target; its id is group/mailbox as "
                         + "GET /api/v1/targets lists them."));
     }

@@ -9,6 +9,7 @@ import io.impersonationprobe.control.ControlPlaneEvent;
 import io.impersonationprobe.control.ControlPlanePoller;
 import io.impersonationprobe.control.OrganizationState;
 import io.impersonationprobe.control.Propagation;
+import io.impersonationprobe.probe.MigrationReadiness;
 import io.impersonationprobe.probe.ProbeResult;
 import io.impersonationprobe.probe.ProbeScheduler;
 import io.impersonationprobe.probe.ResultStore;
@@ -37,10 +38,12 @@ public class Views {
     private final ControlPlanePoller controlPlane;
     private final ProbeScheduler scheduler;
     private final CredentialRegistry credentials;
+    private final MigrationReadiness readiness;
 
     @Inject
     public Views(ValidatedConfig config, ResultStore store, ControlPlanePoller controlPlane, ProbeScheduler scheduler,
-                 CredentialRegistry credentials) {
+                 CredentialRegistry credentials, MigrationReadiness readiness) {
+        this.readiness = readiness;
         this.config = config;
         this.store = store;
         this.controlPlane = controlPlane;
@@ -63,7 +66,8 @@ public class Views {
                              boolean transientOutcome, Integer httpStatus, String responseCode, String detail) {
     }
 
-    public record GroupView(String name, String tenant, String expect, String interval, int targets,
+    /** A group as one probe kind sees it: a group probed over EWS and Graph has a view for each. */
+    public record GroupView(String name, String tenant, String probe, String expect, String interval, int targets,
                             Map<String, Integer> states, int scopeLeaks, int completedCycles) {
     }
 
@@ -71,7 +75,28 @@ public class Views {
     public record TenantView(String id, String kind, String endpoint, String credential, String app,
                              Instant pausedUntil, OrganizationView organization, List<AssignmentView> roleAssignments,
                              Map<String, String> managementScopes, Map<String, Long> propagation, List<GroupView> groups,
-                             List<EventView> events) {
+                             List<EventView> events, ReadinessView readiness) {
+    }
+
+    /**
+     * Readiness for the end of EWS in Exchange Online, from the groups probed over both EWS and Graph.
+     *
+     * @param ewsRetirement     when EWS in Exchange Online shuts down for good
+     * @param daysLeft          whole days from now until then (negative once past)
+     * @param counts            targets by readiness state (ready, blocker, graph_leak, broken, unknown)
+     * @param targets           every compared target; absent in the tenant list
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record ReadinessView(Instant ewsBlockingStarts, Instant ewsRetirement, long daysLeft, Boolean ewsEnabled,
+                                Boolean appAllowedToUseEws, int blockers, int graphLeaks, Map<String, Integer> counts,
+                                List<ReadinessTargetView> targets) {
+    }
+
+    /** One target's EWS and Graph results side by side. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record ReadinessTargetView(String id, String group, String mailbox, String expect, String state,
+                                      String ewsVerdict, String ewsOutcome, String graphVerdict, String graphOutcome,
+                                      String graphCause, String graphRemediation) {
     }
 
     public record OrganizationView(boolean isDehydrated, boolean ewsEnabled, List<String> ewsAllowedAppIds,
@@ -98,8 +123,15 @@ public class Views {
         return store.all();
     }
 
-    public Optional<TargetStatus> target(String id) {
-        return Optional.ofNullable(store.status(id));
+    /** A target's status as one probe kind sees it. */
+    public Optional<TargetStatus> target(String probe, String id) {
+        return Optional.ofNullable(store.status(probe, id));
+    }
+
+    /** The probe kinds of a target's group, in configured order; empty for an unknown target. */
+    public List<String> probesOf(String group) {
+        return config.groups().stream().filter(g -> g.name().equals(group)).findFirst().map(TargetGroup::probes)
+                .orElse(List.of());
     }
 
     public TargetView target(TargetStatus status, boolean withHistory) {
@@ -109,11 +141,11 @@ public class Views {
         String propagation = controlPlane.propagation(status).map(Propagation::label).orElse(null);
         String state = status.state().label();
         if (result == null) {
-            return new TargetView(target.id(), target.tenant(), target.group(), target.mailbox(), null,
+            return new TargetView(target.id(), target.tenant(), target.group(), target.mailbox(), status.probe(),
                     target.expect().label(), state, null, null, null, null, null, null, null, null, null, null, null,
                     propagation, history);
         }
-        return new TargetView(target.id(), target.tenant(), target.group(), target.mailbox(), result.probe(),
+        return new TargetView(target.id(), target.tenant(), target.group(), target.mailbox(), status.probe(),
                 target.expect().label(), state, result.verdict().name().toLowerCase(Locale.ROOT), result.outcome().label(),
                 result.success(), result.cause(), result.success() ? null : result.remediation(),
                 status.last().startedAt(), status.lastSuccessAt(), result.duration().toMillis(),
@@ -133,12 +165,14 @@ public class Views {
             if (tenant != null && !group.tenant().equals(tenant)) {
                 continue;
             }
-            Map<String, Integer> states = new LinkedHashMap<>();
-            store.countByState(group.name()).forEach((state, count) -> states.put(state.label(), count));
             var progress = scheduler.progress().get(group.name());
-            groups.add(new GroupView(group.name(), group.tenant(), group.expect().label(), humanDuration(group.interval()),
-                    group.targets().size(), states, store.scopeLeaks(group.name()),
-                    progress == null ? 0 : progress.completedCycles()));
+            for (String probe : group.probes()) {
+                Map<String, Integer> states = new LinkedHashMap<>();
+                store.countByState(group.name(), probe).forEach((state, count) -> states.put(state.label(), count));
+                groups.add(new GroupView(group.name(), group.tenant(), probe, group.expect().label(),
+                        humanDuration(group.interval()), group.targets().size(), states,
+                        store.scopeLeaks(group.name(), probe), progress == null ? 0 : progress.completedCycles()));
+            }
         }
         return groups;
     }
@@ -180,7 +214,40 @@ public class Views {
         }
         return Optional.of(new TenantView(id, tenant.kind().name().toLowerCase(Locale.ROOT).replace('_', '-'),
                 tenant.config().ewsUrl().toString(), credentials.ews(id).kind(), tenant.config().auth().clientId().orElse(null),
-                paused.isAfter(Instant.now()) ? paused : null, org, assignments, scopes, propagation, groups(id), events));
+                paused.isAfter(Instant.now()) ? paused : null, org, assignments, scopes, propagation, groups(id), events,
+                readiness(id, withDetail).orElse(null)));
+    }
+
+    /** The tenant's readiness for the end of EWS; empty unless a group of it is probed over both EWS and Graph. */
+    public Optional<ReadinessView> readiness(String tenant, boolean withTargets) {
+        if (!readiness.measured(tenant)) {
+            return Optional.empty();
+        }
+        List<MigrationReadiness.TargetReadiness> targets = readiness.targets(tenant);
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        for (MigrationReadiness.State state : MigrationReadiness.State.values()) {
+            counts.put(state.label(), 0);
+        }
+        targets.forEach(t -> counts.merge(t.state().label(), 1, Integer::sum));
+        Optional<OrganizationState> org = controlPlane.organization(tenant);
+        long daysLeft = java.time.Duration.between(Instant.now(), MigrationReadiness.EWS_RETIREMENT).toDays();
+        return Optional.of(new ReadinessView(MigrationReadiness.EWS_BLOCKING_STARTS, MigrationReadiness.EWS_RETIREMENT,
+                daysLeft, org.map(OrganizationState::ewsEnabled).orElse(null),
+                org.map(OrganizationState::appAllowed).orElse(null),
+                counts.get(MigrationReadiness.State.BLOCKER.label()), counts.get(MigrationReadiness.State.GRAPH_LEAK.label()),
+                counts, withTargets ? targets.stream().map(Views::readiness).toList() : null));
+    }
+
+    private static ReadinessTargetView readiness(MigrationReadiness.TargetReadiness t) {
+        ProbeResult ews = t.ews();
+        ProbeResult graph = t.graph();
+        boolean graphWrong = graph != null && !graph.success();
+        return new ReadinessTargetView(t.target().id(), t.target().group(), t.target().mailbox(),
+                t.target().expect().label(), t.state().label(),
+                ews == null ? null : ews.verdict().name().toLowerCase(Locale.ROOT), ews == null ? null : ews.outcome().label(),
+                graph == null ? null : graph.verdict().name().toLowerCase(Locale.ROOT),
+                graph == null ? null : graph.outcome().label(), graphWrong ? graph.cause() : null,
+                graphWrong ? graph.remediation() : null);
     }
 
     /** A duration as an admin writes it in configuration: 30s, 5m, 1h; odd ones in seconds. */
@@ -196,9 +263,11 @@ public class Views {
     }
 
     /** True when the target matches every given filter (null filters match all). */
-    public static boolean matches(TargetStatus status, String tenant, String group, TargetState state, String outcome) {
+    public static boolean matches(TargetStatus status, String tenant, String group, String probe, TargetState state,
+                                  String outcome) {
         ProbeResult result = status.effective();
         return (tenant == null || status.target().tenant().equals(tenant))
+                && (probe == null || status.probe().equals(probe))
                 && (group == null || status.target().group().equals(group))
                 && (state == null || status.state() == state)
                 && (outcome == null || (result != null && result.outcome().label().equals(outcome)));

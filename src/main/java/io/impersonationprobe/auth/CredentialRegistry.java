@@ -23,6 +23,7 @@ public class CredentialRegistry {
     private final Map<String, EwsCredentials> ewsCredentials = new HashMap<>();
     private final Map<String, TokenSource> tokenSources = new HashMap<>();
     private final Map<String, TokenSource> adminTokenSources = new HashMap<>();
+    private final Map<String, TokenSource> graphTokenSources = new HashMap<>();
 
     @Inject
     public CredentialRegistry(ValidatedConfig config, TokenListener listener) {
@@ -55,6 +56,11 @@ public class CredentialRegistry {
         TokenSource tokens = new MsalTokenSource(tenant.id(), tenant.config().auth(), credential, defaultTls(),
                 Clock.systemUTC(), listener);
         tokenSources.put(tenant.id(), tokens);
+        if (tenant.kind() == io.impersonationprobe.config.TenantKind.EXCHANGE_ONLINE) {
+            // Graph is another resource: its own token (audience https://graph.microsoft.com) and its own cache.
+            graphTokenSources.put(tenant.id(), new MsalTokenSource(tenant.id(), tenant.config().auth(),
+                    tenant.config().graph().scope(), credential, defaultTls(), Clock.systemUTC(), listener));
+        }
         return new OAuthEwsCredentials(tenant.method(), tokens);
     }
 
@@ -70,6 +76,11 @@ public class CredentialRegistry {
     public java.util.Optional<TokenSource> adminTokens(String tenant) {
         TokenSource admin = adminTokenSources.get(tenant);
         return admin != null ? java.util.Optional.of(admin) : tokens(tenant);
+    }
+
+    /** Tokens for Microsoft Graph with the tenant's app credentials; empty for on-premises tenants. */
+    public java.util.Optional<TokenSource> graphTokens(String tenant) {
+        return java.util.Optional.ofNullable(graphTokenSources.get(tenant));
     }
 
     private static javax.net.ssl.SSLContext defaultTls() {

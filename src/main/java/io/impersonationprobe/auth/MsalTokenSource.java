@@ -43,6 +43,12 @@ public final class MsalTokenSource implements TokenSource {
 
     public MsalTokenSource(String tenant, ProbeConfig.Auth auth, IClientCredential credential, SSLContext ssl,
                            Clock clock, TokenListener listener) {
+        this(tenant, auth, auth.scope(), credential, ssl, clock, listener);
+    }
+
+    /** Tokens for another resource than the tenant's EWS scope, such as Microsoft Graph, with the same credential. */
+    public MsalTokenSource(String tenant, ProbeConfig.Auth auth, String scope, IClientCredential credential,
+                           SSLContext ssl, Clock clock, TokenListener listener) {
         this.tenant = tenant;
         this.listener = listener;
         this.timeout = auth.tokenTimeout();
@@ -61,8 +67,8 @@ public final class MsalTokenSource implements TokenSource {
         } catch (MalformedURLException e) {
             throw new IllegalArgumentException("invalid authority URL", e);
         }
-        this.parameters = ClientCredentialParameters.builder(Set.of(auth.scope())).build();
-        this.bypassingCache = ClientCredentialParameters.builder(Set.of(auth.scope())).skipCache(true).build();
+        this.parameters = ClientCredentialParameters.builder(Set.of(scope)).build();
+        this.bypassingCache = ClientCredentialParameters.builder(Set.of(scope)).skipCache(true).build();
     }
 
     @Override

@@ -54,7 +54,7 @@ public final class ConfigValidator {
         Map<String, ResolvedTenant> tenants = new TreeMap<>();
         config.tenants().forEach((id, tenant) -> validator.tenant(id, tenant).ifPresent(t -> tenants.put(id, t)));
         List<TargetGroup> groups = new ArrayList<>();
-        config.groups().forEach((name, group) -> validator.group(name, group, config.tenants().keySet())
+        config.groups().forEach((name, group) -> validator.group(name, group, config.tenants())
                 .ifPresent(groups::add));
         validator.probe(config.probe());
         validator.scheduler(config.scheduler());
@@ -134,6 +134,9 @@ public final class ConfigValidator {
                 problem(prefix + ".control-plane.interval", "is " + tenant.controlPlane().interval()
                         + "; the shortest allowed is " + MIN_INTERVAL);
             }
+        }
+        if (tenant.kind() == TenantKind.EXCHANGE_ONLINE) {
+            secureUrl(prefix + ".graph.url", tenant.graph().url());
         }
         SSLContext ssl = sslContext(prefix + ".tls", tenant.tls());
         if (problems.size() > before) {
@@ -248,13 +251,15 @@ public final class ConfigValidator {
         return null;
     }
 
-    private Optional<TargetGroup> group(String name, ProbeConfig.Group group, Set<String> tenantIds) {
+    private Optional<TargetGroup> group(String name, ProbeConfig.Group group, Map<String, ProbeConfig.Tenant> tenants) {
         String prefix = "impersonation.groups." + name;
         int before = problems.size();
+        Set<String> tenantIds = tenants.keySet();
         if (!tenantIds.contains(group.tenant())) {
             problem(prefix + ".tenant", "unknown tenant '" + group.tenant() + "'; configured tenants: "
                     + (tenantIds.isEmpty() ? "none" : String.join(", ", new java.util.TreeSet<>(tenantIds))));
         }
+        List<String> probes = probeKinds(prefix + ".probes", group.probes(), tenants.get(group.tenant()));
         if (group.interval().compareTo(MIN_INTERVAL) < 0) {
             problem(prefix + ".interval", "is " + group.interval() + "; the shortest allowed is " + MIN_INTERVAL);
         }
@@ -281,7 +286,34 @@ public final class ConfigValidator {
         }
         List<Target> targets = mailboxes.stream()
                 .map(m -> new Target(group.tenant(), name, m, group.expect())).toList();
-        return Optional.of(new TargetGroup(name, group.tenant(), group.expect(), group.interval(), targets));
+        return Optional.of(new TargetGroup(name, group.tenant(), group.expect(), group.interval(), targets, probes));
+    }
+
+    /** The group's probe kinds, known and without repeats; graph only where Graph reaches the mailboxes (Exchange Online). */
+    private List<String> probeKinds(String property, List<String> configured, ProbeConfig.Tenant tenant) {
+        List<String> kinds = new ArrayList<>();
+        for (String text : configured) {
+            String kind = text.strip().toLowerCase(Locale.ROOT);
+            if (kind.isEmpty()) {
+                continue;
+            }
+            if (!ProbeConfig.PROBE_KINDS.contains(kind)) {
+                problem(property, "unknown probe '" + Printable.of(text, 40) + "'; probes are "
+                        + String.join(", ", ProbeConfig.PROBE_KINDS));
+            } else if (kinds.contains(kind)) {
+                problem(property, "lists '" + kind + "' twice");
+            } else {
+                kinds.add(kind);
+            }
+        }
+        if (kinds.isEmpty() && configured.stream().allMatch(t -> t.isBlank())) {
+            problem(property, "names no probe; use ews, graph or ews,graph");
+        }
+        if (kinds.contains("graph") && tenant != null && tenant.kind() != TenantKind.EXCHANGE_ONLINE) {
+            problem(property, "graph is for Exchange Online tenants only; this group's tenant is on-premises, "
+                    + "where Microsoft Graph cannot reach the mailboxes");
+        }
+        return List.copyOf(kinds);
     }
 
     private void mailbox(String property, String text, Set<String> into) {

@@ -140,6 +140,22 @@ public interface ProbeConfig {
 
         /** The Exchange Online control plane: the admin API the daemon polls for the org's state. */
         ControlPlane controlPlane();
+
+        /** Microsoft Graph, for groups that probe with {@code graph} (Exchange Online tenants only). */
+        Graph graph();
+    }
+
+    interface Graph {
+        /** Microsoft Graph's base URL; the probe sends {@code GET /v1.0/users/{mailbox}/mailFolders/inbox?$select=id}. */
+        @WithDefault(GRAPH_URL)
+        URI url();
+
+        /**
+         * The OAuth scope requested for Graph with the tenant's app credentials; the app needs a Graph mail role,
+         * such as RBAC for Applications' "Application Mail.ReadBasic", scoped to the mailboxes it may reach.
+         */
+        @WithDefault(GRAPH_SCOPE)
+        String scope();
     }
 
     interface ControlPlane {
@@ -288,6 +304,13 @@ public interface ProbeConfig {
         /** How often every mailbox of the group is probed. */
         @WithDefault("5m")
         Duration interval();
+
+        /**
+         * The probe kinds run for every mailbox, comma-separated: {@code ews}, {@code graph} (Exchange Online only),
+         * or both, which shows the group's readiness for the move from EWS to Microsoft Graph.
+         */
+        @WithDefault("ews")
+        List<String> probes();
     }
 
     interface Probe {
@@ -328,6 +351,10 @@ public interface ProbeConfig {
 
     String EXCHANGE_ONLINE_EWS_URL = "https://outlook.office365.com/EWS/Exchange.asmx";
     String EXCHANGE_ONLINE_SCOPE = "https://outlook.office365.com/.default";
+    String GRAPH_URL = "https://graph.microsoft.com";
+    String GRAPH_SCOPE = "https://graph.microsoft.com/.default";
+    /** The probe kinds a group may choose. */
+    List<String> PROBE_KINDS = List.of("ews", "graph");
     /** Exchange's EWSMaxConcurrency in Exchange Online: more parallel requests per account are refused. */
     int MAX_CONCURRENCY = 27;
 }

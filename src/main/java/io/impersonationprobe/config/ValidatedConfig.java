@@ -22,7 +22,7 @@ public record ValidatedConfig(Map<String, ResolvedTenant> tenants, List<TargetGr
     public ValidatedConfig ownShare() {
         List<TargetGroup> owned = groups.stream()
                 .map(g -> new TargetGroup(g.name(), g.tenant(), g.expect(), g.interval(),
-                        g.targets().stream().filter(shard::owns).toList()))
+                        g.targets().stream().filter(shard::owns).toList(), g.probes()))
                 .toList();
         return new ValidatedConfig(tenants, owned, apiKeys, shard);
     }

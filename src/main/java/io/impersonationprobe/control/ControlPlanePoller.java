@@ -132,7 +132,8 @@ public class ControlPlanePoller implements RemediationContext {
             List<TargetStatus> targets = new ArrayList<>();
             for (TargetGroup group : config.groups()) {
                 if (group.tenant().equals(t)) {
-                    targets.addAll(store.group(group.name()));
+                    // Test-ServicePrincipalAuthorization answers for the EWS role: compare it with EWS probes only.
+                    targets.addAll(store.group(group.name(), EwsProbe.KIND));
                 }
             }
             return List.copyOf(targets);
@@ -144,6 +145,9 @@ public class ControlPlanePoller implements RemediationContext {
      * sampled, never probed, or the probe could not tell).
      */
     public Optional<Propagation> propagation(TargetStatus status) {
+        if (!EwsProbe.KIND.equals(status.probe())) {
+            return Optional.empty(); // Test-ServicePrincipalAuthorization is read for the EWS role only
+        }
         return propagation(status.target().tenant(), currentCheck(status.target().tenant(), status.target().id()),
                 status.effective());
     }
@@ -182,10 +186,15 @@ public class ControlPlanePoller implements RemediationContext {
 
     /** This daemon's app's EWS role assignments in the tenant, as the last poll read them. */
     public List<RoleAssignmentInfo> appAssignments(String tenant) {
+        return appAssignments(tenant, role -> role.equalsIgnoreCase(EWS_APP_ROLE));
+    }
+
+    /** The probing app's assignments of the roles {@code role} accepts, such as the Graph mail roles. */
+    public List<RoleAssignmentInfo> appAssignments(String tenant, java.util.function.Predicate<String> role) {
         String appId = config.tenants().get(tenant).config().auth().clientId().orElse("");
         AccessConfiguration known = access.get(tenant);
         return known == null ? List.of() : known.assignments().values().stream()
-                .filter(a -> a.role().equalsIgnoreCase(EWS_APP_ROLE) && a.assignee().equalsIgnoreCase(appId))
+                .filter(a -> role.test(a.role()) && a.assignee().equalsIgnoreCase(appId))
                 .toList();
     }
 
@@ -308,8 +317,11 @@ public class ControlPlanePoller implements RemediationContext {
 
     @Override
     public ProbeResult annotate(ProbeResult result) {
-        measureDelay(result);
-        result = explainDenial(result);
+        if (EwsProbe.KIND.equals(result.probe())) {
+            // Propagation is measured against the EWS role's assignments; Graph's mail roles are others.
+            measureDelay(result);
+            result = explainDenial(result);
+        }
         OrganizationState org = organizations.get(result.target().tenant());
         if (org == null) {
             return result;
@@ -337,7 +349,7 @@ public class ControlPlanePoller implements RemediationContext {
     private void measureDelay(ProbeResult result) {
         Map<String, RoleAssignmentInfo> awaiting = awaitingAccess.get(result.target().tenant());
         AuthorizationCheck check = currentCheck(result.target().tenant(), result.target().id());
-        TargetStatus status = store.status(result.target().id());
+        TargetStatus status = store.status(result.probe(), result.target().id());
         ProbeResult before = status == null ? null : status.effective();
         // Only a mailbox that was not reachable before shows when the new grant arrived.
         if (awaiting == null || check == null || result.verdict() != Verdict.ALLOWED

@@ -4,8 +4,9 @@ import io.impersonationprobe.auth.TokenListener;
 import io.impersonationprobe.config.ResolvedTenant;
 import io.impersonationprobe.config.ValidatedConfig;
 import io.impersonationprobe.config.Expectation;
+import io.impersonationprobe.config.TenantKind;
+import io.impersonationprobe.probe.MigrationReadiness;
 import io.impersonationprobe.probe.Outcome;
-import io.impersonationprobe.probe.Probe;
 import io.impersonationprobe.probe.ProbeResult;
 import io.impersonationprobe.probe.ResultStore;
 import io.impersonationprobe.probe.TargetState;
@@ -20,7 +21,6 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 
 import java.time.Duration;
@@ -64,6 +64,8 @@ public class ProbeMetrics implements TokenListener {
     static final String PROPAGATION_DELAY = "impersonation.propagation.delay";
     static final String SHARD_REPLICAS = "impersonation.shard.replicas";
     static final String SHARD_INDEX = "impersonation.shard.index";
+    static final String MIGRATION_BLOCKERS = "impersonation.migration.blockers";
+    static final String EWS_RETIREMENT = "impersonation.ews.retirement.timestamp.seconds";
 
     /** From the seconds of a demo to the day that Exchange Online's caching can take. */
     private static final Duration[] PROPAGATION_BUCKETS = {
@@ -90,8 +92,7 @@ public class ProbeMetrics implements TokenListener {
     private final Map<String, AtomicReference<double[]>> adminPolls = new ConcurrentHashMap<>();
 
     @Inject
-    public ProbeMetrics(MeterRegistry registry, ResultStore store, ValidatedConfig config, Instance<Probe> probes) {
-        List<String> probeKinds = probes.stream().map(Probe::kind).sorted().toList();
+    public ProbeMetrics(MeterRegistry registry, ResultStore store, ValidatedConfig config, MigrationReadiness readiness) {
         this.registry = registry;
         this.store = store;
         // With every replica publishing the count, count(impersonation_shard_replicas) below it shows a missing shard.
@@ -110,6 +111,24 @@ public class ProbeMetrics implements TokenListener {
                         .register(registry));
             }
         }
+        boolean exchangeOnline = false;
+        for (ResolvedTenant tenant : config.tenants().values()) {
+            exchangeOnline |= tenant.kind() == TenantKind.EXCHANGE_ONLINE;
+            if (readiness.measured(tenant.id())) {
+                own(Gauge.builder(MIGRATION_BLOCKERS, () -> readiness.blockers(tenant.id()))
+                        .description("Targets of allow groups probed over EWS and Graph that the last scheduled probes "
+                                + "reached over EWS but not over Graph: what the move from EWS would lose")
+                        .tags("tenant", tenant.id())
+                        .register(registry));
+            }
+        }
+        if (exchangeOnline) {
+            double retirement = epochSeconds(MigrationReadiness.EWS_RETIREMENT);
+            own(Gauge.builder(EWS_RETIREMENT, () -> retirement)
+                    .description("When EWS in Exchange Online shuts down for good (2027-04-01, as announced), in seconds "
+                            + "since the epoch")
+                    .register(registry));
+        }
         for (TargetGroup group : config.groups()) {
             if (group.expect() == Expectation.DENY) {
                 own(Gauge.builder(SCOPE_LEAKS, () -> store.scopeLeaks(group.name()))
@@ -117,9 +136,9 @@ public class ProbeMetrics implements TokenListener {
                         .tags("tenant", group.tenant(), "group", group.name())
                         .register(registry));
             }
-            for (String probe : probeKinds) {
+            for (String probe : group.probes()) {
                 for (TargetState state : TargetState.values()) {
-                    own(Gauge.builder(TARGETS, () -> store.countByState(group.name()).get(state))
+                    own(Gauge.builder(TARGETS, () -> store.countByState(group.name(), probe).get(state))
                             .description("Targets of the group in each state (ok, failing, unknown) after the last "
                                     + "scheduled probe; always present")
                             .tags("tenant", group.tenant(), "group", group.name(), "probe", probe, "state", state.label())
@@ -152,7 +171,7 @@ public class ProbeMetrics implements TokenListener {
                     .increment();
         }
         String key = result.probe() + "/" + result.target().id();
-        TargetStatus status = store.status(result.target().id());
+        TargetStatus status = store.status(result.probe(), result.target().id());
         if (targetsWithRuns.add(key)) {
             gauge(PROBE_LAST_RUN, "When the last scheduled probe of the mailbox started, in seconds since the epoch",
                     targetTags(status, result.probe()), status, s -> epochSeconds(s.last().startedAt()));

@@ -4,6 +4,7 @@ import io.impersonationprobe.config.Expectation;
 import io.impersonationprobe.config.TenantKind;
 
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The bounded catalogue of what a probe can meet; the {@code outcome} label of the metrics. Each outcome carries the
@@ -54,6 +55,13 @@ public enum Outcome {
                     + "remove departed users from the target list.",
             "Check the address for typos and that the mailbox exists (Get-Mailbox <address>); remove departed users "
                     + "from the target list."),
+    MAILBOX_NOT_ENABLED_FOR_REST(Verdict.ERROR, false,
+            "Microsoft Graph cannot serve this mailbox (MailboxNotEnabledForRESTAPI): it is inactive, soft-deleted, "
+                    + "hosted on-premises in a hybrid organisation, or has no Exchange Online license.",
+            "Check Get-EXOMailbox <mailbox> | fl RecipientTypeDetails, IsInactiveMailbox, IsSoftDeletedByRemove and "
+                    + "the user's Exchange Online license. A mailbox still on-premises is not reachable over Graph: move "
+                    + "it to Exchange Online first, or keep it out of graph probes.",
+            "Microsoft Graph does not reach on-premises mailboxes; probe them over EWS."),
     IMPERSONATION_HEADER_INVALID(Verdict.ERROR, false,
             "Exchange rejected the ExchangeImpersonation header (ErrorInvalidExchangeImpersonationHeaderData): missing, "
                     + "malformed, or naming no mailbox it can resolve.",
@@ -183,8 +191,96 @@ public enum Outcome {
         return cause;
     }
 
+    /** The cause as one probe kind meets it: Graph's wording where it differs from EWS's. */
+    public String cause(String probe) {
+        String[] graph = "graph".equals(probe) ? GraphTexts.BY_OUTCOME.get(this) : null;
+        return graph == null ? cause : graph[0];
+    }
+
     public String remediation(TenantKind kind) {
         return kind == TenantKind.ON_PREMISES ? onPremisesRemediation : exchangeOnlineRemediation;
+    }
+
+    /** The fix as one probe kind needs it: Graph's roles and endpoints where they differ from EWS's. */
+    public String remediation(TenantKind kind, String probe) {
+        String[] graph = "graph".equals(probe) ? GraphTexts.BY_OUTCOME.get(this) : null;
+        return graph == null ? remediation(kind) : graph[1];
+    }
+
+    /**
+     * Cause and Exchange Online fix of the outcomes whose EWS wording would mislead for Microsoft Graph; the verdict
+     * and the transient flag stay the catalogue's. Graph reaches Exchange Online only, so there is no on-premises text.
+     */
+    private static final class GraphTexts {
+        static final String ROLE_HINT = "New-ManagementRoleAssignment -App <sp> -Role \"Application Mail.ReadBasic\" "
+                + "-CustomResourceScope <scope>";
+        static final Map<Outcome, String[]> BY_OUTCOME = Map.ofEntries(
+                Map.entry(SCOPE_LEAK, new String[]{
+                        "The daemon read a folder over Microsoft Graph of a mailbox that its group says must stay out of "
+                                + "reach: the application's Graph access is wider than intended.",
+                        "Find what grants it: an Entra-consented Graph mail permission such as Mail.Read or "
+                                + "Mail.ReadBasic.All (it overrides every Exchange scope; remove the admin consent), a "
+                                + "Graph mail role assignment without a scope, or a management scope whose recipient "
+                                + "filter covers this mailbox (Get-ManagementRoleAssignment -RoleAssignee <sp>; "
+                                + "Get-ManagementScope). Test-ServicePrincipalAuthorization -Identity <sp> -Resource "
+                                + "<mailbox> names the granting role. A removed grant keeps working for 30 min to 2 h."}),
+                Map.entry(ACCESS_DENIED, new String[]{
+                        "Microsoft Graph refused access to the mailbox (403 ErrorAccessDenied): the app has no Graph mail "
+                                + "permission, its RBAC for Applications scope does not cover the mailbox, or an "
+                                + "application access policy blocks it.",
+                        "If the mailbox should be reachable over Graph: give the app's service principal a Graph mail "
+                                + "role with a scope that covers it (" + ROLE_HINT + "), check that no application "
+                                + "access policy excludes it (Get-ApplicationAccessPolicy), and allow 30 min to 2 h; "
+                                + "Test-ServicePrincipalAuthorization -Identity <sp> -Resource <mailbox> shows the "
+                                + "configured truth at once. If it must not be reachable, this is the expected answer."}),
+                Map.entry(PERMISSION_MISSING, new String[]{
+                        "The token is valid but carries no Graph permission for the request (403 "
+                                + "Authorization_RequestDenied).",
+                        "Grant the app Graph mail access: scoped, an RBAC for Applications assignment (" + ROLE_HINT
+                                + "); unscoped, the Graph application permission Mail.ReadBasic.All with admin consent "
+                                + "(every mailbox)."}),
+                Map.entry(AUTH_FAILED, new String[]{
+                        "Microsoft Graph rejected the daemon's token (HTTP 401, InvalidAuthenticationToken).",
+                        "Check the token: its audience must be https://graph.microsoft.com (graph.scope "
+                                + "https://graph.microsoft.com/.default) and it must come from the tenant that holds the "
+                                + "mailboxes. The error message names the reason."}),
+                Map.entry(MAILBOX_NOT_FOUND, new String[]{
+                        "Microsoft Graph has no user or mailbox with this address (404 ErrorInvalidUser, "
+                                + "ErrorItemNotFound or ResourceNotFound).",
+                        "Check the address for typos and that the user exists, has a mailbox and is licensed "
+                                + "(Get-EXOMailbox <address>); remove departed users from the target list."}),
+                Map.entry(THROTTLED, new String[]{
+                        "Microsoft Graph is throttling the daemon (HTTP 429, or 503 with Retry-After). Transient: the "
+                                + "last definite verdict stands, and the tenant's Graph probes pause as asked.",
+                        "If it persists, lower the tenant's concurrency or lengthen the group intervals; Outlook's "
+                                + "Graph limits apply per app and mailbox and are shared with the app's other work."}),
+                Map.entry(UNAVAILABLE, new String[]{
+                        "Microsoft Graph could not be reached or answered with a server error (connection refused or "
+                                + "reset, HTTP 5xx).",
+                        "Check firewall and proxy rules for graph.microsoft.com and the Microsoft 365 service health."}),
+                Map.entry(DNS_FAILURE, new String[]{
+                        "The Microsoft Graph host name could not be resolved.",
+                        "Check the daemon's DNS resolver and that graph.url is https://graph.microsoft.com."}),
+                Map.entry(TLS_FAILURE, new String[]{
+                        "The TLS handshake with Microsoft Graph failed: the certificate is not trusted, has expired, or "
+                                + "does not match the host name.",
+                        "Check for a TLS-inspecting proxy between the daemon and graph.microsoft.com."}),
+                Map.entry(TIMEOUT, new String[]{
+                        "The Graph probe did not complete before its deadline.",
+                        "Check the network path to graph.microsoft.com and proxy settings; raise "
+                                + "impersonation.probe.timeout if Graph is merely slow."}),
+                Map.entry(ENDPOINT_NOT_FOUND, new String[]{
+                        "The Graph URL answered 404 without a Graph error: there is no Microsoft Graph at that address.",
+                        "Use https://graph.microsoft.com as the tenant's graph.url."}),
+                Map.entry(INVALID_RESPONSE, new String[]{
+                        "The answer was not a Microsoft Graph answer to the probe (not JSON, or JSON without the "
+                                + "folder's id).",
+                        "Check for a proxy or captive portal answering in place of Microsoft Graph."}),
+                Map.entry(UNKNOWN_ERROR, new String[]{
+                        "Microsoft Graph answered with an error this daemon does not classify; its code and message "
+                                + "are kept.",
+                        "Look up the error code in Microsoft Graph's error reference; request-id and date identify the "
+                                + "request for Microsoft support."}));
     }
 
     /** Access to a mailbox the group must not reach is a scope leak, whatever the probe kind. */

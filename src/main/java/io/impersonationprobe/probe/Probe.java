@@ -5,12 +5,12 @@ import io.impersonationprobe.target.Target;
 import java.time.Instant;
 
 /**
- * One way of proving access to a mailbox (EWS today). Implementations block the calling thread, never throw, and
- * return by the deadline: every failure is a classified {@link ProbeResult}.
+ * One way of proving access to a mailbox (EWS, or Microsoft Graph for Exchange Online). Implementations block the
+ * calling thread, never throw, and return by the deadline: every failure is a classified {@link ProbeResult}.
  */
 public interface Probe {
 
-    /** The {@code probe} label, such as {@code ews}. */
+    /** The {@code probe} label and the kind a group lists in {@code probes}: {@code ews} or {@code graph}. */
     String kind();
 
     /** Probes the target; {@code trace} receives the steps of a live check ({@link Trace#OFF} for scheduled probes). */

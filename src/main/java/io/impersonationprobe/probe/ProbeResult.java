@@ -10,8 +10,9 @@ import java.time.Instant;
  *
  * @param probe            the probe kind, such as {@code ews}
  * @param outcome          the classified outcome; its verdict is the result's verdict
- * @param ewsResponseCode  the EWS response code (such as {@code NoError} or {@code ErrorImpersonateUserDenied}), or null
- * @param httpStatus       the HTTP status of the EWS answer, or 0 when there was none
+ * @param ewsResponseCode  the server's response code: EWS's (such as {@code NoError} or
+ *                         {@code ErrorImpersonateUserDenied}) or Graph's error code (such as {@code ErrorAccessDenied}); null if none
+ * @param httpStatus       the HTTP status of the answer, or 0 when there was none
  * @param startedAt        when the probe started
  * @param duration         how long it took, token included
  * @param detail           what the server or the network said, for the admin; never a secret
@@ -31,7 +32,7 @@ public record ProbeResult(Target target, String probe, Outcome outcome, String e
     }
 
     public String cause() {
-        return outcome.cause();
+        return outcome.cause(probe);
     }
 
     public ProbeResult withRemediation(String remediation) {

@@ -42,7 +42,7 @@ public class ProbeScheduler {
 
     private final ValidatedConfig config;
     private final ProbeConfig probeConfig;
-    private final List<Probe> probes;
+    private final Map<String, Probe> probes = new HashMap<>();
     private final List<RemediationContext> contexts;
     private final ResultStore store;
     private final ProbeMetrics metrics;
@@ -57,14 +57,18 @@ public class ProbeScheduler {
                           Instance<RemediationContext> contexts, ResultStore store, ProbeMetrics metrics, Scheduler scheduler) {
         this.config = config;
         this.probeConfig = probeConfig;
-        this.probes = probes.stream().toList();
+        probes.forEach(p -> this.probes.put(p.kind(), p));
         this.contexts = contexts.stream().toList();
         this.store = store;
         this.metrics = metrics;
         this.scheduler = scheduler;
         for (ResolvedTenant tenant : config.tenants().values()) {
             tenantPools.put(tenant.id(), pool(tenant.id(), tenant.config().concurrency()));
-            backoffs.put(tenant.id(), new BackoffGate(clock));
+            // One gate per tenant and probe kind: EWS and Graph are throttled separately, so a pause Graph asks for
+            // must not hold up EWS probes (nor the other way round).
+            for (Probe probe : this.probes.values()) {
+                backoffs.put(gateKey(tenant.id(), probe.kind()), new BackoffGate(clock));
+            }
         }
         for (TargetGroup group : config.groups()) {
             progress.put(group.name(), new GroupProgress());
@@ -81,20 +85,25 @@ public class ProbeScheduler {
                     .setConcurrentExecution(Scheduled.ConcurrentExecution.SKIP)
                     .setAsyncTask(execution -> Uni.createFrom().completionStage(runCycle(group)))
                     .schedule();
-            LOG.infof("Group %s: %d target(s) of tenant %s, expect %s, every %s (first cycle in %d ms)", group.name(),
-                    group.targets().size(), group.tenant(), group.expect().label(), group.interval(), delay);
+            LOG.infof("Group %s: %d target(s) of tenant %s, expect %s, probes %s, every %s (first cycle in %d ms)",
+                    group.name(), group.targets().size(), group.tenant(), group.expect().label(),
+                    String.join(",", group.probes()), group.interval(), delay);
         }
     }
 
-    /** Probes every target of the group once; completes when all have answered. Never completes exceptionally. */
+    /**
+     * Probes every target of the group once with each of the group's probe kinds; completes when all have answered.
+     * Never completes exceptionally.
+     */
     public CompletableFuture<Void> runCycle(TargetGroup group) {
         GroupProgress groupProgress = progress.get(group.name());
         groupProgress.started();
         ExecutorService pool = tenantPools.get(group.tenant());
-        CompletableFuture<?>[] runs = new CompletableFuture<?>[group.targets().size() * probes.size()];
+        List<Probe> kinds = group.probes().stream().map(probes::get).toList();
+        CompletableFuture<?>[] runs = new CompletableFuture<?>[group.targets().size() * kinds.size()];
         int i = 0;
         for (Target target : group.targets()) {
-            for (Probe probe : probes) {
+            for (Probe probe : kinds) {
                 runs[i++] = CompletableFuture.runAsync(() -> probeOnce(probe, target), pool);
             }
         }
@@ -109,7 +118,7 @@ public class ProbeScheduler {
     }
 
     private void probeOnce(Probe probe, Target target) {
-        BackoffGate backoff = backoffs.get(target.tenant());
+        BackoffGate backoff = backoffs.get(gateKey(target.tenant(), probe.kind()));
         try {
             backoff.awaitClearance();
         } catch (InterruptedException e) {
@@ -126,15 +135,30 @@ public class ProbeScheduler {
             Duration added = backoff.pause(result.backOff());
             if (!added.isZero()) {
                 metrics.backedOff(target.tenant(), added);
-                LOG.infof("Tenant %s paused until %s as Exchange asked (%s)", target.tenant(), backoff.pausedUntil(),
-                        result.detail());
+                LOG.infof("Tenant %s: %s probes paused until %s as the server asked (%s)", target.tenant(),
+                        probe.kind(), backoff.pausedUntil(), result.detail());
             }
         }
     }
 
-    /** Until when a tenant's probes wait, as Exchange asked; in the past when they do not. */
+    /** Until when a tenant's probes of any kind wait, as the server asked; in the past when they do not. */
     public Instant pausedUntil(String tenant) {
-        return backoffs.get(tenant).pausedUntil();
+        Instant latest = Instant.MIN;
+        for (String kind : probes.keySet()) {
+            Instant until = pausedUntil(tenant, kind);
+            latest = until.isAfter(latest) ? until : latest;
+        }
+        return latest;
+    }
+
+    /** Until when a tenant's probes of one kind wait, as the server asked; in the past when they do not. */
+    public Instant pausedUntil(String tenant, String probe) {
+        BackoffGate gate = backoffs.get(gateKey(tenant, probe));
+        return gate == null ? Instant.MIN : gate.pausedUntil();
+    }
+
+    private static String gateKey(String tenant, String probe) {
+        return tenant + "/" + probe;
     }
 
     /** Each group's progress, by name. */

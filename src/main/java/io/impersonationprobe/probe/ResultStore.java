@@ -15,29 +15,42 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The last result of every target, grouped as configured. Logs each change of outcome once. */
+/**
+ * The last result of every target and probe kind, grouped as configured. A target probed over EWS and Graph has a
+ * status for each; they are kept apart, as each kind has its own verdict. Logs each change of outcome once.
+ */
 @ApplicationScoped
 public class ResultStore {
     private static final Logger LOG = Logger.getLogger(ResultStore.class);
 
-    private final Map<String, TargetStatus> byId = new HashMap<>();
+    private final Map<String, TargetStatus> byKey = new HashMap<>();
     private final Map<String, List<TargetStatus>> byGroup = new LinkedHashMap<>();
 
     @Inject
     public ResultStore(ValidatedConfig config) {
         for (TargetGroup group : config.groups()) {
-            List<TargetStatus> statuses = new ArrayList<>(group.targets().size());
+            List<TargetStatus> statuses = new ArrayList<>(group.targets().size() * group.probes().size());
             for (Target target : group.targets()) {
-                TargetStatus status = new TargetStatus(target);
-                byId.put(target.id(), status);
-                statuses.add(status);
+                for (String probe : group.probes()) {
+                    TargetStatus status = new TargetStatus(target, probe);
+                    byKey.put(key(probe, target.id()), status);
+                    statuses.add(status);
+                }
             }
             byGroup.put(group.name(), Collections.unmodifiableList(statuses));
         }
     }
 
+    private static String key(String probe, String targetId) {
+        return probe + ":" + targetId;
+    }
+
     public void record(ProbeResult result) {
-        TargetStatus status = byId.get(result.target().id());
+        TargetStatus status = byKey.get(key(result.probe(), result.target().id()));
+        if (status == null) {
+            throw new IllegalArgumentException("the group of " + result.target().id() + " is not probed with "
+                    + result.probe());
+        }
         ProbeResult previous = status.record(result);
         if (previous == null || previous.outcome() != result.outcome()) {
             String from = previous == null ? "first probe" : previous.outcome().name();
@@ -54,39 +67,63 @@ public class ResultStore {
         }
     }
 
-    public TargetStatus status(String targetId) {
-        return byId.get(targetId);
+    /** A target's status as one probe kind sees it, or null when its group does not run that kind. */
+    public TargetStatus status(String probe, String targetId) {
+        return byKey.get(key(probe, targetId));
     }
 
-    /** Every target, group by group in configuration order. */
+    /** Every target's statuses (one per probe kind of its group), group by group in configuration order. */
     public List<TargetStatus> all() {
-        List<TargetStatus> all = new ArrayList<>(byId.size());
+        List<TargetStatus> all = new ArrayList<>(byKey.size());
         byGroup.values().forEach(all::addAll);
         return all;
     }
 
+    /** Every status of a group, all probe kinds. */
     public List<TargetStatus> group(String group) {
         return byGroup.getOrDefault(group, List.of());
     }
 
-    /** Targets of a deny group that the daemon can act as now. */
+    /** The statuses of a group as one probe kind sees them. */
+    public List<TargetStatus> group(String group, String probe) {
+        return group(group).stream().filter(s -> s.probe().equals(probe)).toList();
+    }
+
+    /**
+     * Targets of a deny group that the daemon can act as now, over any probe kind: a mailbox reachable over Graph
+     * only is as much out of scope as one reachable over EWS. Each mailbox counts once.
+     */
     public int scopeLeaks(String group) {
-        int leaks = 0;
+        java.util.Set<String> leaking = new java.util.HashSet<>();
         for (TargetStatus status : group(group)) {
+            ProbeResult result = status.effective();
+            if (result != null && result.outcome() == Outcome.SCOPE_LEAK) {
+                leaking.add(status.target().id());
+            }
+        }
+        return leaking.size();
+    }
+
+    /** Targets of a deny group that one probe kind can act as now. */
+    public int scopeLeaks(String group, String probe) {
+        int leaks = 0;
+        for (TargetStatus status : group(group, probe)) {
             ProbeResult result = status.effective();
             leaks += result != null && result.outcome() == Outcome.SCOPE_LEAK ? 1 : 0;
         }
         return leaks;
     }
 
-    /** How many of a group's targets are in each state; every state is present. */
-    public Map<TargetState, Integer> countByState(String group) {
+    /** How many of a group's targets are in each state as one probe kind sees them; every state is present. */
+    public Map<TargetState, Integer> countByState(String group, String probe) {
         Map<TargetState, Integer> counts = new EnumMap<>(TargetState.class);
         for (TargetState state : TargetState.values()) {
             counts.put(state, 0);
         }
         for (TargetStatus status : group(group)) {
-            counts.merge(status.state(), 1, Integer::sum);
+            if (status.probe().equals(probe)) {
+                counts.merge(status.state(), 1, Integer::sum);
+            }
         }
         return counts;
     }

@@ -4,9 +4,13 @@ import io.impersonationprobe.target.Target;
 
 import java.time.Instant;
 
-/** The latest knowledge about one target; written by its probe, read by metrics, health and the API. */
+/**
+ * The latest knowledge about one target as one probe kind sees it (a target probed over EWS and Graph has two);
+ * written by its probe, read by metrics, health and the API.
+ */
 public final class TargetStatus {
     private final Target target;
+    private final String probe;
     private volatile ProbeResult last;
     private volatile ProbeResult lastDefinite;
     private volatile Instant lastSuccessAt;
@@ -17,12 +21,18 @@ public final class TargetStatus {
     static final int SUCCESSES_KEPT = 5;
     static final int FAILURES_KEPT = 25;
 
-    TargetStatus(Target target) {
+    TargetStatus(Target target, String probe) {
         this.target = target;
+        this.probe = probe;
     }
 
     public Target target() {
         return target;
+    }
+
+    /** The probe kind whose results these are, such as {@code ews}. */
+    public String probe() {
+        return probe;
     }
 
     /** The last result, or null before the first probe. */

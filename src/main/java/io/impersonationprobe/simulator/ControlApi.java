@@ -129,19 +129,38 @@ final class ControlApi {
             SimulatedTenant.RawAnswer raw = body.has("rawAnswer") ? rawAnswer(body.get("rawAnswer")) : f.rawAnswer();
             SimulatedTenant.RawAnswer adminRaw = body.has("adminRawAnswer") ? rawAnswer(body.get("adminRawAnswer"))
                     : f.adminRawAnswer();
+            Map<String, String> graphErrors = f.graphErrors();
+            if (body.has("graphErrors")) {
+                graphErrors = new java.util.LinkedHashMap<>();
+                for (var field : (Iterable<Map.Entry<String, JsonNode>>) body.get("graphErrors")::fields) {
+                    graphErrors.put(field.getKey().toLowerCase(java.util.Locale.ROOT), field.getValue().asText());
+                }
+            }
             tenant.setFaults(new SimulatedTenant.Faults(
                     body.has("ewsLatencyMs") ? number(body, "ewsLatencyMs") : f.ewsLatencyMs(),
                     retryAfter, Map.copyOf(codes), raw,
                     body.has("concurrencyBudget") ? number(body, "concurrencyBudget").intValue() : f.concurrencyBudget(),
                     body.has("serverBusyBackOffMs") ? number(body, "serverBusyBackOffMs") : f.serverBusyBackOffMs(),
                     body.has("missingAnchorLatencyMs") ? number(body, "missingAnchorLatencyMs") : f.missingAnchorLatencyMs(),
-                    adminRaw, body.has("adminLatencyMs") ? number(body, "adminLatencyMs") : f.adminLatencyMs()));
+                    adminRaw, body.has("adminLatencyMs") ? number(body, "adminLatencyMs") : f.adminLatencyMs(),
+                    body.has("graphLatencyMs") ? number(body, "graphLatencyMs") : f.graphLatencyMs(),
+                    optionalInt(body, "graphThrottledRetryAfterSeconds", f.graphThrottledRetryAfterSeconds()),
+                    optionalInt(body, "graphUnavailableRetryAfterSeconds", f.graphUnavailableRetryAfterSeconds()),
+                    Map.copyOf(graphErrors)));
             return tenant.faults();
         }));
         router.delete("/control/faults").handler(ctx -> {
             tenant.setFaults(SimulatedTenant.Faults.NONE);
             send(ctx, 200, tenant.faults());
         });
+    }
+
+    /** A nullable integer field: absent keeps {@code current}, null switches it off. */
+    private static Integer optionalInt(JsonNode body, String field, Integer current) {
+        if (!body.has(field)) {
+            return current;
+        }
+        return body.get(field).isNull() ? null : number(body, field).intValue();
     }
 
     private interface Change {

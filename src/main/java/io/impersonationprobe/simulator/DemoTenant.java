@@ -5,7 +5,9 @@ import java.util.List;
 /**
  * The tenant the demo and the tests start with: an app scoped by RBAC for Applications to Sales and Support, and
  * executives it must not reach. One executive, the VP of Sales, sits in the Sales department, so the scope's filter
- * covers him: a scope leak the daemon is there to catch.
+ * covers him: a scope leak the daemon is there to catch. For the move to Microsoft Graph the app also holds a Graph
+ * mail role, whose scope leaves out shared mailboxes: the shared support mailbox works over EWS but not over Graph,
+ * a migration blocker.
  */
 public final class DemoTenant {
     public static final String DIRECTORY_ID = "9c1a6f3e-2b7d-4e58-a0c4-5d8e7f6a1b2c";
@@ -25,6 +27,9 @@ public final class DemoTenant {
     /** A dashboard that may only read results. */
     public static final String DASHBOARD_APP_ID = "d2f1e8a4-9b3c-4f6d-8e7a-1c5b9d3f2e60";
     public static final String DASHBOARD_APP_SECRET = "simulator-dashboard-secret";
+    public static final String GRAPH_SCOPE = "Sales and Support users";
+    public static final String GRAPH_ASSIGNMENT = "Graph access for the mail archiver";
+    public static final String GRAPH_ROLE = "Application Mail.ReadBasic";
 
     private DemoTenant() {
     }
@@ -52,6 +57,11 @@ public final class DemoTenant {
         tenant.addScope(SCOPE, "Department -eq 'Sales' -or Department -eq 'Support'");
         // Made a day ago: long propagated by the time the demo starts.
         tenant.addAssignment(ASSIGNMENT, SimulatedTenant.EWS_APP_ROLE, APP_ID, SCOPE,
+                tenant.now().minus(java.time.Duration.ofDays(1)));
+        // Written when only user mailboxes were migrated to the new tool: the shared mailbox was forgotten.
+        tenant.addScope(GRAPH_SCOPE, "(Department -eq 'Sales' -or Department -eq 'Support') "
+                + "-and RecipientTypeDetails -eq 'UserMailbox'");
+        tenant.addAssignment(GRAPH_ASSIGNMENT, GRAPH_ROLE, APP_ID, GRAPH_SCOPE,
                 tenant.now().minus(java.time.Duration.ofDays(1)));
     }
 }

@@ -28,7 +28,17 @@ public class SimulatedTenant {
     public static final String EWS_APP_ROLE = "Application EWS.AccessAsApp";
     /** The on-premises role that lets a service account act as mailboxes. */
     public static final String IMPERSONATION_ROLE = "ApplicationImpersonation";
-    static final Set<String> ROLES = Set.of(EWS_APP_ROLE, IMPERSONATION_ROLE);
+    /**
+     * RBAC for Applications roles that open Microsoft Graph's mail API. Each allows reading a mail folder's ID (the
+     * probe's request); Mail.Send alone does not.
+     */
+    public static final Set<String> GRAPH_FOLDER_ROLES = Set.of("Application Mail.ReadBasic", "Application Mail.Read",
+            "Application Mail.ReadWrite");
+    static final Set<String> ROLES = Set.of(EWS_APP_ROLE, IMPERSONATION_ROLE, "Application Mail.ReadBasic",
+            "Application Mail.Read", "Application Mail.ReadWrite", "Application Mail.Send");
+    /** Entra-consented Graph application permissions that open every mailbox's folders, whatever Exchange's scopes. */
+    static final Set<String> GRAPH_UNSCOPED_PERMISSIONS = Set.of("Mail.ReadBasic.All", "Mail.ReadBasic", "Mail.Read",
+            "Mail.ReadWrite");
     /** Exchange Online's EWSMaxConcurrency: requests in flight per principal before ErrorServerBusy. */
     static final int DEFAULT_CONCURRENCY_BUDGET = 27;
     static final String FULL_ACCESS_AS_APP = "full_access_as_app";
@@ -89,8 +99,11 @@ public class SimulatedTenant {
      */
     public record Faults(long ewsLatencyMs, Integer serviceUnavailableRetryAfterSeconds, Map<String, String> responseCodes,
                          RawAnswer rawAnswer, int concurrencyBudget, long serverBusyBackOffMs, long missingAnchorLatencyMs,
-                         RawAnswer adminRawAnswer, long adminLatencyMs) {
-        static final Faults NONE = new Faults(0, null, Map.of(), null, DEFAULT_CONCURRENCY_BUDGET, 5000, 250, null, 0);
+                         RawAnswer adminRawAnswer, long adminLatencyMs, long graphLatencyMs,
+                         Integer graphThrottledRetryAfterSeconds, Integer graphUnavailableRetryAfterSeconds,
+                         Map<String, String> graphErrors) {
+        static final Faults NONE = new Faults(0, null, Map.of(), null, DEFAULT_CONCURRENCY_BUDGET, 5000, 250, null, 0,
+                0, null, null, Map.of());
     }
 
     /** An answer that is not EWS: a wrong URL, a broken server, a login page. */
@@ -118,6 +131,7 @@ public class SimulatedTenant {
         final AtomicLong serverBusy = new AtomicLong();
         final AtomicLong ntlmHandshakes = new AtomicLong();
         final AtomicLong adminRequests = new AtomicLong();
+        final AtomicLong graphRequests = new AtomicLong();
         final AtomicLong missingAnchorHeader = new AtomicLong();
         final AtomicLong anchorMismatch = new AtomicLong();
     }
@@ -238,6 +252,21 @@ public class SimulatedTenant {
                 throw new IllegalArgumentException("'" + code + "' is not an EWS error code (ErrorSomething)");
             }
         }
+        if (faults.graphLatencyMs() < 0 || faults.graphLatencyMs() > 600_000) {
+            throw new IllegalArgumentException("graphLatencyMs must be between 0 and 600000");
+        }
+        for (Integer seconds : java.util.Arrays.asList(faults.graphThrottledRetryAfterSeconds(),
+                faults.graphUnavailableRetryAfterSeconds())) {
+            if (seconds != null && (seconds < 0 || seconds > 86_400)) {
+                throw new IllegalArgumentException("a Graph Retry-After must be between 0 and 86400 seconds");
+            }
+        }
+        for (String code : faults.graphErrors().values()) {
+            if (!GraphEndpoint.ERRORS.containsKey(code)) {
+                throw new IllegalArgumentException("'" + code + "' is not a Graph error the simulator knows; known: "
+                        + new java.util.TreeSet<>(GraphEndpoint.ERRORS.keySet()));
+            }
+        }
         this.faults = faults;
     }
 
@@ -313,7 +342,7 @@ public class SimulatedTenant {
             throw new IllegalStateException("This operation is not available in the current organization state "
                     + "(dehydrated). Run Enable-OrganizationCustomization first.");
         }
-        if (role.equals(EWS_APP_ROLE) && !apps.containsKey(assignee)) {
+        if (role.startsWith("Application ") && !apps.containsKey(assignee)) {
             throw new IllegalArgumentException("no service principal with app ID '" + assignee + "'");
         }
         if (role.equals(IMPERSONATION_ROLE) && !serviceAccounts.containsKey(String.valueOf(assignee).toLowerCase(java.util.Locale.ROOT))) {
@@ -346,6 +375,22 @@ public class SimulatedTenant {
     /** Whether Exchange, as of now, lets this app act as this mailbox over EWS. */
     public synchronized boolean canActAs(String appId, List<String> tokenRoles, Mailbox mailbox) {
         return tokenRoles.contains(FULL_ACCESS_AS_APP) || isGranted(EWS_APP_ROLE, appId, mailbox);
+    }
+
+    /**
+     * Whether Exchange, as of now, lets this app read a mail folder of this mailbox over Microsoft Graph: an
+     * Entra-consented Graph mail permission (unscoped), or an effective Graph mail role whose scope covers it.
+     */
+    public synchronized boolean canReadFolderOverGraph(String appId, List<String> tokenRoles, Mailbox mailbox) {
+        if (tokenRoles.stream().anyMatch(GRAPH_UNSCOPED_PERMISSIONS::contains)) {
+            return true;
+        }
+        for (String role : GRAPH_FOLDER_ROLES) {
+            if (isGranted(role, appId, mailbox)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether an on-premises service account may impersonate this mailbox. */
@@ -389,10 +434,10 @@ public class SimulatedTenant {
     public synchronized List<Map<String, Object>> testAuthorization(String appId, Mailbox mailbox) {
         List<Map<String, Object>> results = new ArrayList<>();
         for (RoleAssignment assignment : assignments.values()) {
-            if (assignment.role().equals(EWS_APP_ROLE) && assignment.assignee().equalsIgnoreCase(appId)) {
+            if (assignment.role().startsWith("Application ") && assignment.assignee().equalsIgnoreCase(appId)) {
                 Map<String, Object> result = new LinkedHashMap<>();
                 result.put("RoleName", assignment.role());
-                result.put("GrantedPermissions", "EWS.AccessAsApp");
+                result.put("GrantedPermissions", assignment.role().substring("Application ".length()));
                 result.put("AllowedResourceScope", assignment.scope() == null ? "Organization" : assignment.scope());
                 result.put("ScopeType", assignment.scope() == null ? "Organization" : "CustomRecipientScope");
                 result.put("InScope", assignment.scope() == null || covers(scopes.get(assignment.scope()), mailbox));
@@ -422,7 +467,8 @@ public class SimulatedTenant {
                 "anchorMismatch", stats.anchorMismatch.get(),
                 "serverBusy", stats.serverBusy.get(),
                 "ntlmHandshakes", stats.ntlmHandshakes.get(),
-                "adminRequests", stats.adminRequests.get());
+                "adminRequests", stats.adminRequests.get(),
+                "graphRequests", stats.graphRequests.get());
     }
 
     /** The whole model as plain data, for {@code GET /control/state}. Secrets are left out. */

@@ -56,6 +56,7 @@ public class SimulatorServer {
         router.get("/:tenant/v2.0/.well-known/openid-configuration").handler(tokenEndpoint::discovery);
         router.get("/:tenant/discovery/v2.0/keys").handler(tokenEndpoint::keys);
         router.post("/adminapi/beta/:tenant/InvokeCommand").handler(new AdminApiEndpoint(tenant, tokens, json)::handle);
+        router.get("/v1.0/users/:id/mailFolders/:folder").handler(new GraphEndpoint(tenant, tokens, json)::handle);
         new ControlApi(tenant, ews, json).routes(router);
         server = vertx.createHttpServer(new HttpServerOptions().setHost(config.host()).setPort(config.port()))
                 .connectionHandler(connection -> tenant.stats().connectionsAccepted.incrementAndGet())
@@ -71,8 +72,9 @@ public class SimulatorServer {
             LOG.infof("Simulator HTTPS listener on https://%s:%d", config.host(), tlsServer.actualPort());
         }
         String base = "http://" + config.host() + ":" + server.actualPort();
-        LOG.infof("Simulated Exchange Online tenant %s on %s: EWS %s/EWS/Exchange.asmx, tokens %s/%s/oauth2/v2.0/token, "
-                + "control API %s/control/state", tenant.domain(), base, base, base, tenant.domain(), base);
+        LOG.infof("Simulated Exchange Online tenant %s on %s: EWS %s/EWS/Exchange.asmx, Graph %s/v1.0, tokens "
+                + "%s/%s/oauth2/v2.0/token, control API %s/control/state", tenant.domain(), base, base, base, base,
+                tenant.domain(), base);
     }
 
     private EwsSchema loadSchema() {

@@ -78,7 +78,7 @@ final class TokenEndpoint {
             send(ctx, 200, daemonApiToken(ctx, clientId));
             return;
         }
-        if (!EwsEndpoint.AUDIENCE.equals(resource)) {
+        if (!EwsEndpoint.AUDIENCE.equals(resource) && !GraphEndpoint.AUDIENCE.equals(resource)) {
             error(ctx, 400, "invalid_scope", 1002012, "The provided value for scope " + scope + " is not valid. "
                     + "Client credential flows must have a scope value with /.default suffixed to the resource identifier.");
             return;

@@ -215,4 +215,37 @@ class ConfigValidatorTest {
                 () -> ConfigValidator.validate(mapping(properties)));
         assertTrue(e.getMessage().contains("impersonation.api.keys-file: cannot read"), e.getMessage());
     }
+
+    @Test
+    void groupsChooseTheirProbeKinds() {
+        Map<String, String> properties = valid();
+        assertEquals(List.of("ews"), ConfigValidator.validate(mapping(properties)).groups().get(0).probes(),
+                "ews unless a group asks for more");
+        properties.put("impersonation.groups.canaries.probes", "ews, Graph");
+        assertEquals(List.of("ews", "graph"), ConfigValidator.validate(mapping(properties)).groups().get(0).probes());
+    }
+
+    @Test
+    void probeKindsAreCheckedNamingTheProperty() {
+        Map<String, String> properties = valid();
+        properties.put("impersonation.groups.canaries.probes", "ews,imap,ews");
+        properties.put("impersonation.tenants.corp.kind", "on-premises");
+        properties.put("impersonation.tenants.corp.ews-url", "https://mail.example.com/EWS/Exchange.asmx");
+        properties.put("impersonation.tenants.corp.auth.method", "basic");
+        properties.put("impersonation.tenants.corp.auth.username", "CORP\\svc-probe");
+        properties.put("impersonation.tenants.corp.auth.password", "pw-value");
+        properties.put("impersonation.groups.onprem.tenant", "corp");
+        properties.put("impersonation.groups.onprem.mailboxes", "a@example.com");
+        properties.put("impersonation.groups.onprem.probes", "graph");
+        properties.put("impersonation.tenants.contoso.graph.url", "http://graph.example.com");
+        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
+                () -> ConfigValidator.validate(mapping(properties)));
+        String message = e.getMessage();
+        assertTrue(message.contains("impersonation.groups.canaries.probes: unknown probe 'imap'"), message);
+        assertTrue(message.contains("impersonation.groups.canaries.probes: lists 'ews' twice"), message);
+        assertTrue(message.contains("impersonation.groups.onprem.probes: graph is for Exchange Online tenants only"),
+                message);
+        assertTrue(message.contains("impersonation.tenants.contoso.graph.url: 'http://graph.example.com' uses plain http"),
+                message);
+    }
 }

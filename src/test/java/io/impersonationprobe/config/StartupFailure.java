@@ -45,6 +45,7 @@ final class StartupFailure {
                 .withApplicationRoot(jar -> jar.addPackages(true,
                         path -> !path.get().contains("Test") && !path.get().contains("/testing/"),
                         "io.impersonationprobe")
+                        // The status page's template: without it the application does not build.
                         .addAsResource("templates/status.html"));
         config.forEach(test::overrideConfigKey);
         return test;

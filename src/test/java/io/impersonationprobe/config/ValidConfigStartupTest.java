@@ -39,7 +39,7 @@ class ValidConfigStartupTest {
     void startsAndReportsAnUnreachableTokenServiceAsTokenFailed() throws InterruptedException {
         assertEquals(1, config.groups().size());
         assertEquals(TenantKind.EXCHANGE_ONLINE, config.tenants().get("contoso").kind());
-        TargetStatus status = store.status("canaries/alex.wilber@contoso.com");
+        TargetStatus status = store.status("ews", "canaries/alex.wilber@contoso.com");
         Instant end = Instant.now().plus(Duration.ofSeconds(20));
         while (status.last() == null && Instant.now().isBefore(end)) {
             Thread.sleep(100);

@@ -60,7 +60,7 @@ class ContainerImageIT {
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(200, state.statusCode(), "the simulator listens on the port from config/application.properties");
             Metrics metrics = Metrics.scrape(daemon.baseUrl());
-            assertEquals(8.0, metrics.find("impersonation_targets", "tenant", "contoso").stream()
+            assertEquals(8.0, metrics.find("impersonation_targets", "tenant", "contoso", "probe", "ews").stream()
                     .mapToDouble(Metrics.Sample::value).sum(), "the daemon probes the demo tenant from this layout");
         }
     }

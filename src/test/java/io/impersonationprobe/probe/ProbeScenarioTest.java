@@ -343,7 +343,7 @@ class ProbeScenarioTest {
         JsonNode before = JSON.readTree(get(SIMULATOR + "/control/stats").body());
         cycle("bulk");
         JsonNode after = JSON.readTree(get(SIMULATOR + "/control/stats").body());
-        assertEquals(200, store.countByState("bulk").get(TargetState.OK));
+        assertEquals(200, store.countByState("bulk", "ews").get(TargetState.OK));
         assertEquals(200, after.get("ewsRequests").asLong() - before.get("ewsRequests").asLong());
         long opened = after.get("connectionsAccepted").asLong() - before.get("connectionsAccepted").asLong();
         int concurrency = config.tenants().get("contoso").config().concurrency();
@@ -519,7 +519,7 @@ class ProbeScenarioTest {
     @Test
     @Order(15)
     void propagationIsMeasuredAndNamedWithTheSimulatorsPropagationDelay() throws Exception {
-        TargetStatus boardroom = store.status("propagation/boardroom@contoso.com");
+        TargetStatus boardroom = store.status("ews", "propagation/boardroom@contoso.com");
         assertEquals(200, send("PUT", SIMULATOR + "/control/propagation", "{\"delaySeconds\":2}").statusCode());
         HttpCheck.created(send("POST", SIMULATOR + "/control/management-scopes",
                 "{\"name\":\"Boardroom\",\"recipientFilter\":\"Alias -eq 'boardroom'\"}"));
@@ -568,7 +568,7 @@ class ProbeScenarioTest {
         Instant assigned = Instant.now();
         poller.poll("contoso");
         cycle("propagation");
-        TargetStatus stuck = store.status("propagation/stuck-room@contoso.com");
+        TargetStatus stuck = store.status("ews", "propagation/stuck-room@contoso.com");
         assertEquals(io.impersonationprobe.control.Propagation.PENDING, poller.propagation(stuck).orElseThrow());
         waitFor(Duration.ofSeconds(15), "the 5 s window", () -> Instant.now().isAfter(assigned.plusMillis(5500)));
         cycle("propagation");
@@ -659,7 +659,7 @@ class ProbeScenarioTest {
     }
 
     private ProbeResult last(String group, String mailbox) {
-        TargetStatus status = store.status(group + "/" + mailbox);
+        TargetStatus status = store.status("ews", group + "/" + mailbox);
         assertNotNull(status.last(), group + "/" + mailbox + " not probed yet");
         return status.last();
     }

@@ -259,7 +259,7 @@ class ScheduledProbeEndToEndTest {
     }
 
     private ProbeResult last(String targetId) {
-        TargetStatus status = store.status(targetId);
+        TargetStatus status = store.status("ews", targetId);
         assertNotNull(status, "no target " + targetId);
         assertNotNull(status.last(), "not probed yet: " + targetId);
         return status.last();
@@ -268,7 +268,7 @@ class ScheduledProbeEndToEndTest {
     private void waitForCycleAfter(Instant instant, String... targetIds) {
         for (String id : targetIds) {
             waitFor(Duration.ofSeconds(20), "a probe of " + id + " after " + instant,
-                    () -> store.status(id).last().startedAt().isAfter(instant));
+                    () -> store.status("ews", id).last().startedAt().isAfter(instant));
         }
     }
 
