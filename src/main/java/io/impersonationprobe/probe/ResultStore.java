@@ -14,6 +14,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 
 /** The last result of every target, grouped as configured. Logs each change of outcome once. */
 @ApplicationScoped
@@ -22,6 +24,14 @@ public class ResultStore {
 
     private final Map<String, TargetStatus> byId = new HashMap<>();
     private final Map<String, List<TargetStatus>> byGroup = new LinkedHashMap<>();
+    /** Per group, kept as results arrive: a scrape reads them without walking every target. */
+    private final Map<String, Counts> counts = new HashMap<>();
+
+    /** A group's targets by state, and its scope leaks. */
+    private static final class Counts {
+        final AtomicIntegerArray byState = new AtomicIntegerArray(TargetState.values().length);
+        final AtomicInteger leaks = new AtomicInteger();
+    }
 
     @Inject
     public ResultStore(ValidatedConfig config) {
@@ -33,12 +43,30 @@ public class ResultStore {
                 statuses.add(status);
             }
             byGroup.put(group.name(), Collections.unmodifiableList(statuses));
+            Counts groupCounts = new Counts();
+            groupCounts.byState.set(TargetState.UNKNOWN.ordinal(), statuses.size());
+            counts.put(group.name(), groupCounts);
         }
     }
 
     public void record(ProbeResult result) {
         TargetStatus status = byId.get(result.target().id());
-        ProbeResult previous = status.record(result);
+        Counts groupCounts = counts.get(result.target().group());
+        ProbeResult previous;
+        synchronized (status) {
+            TargetState stateBefore = status.state();
+            boolean leakBefore = isLeak(status.effective());
+            previous = status.record(result);
+            TargetState stateAfter = status.state();
+            if (stateAfter != stateBefore) {
+                groupCounts.byState.decrementAndGet(stateBefore.ordinal());
+                groupCounts.byState.incrementAndGet(stateAfter.ordinal());
+            }
+            boolean leakAfter = isLeak(status.effective());
+            if (leakAfter != leakBefore) {
+                groupCounts.leaks.addAndGet(leakAfter ? 1 : -1);
+            }
+        }
         if (previous == null || previous.outcome() != result.outcome()) {
             String from = previous == null ? "first probe" : previous.outcome().name();
             String change = String.format("%s %s: %s -> %s", result.probe(), result.target().id(), from, result.outcome());
@@ -69,25 +97,28 @@ public class ResultStore {
         return byGroup.getOrDefault(group, List.of());
     }
 
+    private static boolean isLeak(ProbeResult result) {
+        return result != null && result.outcome() == Outcome.SCOPE_LEAK;
+    }
+
     /** Targets of a deny group that the daemon can act as now. */
     public int scopeLeaks(String group) {
-        int leaks = 0;
-        for (TargetStatus status : group(group)) {
-            ProbeResult result = status.effective();
-            leaks += result != null && result.outcome() == Outcome.SCOPE_LEAK ? 1 : 0;
-        }
-        return leaks;
+        Counts groupCounts = counts.get(group);
+        return groupCounts == null ? 0 : groupCounts.leaks.get();
+    }
+
+    /** How many of a group's targets are in a state. */
+    public int count(String group, TargetState state) {
+        Counts groupCounts = counts.get(group);
+        return groupCounts == null ? 0 : groupCounts.byState.get(state.ordinal());
     }
 
     /** How many of a group's targets are in each state; every state is present. */
     public Map<TargetState, Integer> countByState(String group) {
-        Map<TargetState, Integer> counts = new EnumMap<>(TargetState.class);
+        Map<TargetState, Integer> byState = new EnumMap<>(TargetState.class);
         for (TargetState state : TargetState.values()) {
-            counts.put(state, 0);
+            byState.put(state, count(group, state));
         }
-        for (TargetStatus status : group(group)) {
-            counts.merge(status.state(), 1, Integer::sum);
-        }
-        return counts;
+        return byState;
     }
 }
