@@ -36,7 +36,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 
 /**
@@ -75,11 +74,22 @@ public class EwsProbe implements Probe {
     private final Map<String, Endpoint> tenants = new HashMap<>();
     private final WellKnownFolderName folder;
     private final Clock clock;
-    private final ScheduledExecutorService watchdogs = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread thread = new Thread(r, "ews-probe-watchdog");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ScheduledExecutorService watchdogs = watchdogs();
+
+    /**
+     * One timer thread for every probe's deadline. A cancelled deadline leaves the queue at once: otherwise every
+     * answered probe would keep its task there for the whole timeout, tens of thousands of them in a large estate.
+     */
+    private static ScheduledExecutorService watchdogs() {
+        java.util.concurrent.ScheduledThreadPoolExecutor timer = new java.util.concurrent.ScheduledThreadPoolExecutor(1,
+                r -> {
+                    Thread thread = new Thread(r, "ews-probe-watchdog");
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        timer.setRemoveOnCancelPolicy(true);
+        return timer;
+    }
 
     /** Where and how one tenant's probes go. */
     record Endpoint(TenantKind kind, URI ewsUrl, EwsHttpClient http, EwsCredentials credentials,

@@ -90,15 +90,15 @@ public final class Benchmark {
                 new Scenario(1_000, 8, 20, 3, 2, true, false),
                 new Scenario(1_000, 27, 20, 3, 2, true, false),
                 new Scenario(10_000, 8, 20, 1, 1, true, false),
-                new Scenario(10_000, 27, 20, 1, 2, true, profile),
+                new Scenario(10_000, 27, 20, 2, 2, true, profile),
                 // Memory and scrape only: no added latency, so five cycles (a full history per target) fit in time.
                 new Scenario(100_000, 27, 0, 4, 1, false, false));
         Instant started = Instant.now();
         List<Result> results = new ArrayList<>();
-        // -Dbench.only=10000x27 runs one scenario, for profiling or a quick look.
+        // -Dbench.only=10000x27,100000x27 runs only these scenarios, for profiling or a quick look.
         String only = System.getProperty("bench.only", "");
         for (Scenario scenario : scenarios) {
-            if (!only.isBlank() && !only.equals(scenario.n + "x" + scenario.c)) {
+            if (!only.isBlank() && !List.of(only.split(",")).contains(scenario.n + "x" + scenario.c)) {
                 continue;
             }
             Result result = bench.run(scenario);
@@ -154,7 +154,7 @@ public final class Benchmark {
                     capture();
                 }
                 double[] scrape = scrape(daemon);
-                long heap = liveHeap(daemon.pid());
+                long heap = liveHeap(daemon.pid(), s.n >= 100_000);
                 Result partial = new Result(s, wall / s.measured, (cpuAfter - cpuBefore) / 1e6 / (s.n * (double) s.measured),
                         (connectionsAfter - connectionsBefore) / (double) s.measured, simulator.tokenRequests(), heap,
                         scrape[0], (long) scrape[1], simulator.serverBusy(), simulatorCpu, null);
@@ -258,7 +258,7 @@ public final class Benchmark {
     }
 
     /** Bytes of live objects: a class histogram forces a full GC first and totals what survives it. */
-    private static long liveHeap(long pid) throws IOException, InterruptedException {
+    private static long liveHeap(long pid, boolean showTop) throws IOException, InterruptedException {
         Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
                 String.valueOf(pid), "GC.class_histogram").redirectErrorStream(true).start();
         String output = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -266,6 +266,10 @@ public final class Benchmark {
         Matcher total = Pattern.compile("(?m)^Total\\s+(\\d+)\\s+(\\d+)").matcher(output);
         if (!total.find()) {
             throw new IllegalStateException("jcmd GC.class_histogram said: " + output.lines().limit(5).toList());
+        }
+        if (showTop) {
+            System.out.println("Live heap by class (jcmd GC.class_histogram), top 12:");
+            output.lines().filter(l -> l.matches("\\s*\\d+:.*")).limit(12).forEach(l -> System.out.println("  " + l.strip()));
         }
         return Long.parseLong(total.group(2));
     }
