@@ -116,6 +116,26 @@ public final class Benchmark {
     Result run(Scenario s) throws Exception {
         System.out.printf(Locale.ROOT, "-- N=%d C=%d r=%dms: %d warm-up + %d measured cycle(s), interval %s%n",
                 s.n, s.c, s.r, s.warmup, s.measured, s.interval());
+        Result daemon = runDaemon(s);
+        if (!s.cycleFigures) {
+            return daemon;
+        }
+        // A fresh tenant: the held cycle's requests still count against the app's concurrency budget in the old one.
+        try (StandaloneSimulator simulator = StandaloneSimulator.start(simulatorPort)) {
+            simulator.ewsLatency(s.r);
+            simulator.addMailboxes(PREFIX, s.n);
+            Baseline baseline = baseline(s, simulator);
+            if (baseline.failed != 0 || simulator.serverBusy() != 0) {
+                throw new IllegalStateException("the baseline's requests did not all succeed: " + baseline.failed
+                        + " failed, " + simulator.serverBusy() + " refused as busy");
+            }
+            return new Result(s, daemon.wallSeconds, daemon.cpuMillisPerProbe, daemon.connectionsPerCycle,
+                    daemon.tokenRequests, daemon.liveHeapBytes, daemon.scrapeMillis, daemon.scrapeBytes,
+                    daemon.serverBusy, daemon.simulatorCpuMillisPerProbe, baseline);
+        }
+    }
+
+    private Result runDaemon(Scenario s) throws Exception {
         try (StandaloneSimulator simulator = StandaloneSimulator.start(simulatorPort)) {
             simulator.ewsLatency(s.r);
             List<String> mailboxes = simulator.addMailboxes(PREFIX, s.n);
@@ -154,19 +174,16 @@ public final class Benchmark {
                     capture();
                 }
                 double[] scrape = scrape(daemon);
+                requireAllOk(daemon, s.n);
                 long heap = liveHeap(daemon.pid(), s.n >= 100_000);
-                Result partial = new Result(s, wall / s.measured, (cpuAfter - cpuBefore) / 1e6 / (s.n * (double) s.measured),
+                Result result = new Result(s, wall / s.measured, (cpuAfter - cpuBefore) / 1e6 / (s.n * (double) s.measured),
                         (connectionsAfter - connectionsBefore) / (double) s.measured, simulator.tokenRequests(), heap,
                         scrape[0], (long) scrape[1], simulator.serverBusy(), simulatorCpu, null);
                 daemon.close();
                 if (s.profile) {
                     Profile.print(jfr);
                 }
-                simulator.ewsLatency(s.r);
-                Baseline baseline = s.cycleFigures ? baseline(s, simulator) : null;
-                return new Result(s, partial.wallSeconds, partial.cpuMillisPerProbe, partial.connectionsPerCycle,
-                        partial.tokenRequests, partial.liveHeapBytes, partial.scrapeMillis, partial.scrapeBytes,
-                        partial.serverBusy, partial.simulatorCpuMillisPerProbe, baseline);
+                return result;
             }
         }
     }
@@ -240,6 +257,17 @@ public final class Benchmark {
                 simulator.connectionsAccepted() - connections, Integer.parseInt(m.group(4)));
     }
 
+    /** A cycle's figures count only if every probe found what it should: every target ok. */
+    private void requireAllOk(DaemonProcess daemon, int n) throws IOException, InterruptedException {
+        String metrics = get(daemon.baseUrl() + "/q/metrics").body();
+        Matcher ok = Pattern.compile("(?m)^impersonation_targets\\{[^}]*state=\"ok\"[^}]*} (\\S+)").matcher(metrics);
+        double count = ok.find() ? Double.parseDouble(ok.group(1)) : -1;
+        if (count != n) {
+            throw new IllegalStateException("the daemon reports " + count + " of " + n + " targets ok; see "
+                    + daemon.log());
+        }
+    }
+
     /** One warm-up scrape, then the median of five: milliseconds and bytes. */
     private double[] scrape(DaemonProcess daemon) throws Exception {
         URI uri = URI.create(daemon.baseUrl() + "/q/metrics");
@@ -292,9 +320,10 @@ public final class Benchmark {
         StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "N=%d C=%d r=%dms", s.n, s.c, s.r));
         if (s.cycleFigures) {
             line.append(String.format(Locale.ROOT, " wall=%.2fs floor=%.2fs wall/floor=%.3f cpu/probe=%.3fms "
-                            + "baseline(wall=%.2fs cpu/probe=%.3fms conns=%d) cpu daemon/baseline=%.2f conns/cycle=%.1f",
+                            + "baseline(wall=%.2fs cpu/probe=%.3fms conns=%d failed=%d) cpu daemon/baseline=%.2f "
+                            + "conns/cycle=%.1f",
                     r.wallSeconds, s.floorSeconds(), r.wallSeconds / s.floorSeconds(), r.cpuMillisPerProbe,
-                    r.baseline.wallSeconds, r.baseline.cpuMillisPerProbe, r.baseline.connections,
+                    r.baseline.wallSeconds, r.baseline.cpuMillisPerProbe, r.baseline.connections, r.baseline.failed,
                     r.cpuMillisPerProbe / r.baseline.cpuMillisPerProbe, r.connectionsPerCycle));
         } else {
             line.append(String.format(Locale.ROOT, " cycle=%.2fs cpu/probe=%.3fms", r.wallSeconds, r.cpuMillisPerProbe));
