@@ -4,6 +4,7 @@ import io.impersonationprobe.auth.TokenListener;
 import io.impersonationprobe.config.ResolvedTenant;
 import io.impersonationprobe.config.ValidatedConfig;
 import io.impersonationprobe.config.Expectation;
+import io.impersonationprobe.config.PerMailboxSeries;
 import io.impersonationprobe.probe.Outcome;
 import io.impersonationprobe.probe.Probe;
 import io.impersonationprobe.probe.ProbeResult;
@@ -23,8 +24,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 
+import org.jboss.logging.Logger;
+
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -83,9 +88,9 @@ public class ProbeMetrics implements TokenListener {
     private final MeterRegistry registry;
     private final Set<Meter> owned = ConcurrentHashMap.newKeySet();
     private final ResultStore store;
-    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(ProbeMetrics.class);
+    private static final Logger LOG = Logger.getLogger(ProbeMetrics.class);
     /** Groups that publish series per mailbox; the others only group-level ones. */
-    private final Set<String> groupsWithSeries = new java.util.HashSet<>();
+    private final Set<String> groupsWithSeries = new HashSet<>();
     private final Set<String> targetsWithRuns = ConcurrentHashMap.newKeySet();
     private final Set<String> targetsWithSeries = ConcurrentHashMap.newKeySet();
     private final Set<String> targetsWithSuccess = ConcurrentHashMap.newKeySet();
@@ -97,11 +102,11 @@ public class ProbeMetrics implements TokenListener {
         List<String> probeKinds = probes.stream().map(Probe::kind).sorted().toList();
         this.registry = registry;
         this.store = store;
-        List<String> withoutSeries = new java.util.ArrayList<>();
+        List<String> withoutSeries = new ArrayList<>();
         for (TargetGroup group : config.groups()) {
             if (config.perMailboxSeries(group)) {
                 groupsWithSeries.add(group.name());
-            } else if (group.perMailboxSeries() == io.impersonationprobe.config.PerMailboxSeries.AUTO) {
+            } else if (group.perMailboxSeries() == PerMailboxSeries.AUTO) {
                 withoutSeries.add(group.name());
             }
         }

@@ -53,9 +53,10 @@ public final class Benchmark {
     private String capturedMailbox;
 
     /**
-     * @param warmup   cycles before measuring
-     * @param measured cycles measured
-     * @param wallBudget whether the wall/floor budget applies to this scenario
+     * @param warmup       cycles before measuring
+     * @param measured     cycles measured
+     * @param cycleFigures whether the cycle's wall time and the baseline mean something here (not at r = 0)
+     * @param profile      whether to record the daemon with Java Flight Recorder
      */
     record Scenario(int n, int c, long r, int warmup, int measured, boolean cycleFigures, boolean profile) {
         double floorSeconds() {
