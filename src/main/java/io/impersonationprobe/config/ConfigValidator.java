@@ -58,6 +58,10 @@ public final class ConfigValidator {
                 .ifPresent(groups::add));
         validator.probe(config.probe());
         validator.scheduler(config.scheduler());
+        if (config.metrics().perMailboxLimit() < 0) {
+            validator.problem("impersonation.metrics.per-mailbox-limit", "is " + config.metrics().perMailboxLimit()
+                    + "; it must be 0 (no series per mailbox for auto groups) or more");
+        }
         List<ApiKey> apiKeys = validator.api(config.api());
         Shard shard = validator.shard(config.sharding(), hostname);
         if (config.groups().isEmpty()) {
@@ -68,7 +72,8 @@ public final class ConfigValidator {
             throw new InvalidConfigurationException(validator.problems);
         }
         groups.sort((a, b) -> a.name().compareTo(b.name()));
-        return new ValidatedConfig(Map.copyOf(tenants), List.copyOf(groups), apiKeys, shard);
+        return new ValidatedConfig(Map.copyOf(tenants), List.copyOf(groups), apiKeys, shard,
+                config.metrics().perMailboxLimit());
     }
 
     private Optional<ResolvedTenant> tenant(String id, ProbeConfig.Tenant tenant) {
@@ -263,6 +268,11 @@ public final class ConfigValidator {
         if (group.interval().compareTo(MIN_INTERVAL) < 0) {
             problem(prefix + ".interval", "is " + group.interval() + "; the shortest allowed is " + MIN_INTERVAL);
         }
+        PerMailboxSeries series = PerMailboxSeries.parse(group.perMailboxSeries()).orElse(null);
+        if (series == null) {
+            problem(prefix + ".per-mailbox-series", "is '" + Printable.of(group.perMailboxSeries(), 40)
+                    + "'; it must be true, false or auto");
+        }
         Set<String> mailboxes = new LinkedHashSet<>();
         List<String> inline = group.mailboxes().orElse(List.of());
         for (int i = 0; i < inline.size(); i++) {
@@ -286,7 +296,8 @@ public final class ConfigValidator {
         }
         List<Target> targets = mailboxes.stream()
                 .map(m -> new Target(group.tenant(), name, m, group.expect())).toList();
-        return Optional.of(new TargetGroup(name, group.tenant(), group.expect(), group.interval(), targets, probes));
+        return Optional.of(new TargetGroup(name, group.tenant(), group.expect(), group.interval(), targets, probes,
+                series));
     }
 
     /** The group's probe kinds, known and without repeats; graph only where Graph reaches the mailboxes (Exchange Online). */

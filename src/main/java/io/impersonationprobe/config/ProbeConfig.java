@@ -311,6 +311,26 @@ public interface ProbeConfig {
          */
         @WithDefault("ews")
         List<String> probes();
+
+        /**
+         * Series per mailbox ({@code mailbox} label) for this group: {@code true} always (canaries), {@code false}
+         * never, {@code auto} while the replica's targets stay within {@code impersonation.metrics.per-mailbox-limit}.
+         * Without them, {@code impersonation_targets} counts the group's targets by state and the API lists them.
+         */
+        @WithDefault("auto")
+        String perMailboxSeries();
+    }
+
+    /** What the metrics publish. */
+    Metrics metrics();
+
+    interface Metrics {
+        /**
+         * Groups with {@code per-mailbox-series=auto} publish series per mailbox while this replica has at most this
+         * many targets in all; above it, only group-level series (each mailbox would add four series per probe kind).
+         */
+        @WithDefault("500")
+        int perMailboxLimit();
     }
 
     interface Probe {

@@ -11,9 +11,17 @@ import java.util.Map;
  *
  * @param apiKeys the on-demand API's keys, from properties and the keys file
  * @param shard   this replica's share; the groups hold only its targets once {@link #ownShare()} has been applied
+ * @param perMailboxLimit targets of this replica up to which {@code auto} groups publish series per mailbox
  */
 public record ValidatedConfig(Map<String, ResolvedTenant> tenants, List<TargetGroup> groups, List<ApiKey> apiKeys,
-                              Shard shard) {
+                              Shard shard, int perMailboxLimit) {
+    /** The default of {@code impersonation.metrics.per-mailbox-limit}. */
+    public static final int DEFAULT_PER_MAILBOX_LIMIT = 500;
+
+    public ValidatedConfig(Map<String, ResolvedTenant> tenants, List<TargetGroup> groups, List<ApiKey> apiKeys,
+                           Shard shard) {
+        this(tenants, groups, apiKeys, shard, DEFAULT_PER_MAILBOX_LIMIT);
+    }
 
     /**
      * The same configuration with each group cut down to the targets this replica owns. Every group stays, empty or
@@ -22,14 +30,26 @@ public record ValidatedConfig(Map<String, ResolvedTenant> tenants, List<TargetGr
     public ValidatedConfig ownShare() {
         List<TargetGroup> owned = groups.stream()
                 .map(g -> new TargetGroup(g.name(), g.tenant(), g.expect(), g.interval(),
-                        g.targets().stream().filter(shard::owns).toList(), g.probes()))
+                        g.targets().stream().filter(shard::owns).toList(), g.probes(), g.perMailboxSeries()))
                 .toList();
-        return new ValidatedConfig(tenants, owned, apiKeys, shard);
+        return new ValidatedConfig(tenants, owned, apiKeys, shard, perMailboxLimit);
     }
 
     /** Whether this replica polls the tenant's control plane (the tenant-wide state is published once). */
     public boolean pollsControlPlane(ResolvedTenant tenant) {
         return tenant.pollsControlPlane() && shard.ownsTenant(tenant.id());
+    }
+
+    /**
+     * Whether a group publishes series per mailbox: as configured, or for {@code auto} while this replica's targets
+     * are within the limit, so that a large estate does not flood Prometheus.
+     */
+    public boolean perMailboxSeries(TargetGroup group) {
+        return switch (group.perMailboxSeries()) {
+            case TRUE -> true;
+            case FALSE -> false;
+            case AUTO -> targetCount() <= perMailboxLimit;
+        };
     }
 
     /** Targets over all groups. */

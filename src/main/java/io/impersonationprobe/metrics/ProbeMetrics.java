@@ -6,6 +6,7 @@ import io.impersonationprobe.config.ValidatedConfig;
 import io.impersonationprobe.config.Expectation;
 import io.impersonationprobe.config.TenantKind;
 import io.impersonationprobe.probe.MigrationReadiness;
+import io.impersonationprobe.config.PerMailboxSeries;
 import io.impersonationprobe.probe.Outcome;
 import io.impersonationprobe.probe.ProbeResult;
 import io.impersonationprobe.probe.ResultStore;
@@ -23,8 +24,12 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import org.jboss.logging.Logger;
+
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -85,6 +90,9 @@ public class ProbeMetrics implements TokenListener {
     private final MeterRegistry registry;
     private final Set<Meter> owned = ConcurrentHashMap.newKeySet();
     private final ResultStore store;
+    private static final Logger LOG = Logger.getLogger(ProbeMetrics.class);
+    /** Groups that publish series per mailbox; the others only group-level ones. */
+    private final Set<String> groupsWithSeries = new HashSet<>();
     private final Set<String> targetsWithRuns = ConcurrentHashMap.newKeySet();
     private final Set<String> targetsWithSeries = ConcurrentHashMap.newKeySet();
     private final Set<String> targetsWithSuccess = ConcurrentHashMap.newKeySet();
@@ -95,6 +103,20 @@ public class ProbeMetrics implements TokenListener {
     public ProbeMetrics(MeterRegistry registry, ResultStore store, ValidatedConfig config, MigrationReadiness readiness) {
         this.registry = registry;
         this.store = store;
+        List<String> withoutSeries = new ArrayList<>();
+        for (TargetGroup group : config.groups()) {
+            if (config.perMailboxSeries(group)) {
+                groupsWithSeries.add(group.name());
+            } else if (group.perMailboxSeries() == PerMailboxSeries.AUTO) {
+                withoutSeries.add(group.name());
+            }
+        }
+        if (!withoutSeries.isEmpty()) {
+            LOG.infof("%d targets exceed impersonation.metrics.per-mailbox-limit=%d: group(s) %s publish no series per "
+                    + "mailbox; impersonation_targets counts them by state and /api/v1/targets lists them (set "
+                    + "impersonation.groups.<name>.per-mailbox-series=true for canaries)", config.targetCount(),
+                    config.perMailboxLimit(), String.join(", ", withoutSeries));
+        }
         // With every replica publishing the count, count(impersonation_shard_replicas) below it shows a missing shard.
         own(Gauge.builder(SHARD_REPLICAS, () -> config.shard().replicas())
                 .description("How many replicas share the targets (impersonation.sharding.replicas)")
@@ -138,7 +160,7 @@ public class ProbeMetrics implements TokenListener {
             }
             for (String probe : group.probes()) {
                 for (TargetState state : TargetState.values()) {
-                    own(Gauge.builder(TARGETS, () -> store.countByState(group.name(), probe).get(state))
+                    own(Gauge.builder(TARGETS, () -> store.count(group.name(), probe, state))
                             .description("Targets of the group in each state (ok, failing, unknown) after the last "
                                     + "scheduled probe; always present")
                             .tags("tenant", group.tenant(), "group", group.name(), "probe", probe, "state", state.label())
@@ -148,27 +170,42 @@ public class ProbeMetrics implements TokenListener {
         }
     }
 
+    /** A group's counter and timer for one probe kind and outcome, looked up once rather than built per probe. */
+    private record OutcomeMeters(Counter probes, Timer duration) {
+    }
+
+    private record OutcomeKey(String group, String probe, Outcome outcome) {
+    }
+
+    private final Map<OutcomeKey, OutcomeMeters> outcomeMeters = new ConcurrentHashMap<>();
+
     /** Publishes one scheduled probe's result. */
     public void record(ProbeResult result) {
-        Tags groupTags = Tags.of("tenant", result.target().tenant(), "group", result.target().group(),
-                "probe", result.probe(), "outcome", result.outcome().label());
-        own(Counter.builder(PROBES)
-                .description("Scheduled probes run, by outcome")
-                .tags(groupTags)
-                .register(registry))
-                .increment();
-        own(Timer.builder(PROBE_DURATION)
-                .description("Duration of scheduled probes, token acquisition included, by outcome")
-                .tags(groupTags)
-                .serviceLevelObjectives(DURATION_BUCKETS)
-                .register(registry))
-                .record(result.duration());
+        OutcomeMeters meters = outcomeMeters.computeIfAbsent(
+                new OutcomeKey(result.target().group(), result.probe(), result.outcome()), key -> {
+                    Tags groupTags = Tags.of("tenant", result.target().tenant(), "group", key.group(),
+                            "probe", key.probe(), "outcome", key.outcome().label());
+                    return new OutcomeMeters(own(Counter.builder(PROBES)
+                            .description("Scheduled probes run, by outcome")
+                            .tags(groupTags)
+                            .register(registry)),
+                            own(Timer.builder(PROBE_DURATION)
+                                    .description("Duration of scheduled probes, token acquisition included, by outcome")
+                                    .tags(groupTags)
+                                    .serviceLevelObjectives(DURATION_BUCKETS)
+                                    .register(registry)));
+                });
+        meters.probes().increment();
+        meters.duration().record(result.duration());
         if (result.outcome() == Outcome.THROTTLED) {
             own(Counter.builder(THROTTLED)
                     .description("Scheduled probes that Exchange throttled")
                     .tags("tenant", result.target().tenant())
                     .register(registry))
                     .increment();
+        }
+        if (!groupsWithSeries.contains(result.target().group())) {
+            return;
         }
         String key = result.probe() + "/" + result.target().id();
         TargetStatus status = store.status(result.probe(), result.target().id());
@@ -342,6 +379,7 @@ public class ProbeMetrics implements TokenListener {
     void removeMeters() {
         owned.forEach(registry::remove);
         owned.clear();
+        outcomeMeters.clear();
     }
 
     private static double epochSeconds(Instant instant) {

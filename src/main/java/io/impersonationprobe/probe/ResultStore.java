@@ -14,10 +14,15 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 
 /**
  * The last result of every target and probe kind, grouped as configured. A target probed over EWS and Graph has a
- * status for each; they are kept apart, as each kind has its own verdict. Logs each change of outcome once.
+ * status for each; they are kept apart, as each kind has its own verdict. Counts per group are kept as results
+ * arrive, so a scrape reads them without walking every target. Logs each change of outcome once.
  */
 @ApplicationScoped
 public class ResultStore {
@@ -25,11 +30,26 @@ public class ResultStore {
 
     private final Map<String, TargetStatus> byKey = new HashMap<>();
     private final Map<String, List<TargetStatus>> byGroup = new LinkedHashMap<>();
+    /** Per group and probe kind. */
+    private final Map<String, Counts> counts = new HashMap<>();
+    /** Per group: the targets that some probe kind can act as although the group says deny. Rare, so a set. */
+    private final Map<String, Set<String>> leaking = new HashMap<>();
+
+    /** A group's targets by state, and its scope leaks, as one probe kind sees them. */
+    private static final class Counts {
+        final AtomicIntegerArray byState = new AtomicIntegerArray(TargetState.values().length);
+        final AtomicInteger leaks = new AtomicInteger();
+    }
 
     @Inject
     public ResultStore(ValidatedConfig config) {
         for (TargetGroup group : config.groups()) {
             List<TargetStatus> statuses = new ArrayList<>(group.targets().size() * group.probes().size());
+            for (String probe : group.probes()) {
+                Counts groupCounts = new Counts();
+                groupCounts.byState.set(TargetState.UNKNOWN.ordinal(), group.targets().size());
+                counts.put(key(probe, group.name()), groupCounts);
+            }
             for (Target target : group.targets()) {
                 for (String probe : group.probes()) {
                     TargetStatus status = new TargetStatus(target, probe);
@@ -38,11 +58,12 @@ public class ResultStore {
                 }
             }
             byGroup.put(group.name(), Collections.unmodifiableList(statuses));
+            leaking.put(group.name(), ConcurrentHashMap.newKeySet());
         }
     }
 
-    private static String key(String probe, String targetId) {
-        return probe + ":" + targetId;
+    private static String key(String probe, String name) {
+        return probe + ":" + name;
     }
 
     public void record(ProbeResult result) {
@@ -51,7 +72,23 @@ public class ResultStore {
             throw new IllegalArgumentException("the group of " + result.target().id() + " is not probed with "
                     + result.probe());
         }
-        ProbeResult previous = status.record(result);
+        Counts groupCounts = counts.get(key(result.probe(), result.target().group()));
+        ProbeResult previous;
+        synchronized (status) {
+            TargetState stateBefore = status.state();
+            boolean leakBefore = isLeak(status.effective());
+            previous = status.record(result);
+            TargetState stateAfter = status.state();
+            if (stateAfter != stateBefore) {
+                groupCounts.byState.decrementAndGet(stateBefore.ordinal());
+                groupCounts.byState.incrementAndGet(stateAfter.ordinal());
+            }
+            boolean leakAfter = isLeak(status.effective());
+            if (leakAfter != leakBefore) {
+                groupCounts.leaks.addAndGet(leakAfter ? 1 : -1);
+                updateLeaking(result.target());
+            }
+        }
         if (previous == null || previous.outcome() != result.outcome()) {
             String from = previous == null ? "first probe" : previous.outcome().name();
             String change = String.format("%s %s: %s -> %s", result.probe(), result.target().id(), from, result.outcome());
@@ -65,6 +102,27 @@ public class ResultStore {
                         result.target().expect().label(), detail, result.remediation());
             }
         }
+    }
+
+    /** A mailbox leaks while any of its group's probe kinds can act as it. */
+    private void updateLeaking(Target target) {
+        Set<String> group = leaking.get(target.group());
+        synchronized (group) {
+            boolean any = false;
+            for (String probe : io.impersonationprobe.config.ProbeConfig.PROBE_KINDS) {
+                TargetStatus status = byKey.get(key(probe, target.id()));
+                any |= status != null && isLeak(status.effective());
+            }
+            if (any) {
+                group.add(target.id());
+            } else {
+                group.remove(target.id());
+            }
+        }
+    }
+
+    private static boolean isLeak(ProbeResult result) {
+        return result != null && result.outcome() == Outcome.SCOPE_LEAK;
     }
 
     /** A target's status as one probe kind sees it, or null when its group does not run that kind. */
@@ -94,37 +152,28 @@ public class ResultStore {
      * only is as much out of scope as one reachable over EWS. Each mailbox counts once.
      */
     public int scopeLeaks(String group) {
-        java.util.Set<String> leaking = new java.util.HashSet<>();
-        for (TargetStatus status : group(group)) {
-            ProbeResult result = status.effective();
-            if (result != null && result.outcome() == Outcome.SCOPE_LEAK) {
-                leaking.add(status.target().id());
-            }
-        }
-        return leaking.size();
+        Set<String> targets = leaking.get(group);
+        return targets == null ? 0 : targets.size();
     }
 
     /** Targets of a deny group that one probe kind can act as now. */
     public int scopeLeaks(String group, String probe) {
-        int leaks = 0;
-        for (TargetStatus status : group(group, probe)) {
-            ProbeResult result = status.effective();
-            leaks += result != null && result.outcome() == Outcome.SCOPE_LEAK ? 1 : 0;
-        }
-        return leaks;
+        Counts groupCounts = counts.get(key(probe, group));
+        return groupCounts == null ? 0 : groupCounts.leaks.get();
+    }
+
+    /** How many of a group's targets are in a state as one probe kind sees them. */
+    public int count(String group, String probe, TargetState state) {
+        Counts groupCounts = counts.get(key(probe, group));
+        return groupCounts == null ? 0 : groupCounts.byState.get(state.ordinal());
     }
 
     /** How many of a group's targets are in each state as one probe kind sees them; every state is present. */
     public Map<TargetState, Integer> countByState(String group, String probe) {
-        Map<TargetState, Integer> counts = new EnumMap<>(TargetState.class);
+        Map<TargetState, Integer> byState = new EnumMap<>(TargetState.class);
         for (TargetState state : TargetState.values()) {
-            counts.put(state, 0);
+            byState.put(state, count(group, probe, state));
         }
-        for (TargetStatus status : group(group)) {
-            if (status.probe().equals(probe)) {
-                counts.merge(status.state(), 1, Integer::sum);
-            }
-        }
-        return counts;
+        return byState;
     }
 }

@@ -2,24 +2,52 @@ package io.impersonationprobe.probe;
 
 import io.impersonationprobe.target.Target;
 
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 
 /**
  * The latest knowledge about one target as one probe kind sees it (a target probed over EWS and Graph has two);
  * written by its probe, read by metrics, health and the API.
  */
 public final class TargetStatus {
+    static final int SUCCESSES_KEPT = 5;
+    static final int FAILURES_KEPT = 25;
+
     private final Target target;
     private final String probe;
     private volatile ProbeResult last;
     private volatile ProbeResult lastDefinite;
     private volatile Instant lastSuccessAt;
     /** Recent results that met the expectation, newest first; few, as they all say the same. */
-    private final java.util.ArrayDeque<ProbeResult> successes = new java.util.ArrayDeque<>(SUCCESSES_KEPT);
+    private final ArrayDeque<Past> successes = new ArrayDeque<>(SUCCESSES_KEPT);
     /** Recent results that did not, newest first; kept longer, as they are what an admin investigates. */
-    private java.util.ArrayDeque<ProbeResult> failures;
-    static final int SUCCESSES_KEPT = 5;
-    static final int FAILURES_KEPT = 25;
+    private ArrayDeque<Past> failures;
+
+    /**
+     * One past result, as compact as the API needs it: a daemon may hold a hundred thousand targets with thirty
+     * results each. Texts equal to the previous entry's are shared, so a run of identical failures costs one copy.
+     */
+    private record Past(String probe, Outcome outcome, long startedAtSecond, int startedAtNano, long durationNanos,
+                        short httpStatus, String responseCode, String detail) {
+        static Past of(ProbeResult r, Past previous) {
+            String code = previous != null && java.util.Objects.equals(previous.responseCode, r.ewsResponseCode())
+                    ? previous.responseCode : r.ewsResponseCode();
+            String detail = previous != null && java.util.Objects.equals(previous.detail, r.detail())
+                    ? previous.detail : r.detail();
+            return new Past(r.probe(), r.outcome(), r.startedAt().getEpochSecond(), r.startedAt().getNano(),
+                    r.duration().toNanos(), (short) r.httpStatus(), code, detail);
+        }
+
+        ProbeResult toResult(Target target) {
+            return new ProbeResult(target, probe, outcome, responseCode, httpStatus,
+                    Instant.ofEpochSecond(startedAtSecond, startedAtNano), Duration.ofNanos(durationNanos), detail,
+                    null, null);
+        }
+    }
 
     TargetStatus(Target target, String probe) {
         this.target = target;
@@ -76,27 +104,31 @@ public final class TargetStatus {
             keep(successes, result, SUCCESSES_KEPT);
         } else {
             if (failures == null) {
-                failures = new java.util.ArrayDeque<>();
+                failures = new ArrayDeque<>();
             }
             keep(failures, result, FAILURES_KEPT);
         }
         return previous;
     }
 
-    private static void keep(java.util.ArrayDeque<ProbeResult> kept, ProbeResult result, int max) {
-        kept.addFirst(result);
+    private static void keep(ArrayDeque<Past> kept, ProbeResult result, int max) {
+        kept.addFirst(Past.of(result, kept.peekFirst()));
         if (kept.size() > max) {
             kept.removeLast();
         }
     }
 
-    /** Recent results, newest first: the last few successes and a longer tail of failures, merged by time. */
-    public synchronized java.util.List<ProbeResult> history() {
-        java.util.List<ProbeResult> all = new java.util.ArrayList<>(successes);
+    /**
+     * Recent results, newest first: the last few successes and a longer tail of failures, merged by time. They carry
+     * what the API shows of them; their remediation and back-off are not kept.
+     */
+    public synchronized List<ProbeResult> history() {
+        List<ProbeResult> all = new ArrayList<>(successes.size() + (failures == null ? 0 : failures.size()));
+        successes.forEach(p -> all.add(p.toResult(target)));
         if (failures != null) {
-            all.addAll(failures);
+            failures.forEach(p -> all.add(p.toResult(target)));
         }
-        all.sort(java.util.Comparator.comparing(ProbeResult::startedAt).reversed());
+        all.sort(Comparator.comparing(ProbeResult::startedAt).reversed());
         return all;
     }
 }

@@ -17,7 +17,17 @@ public class Trace {
         @Override
         public void step(String name, StepStatus status, Duration duration, Map<String, Object> detail) {
         }
+
+        @Override
+        public boolean isOn() {
+            return false;
+        }
     };
+
+    /** False for {@link #OFF}: callers skip building details (and parsing answers) that nobody reads. */
+    public boolean isOn() {
+        return true;
+    }
 
     public enum StepStatus {
         OK, FAILED, WARNING, SKIPPED;

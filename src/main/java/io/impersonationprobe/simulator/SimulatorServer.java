@@ -46,18 +46,8 @@ public class SimulatorServer {
         if (!config.enabled()) {
             return;
         }
-        TokenIssuer tokens = new TokenIssuer(json);
-        EwsEndpoint ews = new EwsEndpoint(tenant, tokens, loadSchema());
         Router router = Router.router(vertx);
-        router.route().handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES).setHandleFileUploads(false));
-        router.post("/EWS/Exchange.asmx").blockingHandler(ews::handle, false);
-        TokenEndpoint tokenEndpoint = new TokenEndpoint(tenant, tokens, json, config.tokenLifetime());
-        router.post("/:tenant/oauth2/v2.0/token").blockingHandler(tokenEndpoint::handle, false);
-        router.get("/:tenant/v2.0/.well-known/openid-configuration").handler(tokenEndpoint::discovery);
-        router.get("/:tenant/discovery/v2.0/keys").handler(tokenEndpoint::keys);
-        router.post("/adminapi/beta/:tenant/InvokeCommand").handler(new AdminApiEndpoint(tenant, tokens, json)::handle);
-        router.get("/v1.0/users/:id/mailFolders/:folder").handler(new GraphEndpoint(tenant, tokens, json)::handle);
-        new ControlApi(tenant, ews, json).routes(router);
+        routes(router, tenant, json, config.tokenLifetime(), loadSchema());
         server = vertx.createHttpServer(new HttpServerOptions().setHost(config.host()).setPort(config.port()))
                 .connectionHandler(connection -> tenant.stats().connectionsAccepted.incrementAndGet())
                 .requestHandler(router);
@@ -75,6 +65,27 @@ public class SimulatorServer {
         LOG.infof("Simulated Exchange Online tenant %s on %s: EWS %s/EWS/Exchange.asmx, Graph %s/v1.0, tokens "
                 + "%s/%s/oauth2/v2.0/token, control API %s/control/state", tenant.domain(), base, base, base, base,
                 tenant.domain(), base);
+    }
+
+    /**
+     * Adds every endpoint of the simulated tenant to a router: EWS, tokens, the admin API and the control API. Also
+     * used to run the simulator outside the application, as the benchmark does.
+     *
+     * @param schema the EWS schema every request is validated against, or null for none
+     */
+    static void routes(Router router, SimulatedTenant tenant, ObjectMapper json, java.time.Duration tokenLifetime,
+                       EwsSchema schema) {
+        TokenIssuer tokens = new TokenIssuer(json);
+        EwsEndpoint ews = new EwsEndpoint(tenant, tokens, schema);
+        router.route().handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES).setHandleFileUploads(false));
+        router.post("/EWS/Exchange.asmx").blockingHandler(ews::handle, false);
+        TokenEndpoint tokenEndpoint = new TokenEndpoint(tenant, tokens, json, tokenLifetime);
+        router.post("/:tenant/oauth2/v2.0/token").blockingHandler(tokenEndpoint::handle, false);
+        router.get("/:tenant/v2.0/.well-known/openid-configuration").handler(tokenEndpoint::discovery);
+        router.get("/:tenant/discovery/v2.0/keys").handler(tokenEndpoint::keys);
+        router.post("/adminapi/beta/:tenant/InvokeCommand").handler(new AdminApiEndpoint(tenant, tokens, json)::handle);
+        router.get("/v1.0/users/:id/mailFolders/:folder").handler(new GraphEndpoint(tenant, tokens, json)::handle);
+        new ControlApi(tenant, ews, json).routes(router);
     }
 
     private EwsSchema loadSchema() {

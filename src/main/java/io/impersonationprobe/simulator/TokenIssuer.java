@@ -48,6 +48,14 @@ final class TokenIssuer {
         }
     }
 
+    /**
+     * Tokens whose signature was verified, with their claims: like a real server, the simulator checks a token's
+     * signature once, not on every request (the caller still checks expiry and audience each time). Bounded: cleared
+     * when full.
+     */
+    private final Map<String, Map<String, Object>> verified = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final int VERIFIED_KEPT = 256;
+
     /** The signing key as a JSON Web Key Set, as Entra ID publishes it at {@code /{tenant}/discovery/v2.0/keys}. */
     Map<String, Object> jwks() {
         java.security.interfaces.RSAPublicKey key = (java.security.interfaces.RSAPublicKey) keys.getPublic();
@@ -68,6 +76,19 @@ final class TokenIssuer {
 
     /** The claims of a token this issuer signed, or throws {@link InvalidTokenException} saying why not. */
     Map<String, Object> verify(String token) throws InvalidTokenException {
+        Map<String, Object> known = verified.get(token);
+        if (known != null) {
+            return known;
+        }
+        Map<String, Object> claims = verifySignature(token);
+        if (verified.size() >= VERIFIED_KEPT) {
+            verified.clear();
+        }
+        verified.put(token, java.util.Collections.unmodifiableMap(claims));
+        return claims;
+    }
+
+    private Map<String, Object> verifySignature(String token) throws InvalidTokenException {
         String[] parts = token.split("\\.", -1);
         if (parts.length != 3) {
             throw new InvalidTokenException("2000001", "The token is not a JWT.");

@@ -1,6 +1,7 @@
 package io.impersonationprobe.target;
 
 import io.impersonationprobe.config.Expectation;
+import io.impersonationprobe.config.PerMailboxSeries;
 
 import java.time.Duration;
 import java.util.List;
@@ -8,13 +9,14 @@ import java.util.List;
 /**
  * A group as the scheduler runs it: resolved targets, no optional parts.
  *
- * @param probes the probe kinds run for every target, such as {@code [ews]} or {@code [ews, graph]}
+ * @param probes           the probe kinds run for every target, such as {@code [ews]} or {@code [ews, graph]}
+ * @param perMailboxSeries whether the group publishes series per mailbox, as configured
  */
 public record TargetGroup(String name, String tenant, Expectation expect, Duration interval, List<Target> targets,
-                          List<String> probes) {
+                          List<String> probes, PerMailboxSeries perMailboxSeries) {
 
-    /** A group probed over EWS only, as every group is unless it asks for more. */
+    /** A group probed over EWS only, with the default, {@code auto}, for series per mailbox. */
     public TargetGroup(String name, String tenant, Expectation expect, Duration interval, List<Target> targets) {
-        this(name, tenant, expect, interval, targets, List.of("ews"));
+        this(name, tenant, expect, interval, targets, List.of("ews"), PerMailboxSeries.AUTO);
     }
 }

@@ -98,6 +98,43 @@ class ConfigValidatorTest {
     }
 
     @Test
+    void seriesPerMailboxAreChecked() {
+        Map<String, String> properties = valid();
+        properties.put("impersonation.groups.canaries.per-mailbox-series", "sometimes");
+        properties.put("impersonation.metrics.per-mailbox-limit", "-1");
+        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
+                () -> ConfigValidator.validate(mapping(properties)));
+        assertTrue(e.getMessage().contains("impersonation.groups.canaries.per-mailbox-series: is 'sometimes'; it must "
+                + "be true, false or auto"), e.getMessage());
+        assertTrue(e.getMessage().contains("impersonation.metrics.per-mailbox-limit: is -1; it must be 0"), e.getMessage());
+        assertEquals(2, e.problems().size(), e.getMessage());
+    }
+
+    @Test
+    void autoGroupsHaveSeriesPerMailboxWithinTheLimit() {
+        Map<String, String> properties = valid();
+        properties.put("impersonation.groups.canaries.mailboxes", "a@contoso.com,b@contoso.com,c@contoso.com");
+        properties.put("impersonation.groups.quiet.tenant", "contoso");
+        properties.put("impersonation.groups.quiet.mailboxes", "d@contoso.com");
+        properties.put("impersonation.groups.quiet.per-mailbox-series", "false");
+        ValidatedConfig within = ConfigValidator.validate(mapping(properties));
+        assertEquals(ValidatedConfig.DEFAULT_PER_MAILBOX_LIMIT, within.perMailboxLimit());
+        assertTrue(within.perMailboxSeries(group(within, "canaries")), "4 targets, limit 500: auto means on");
+        assertTrue(!within.perMailboxSeries(group(within, "quiet")), "false means off at any size");
+
+        properties.put("impersonation.metrics.per-mailbox-limit", "3");
+        properties.put("impersonation.groups.quiet.per-mailbox-series", "TRUE");
+        ValidatedConfig over = ConfigValidator.validate(mapping(properties));
+        assertTrue(!over.perMailboxSeries(group(over, "canaries")), "4 targets over a limit of 3: auto means off");
+        assertTrue(over.perMailboxSeries(group(over, "quiet")), "true means on at any size");
+        assertTrue(over.ownShare().perMailboxSeries(group(over.ownShare(), "quiet")), "a replica's share keeps it");
+    }
+
+    private static io.impersonationprobe.target.TargetGroup group(ValidatedConfig config, String name) {
+        return config.groups().stream().filter(g -> g.name().equals(name)).findFirst().orElseThrow();
+    }
+
+    @Test
     void noGroupsMeansNothingToDo() {
         Map<String, String> properties = valid();
         properties.keySet().removeIf(k -> k.startsWith("impersonation.groups."));

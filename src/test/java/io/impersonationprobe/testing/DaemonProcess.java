@@ -52,6 +52,16 @@ public final class DaemonProcess implements AutoCloseable {
      */
     public static DaemonProcess start(String name, int httpPort, Map<String, String> properties,
                                       Map<String, String> environment, Path jar, Path workingDirectory) throws IOException {
+        return start(name, httpPort, properties, environment, jar, workingDirectory, List.of("-Xmx256m"));
+    }
+
+    /**
+     * As {@link #start(String, int, Map, Map, Path, Path)}, with the JVM's options (heap size, flight recorder) in
+     * place of the default {@code -Xmx256m}.
+     */
+    public static DaemonProcess start(String name, int httpPort, Map<String, String> properties,
+                                      Map<String, String> environment, Path jar, Path workingDirectory,
+                                      List<String> jvmOptions) throws IOException {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("packaged daemon not found at " + jar + "; run ./mvnw verify");
         }
@@ -63,7 +73,7 @@ public final class DaemonProcess implements AutoCloseable {
         }
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-Xmx256m");
+        command.addAll(jvmOptions);
         command.add("-Dquarkus.http.port=" + httpPort);
         properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.add("-jar");
@@ -79,6 +89,11 @@ public final class DaemonProcess implements AutoCloseable {
         DaemonProcess daemon = new DaemonProcess(process, httpPort, log);
         daemon.awaitLive(Duration.ofSeconds(60));
         return daemon;
+    }
+
+    /** The daemon's process, for reading its CPU time or attaching tools to it. */
+    public long pid() {
+        return process.pid();
     }
 
     public String baseUrl() {
