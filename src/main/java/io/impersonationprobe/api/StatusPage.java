@@ -1,8 +1,6 @@
 package io.impersonationprobe.api;
 
 import io.impersonationprobe.config.ProbeConfig;
-import io.quarkus.qute.Location;
-import io.quarkus.qute.Template;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -34,8 +32,7 @@ public class StatusPage {
     @Inject
     SecurityIdentity identity;
     @Inject
-    @Location("status.html")
-    Template template;
+    StatusTemplate template;
 
     @GET
     @Produces(MediaType.TEXT_HTML)
@@ -82,7 +79,7 @@ public class StatusPage {
         for (String id : views.tenantIds()) {
             views.readiness(id, true).ifPresent(r -> readiness.add(new ReadinessResource.TenantReadiness(id, r)));
         }
-        return template.data("tenants", tenants)
+        return template.template().data("tenants", tenants)
                 .data("readiness", readiness)
                 .data("groups", views.groups(null))
                 .data("failing", failing)
