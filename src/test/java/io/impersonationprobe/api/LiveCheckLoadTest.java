@@ -1,5 +1,6 @@
 package io.impersonationprobe.api;
 
+import io.impersonationprobe.testing.Await;
 import io.impersonationprobe.probe.ProbeScheduler;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -48,7 +49,8 @@ class LiveCheckLoadTest {
 
     @Test
     void burstOfLiveChecksNeverDelaysScheduledCycles() throws Exception {
-        OnDemandApiTest.waitFor(Duration.ofSeconds(30), () -> scheduler.progress().get("sales-and-support").completedCycles() > 0);
+        Await.until(Duration.ofSeconds(30), "the first cycle of sales-and-support",
+                () -> scheduler.progress().get("sales-and-support").completedCycles() > 0);
         OnDemandApiTest.simulator("PUT", "/control/faults", "{\"ewsLatencyMs\":200}");
         HttpClient http = HttpClient.newBuilder().executor(Executors.newFixedThreadPool(8)).build();
         Map<String, AtomicInteger> answers = new ConcurrentHashMap<>();

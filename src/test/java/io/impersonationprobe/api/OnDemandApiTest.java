@@ -1,5 +1,6 @@
 package io.impersonationprobe.api;
 
+import io.impersonationprobe.testing.Await;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
@@ -69,7 +70,8 @@ class OnDemandApiTest {
     void captureAudit() {
         Logger.getLogger("io.impersonationprobe.audit").addHandler(auditCapture);
         // Results of scheduled probes must exist for the read endpoints.
-        waitFor(Duration.ofSeconds(30), () -> RestAssured.get("/q/health/ready").statusCode() == 200);
+        Await.until(Duration.ofSeconds(30), "readiness after the first probe cycle",
+                () -> RestAssured.get("/q/health/ready").statusCode() == 200);
     }
 
     @AfterEach
@@ -328,21 +330,6 @@ class OnDemandApiTest {
             assertTrue(openapi.contains(path + ":"), path);
         }
         RestAssured.get("/q/swagger-ui/").then().statusCode(200);
-    }
-
-    static void waitFor(Duration timeout, java.util.function.BooleanSupplier condition) {
-        Instant deadline = Instant.now().plus(timeout);
-        while (!condition.getAsBoolean()) {
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("condition not met within " + timeout);
-            }
-            try {
-                Thread.sleep(200);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
     }
 
     static void simulator(String method, String path, String body) throws Exception {

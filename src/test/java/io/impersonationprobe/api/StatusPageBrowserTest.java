@@ -1,5 +1,6 @@
 package io.impersonationprobe.api;
 
+import io.impersonationprobe.testing.Await;
 import io.impersonationprobe.testing.RequiredTool;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
@@ -29,7 +30,7 @@ class StatusPageBrowserTest {
     @Test
     void failingTargetAndItsFixAreVisible() throws Exception {
         Path chromium = chromium();
-        OnDemandApiTest.waitFor(Duration.ofSeconds(30), () -> RestAssured.given()
+        Await.until(Duration.ofSeconds(30), "the scope leak among the results", () -> RestAssured.given()
                 .header("Authorization", "Bearer test-reader-key").queryParam("outcome", "scope_leak")
                 .get("/api/v1/targets").then().extract().<Integer>path("total") == 1);
         String dom = chromium(chromium, "--dump-dom", PAGE);

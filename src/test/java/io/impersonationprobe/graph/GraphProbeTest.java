@@ -1,5 +1,6 @@
 package io.impersonationprobe.graph;
 
+import io.impersonationprobe.testing.Await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.impersonationprobe.probe.Outcome;
@@ -31,7 +32,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -189,13 +189,13 @@ class GraphProbeTest {
         try {
             String patti = "executives/patti.fernandez@contoso.com";
             Instant after = Instant.now();
-            await("patti's graph probe after the grant", () -> {
+            Await.until(Duration.ofSeconds(30), "patti's graph probe after the grant", () -> {
                 TargetStatus status = store.status("graph", patti);
                 return status.last() != null && status.last().startedAt().isAfter(after);
             });
             assertEquals(Outcome.SCOPE_LEAK, effective("graph", patti).outcome());
             assertEquals(Outcome.IMPERSONATION_DENIED, effective("ews", patti).outcome(), "EWS still refuses her");
-            await("the leak counted", () -> store.scopeLeaks("executives") == 2);
+            Await.until(Duration.ofSeconds(30), "the leak counted", () -> store.scopeLeaks("executives") == 2);
 
             JsonNode readiness = json(api().get("/api/v1/readiness").then().statusCode(200).extract().response());
             JsonNode row = find(readiness.get(0).path("readiness").path("targets"), patti);
@@ -226,13 +226,13 @@ class GraphProbeTest {
         assertEquals(429, step(check, "graph-response").path("detail").path("httpStatus").asInt());
 
         Instant after = Instant.now();
-        await("a throttled scheduled graph probe", () -> {
+        Await.until(Duration.ofSeconds(30), "a throttled scheduled graph probe", () -> {
             ProbeResult last = store.status("graph", "sales-and-support/alex.wilber@contoso.com").last();
             return last != null && last.startedAt().isAfter(after) && last.outcome() == Outcome.THROTTLED;
         });
         ProbeResult throttled = store.status("graph", "sales-and-support/alex.wilber@contoso.com").last();
         assertEquals(Duration.ofSeconds(3), throttled.backOff());
-        await("the graph gate to close", () -> scheduler.pausedUntil("contoso", "graph").isAfter(Instant.now()));
+        Await.until(Duration.ofSeconds(30), "the graph gate to close", () -> scheduler.pausedUntil("contoso", "graph").isAfter(Instant.now()));
         assertFalse(scheduler.pausedUntil("contoso", "ews").isAfter(Instant.now()), "EWS is not held up by Graph");
         assertEquals(Outcome.OK, store.status("graph", "sales-and-support/alex.wilber@contoso.com").effective().outcome(),
                 "throttling is transient: the last definite verdict stands");
@@ -313,22 +313,7 @@ class GraphProbeTest {
     }
 
     private void awaitResult(String probe, String id) {
-        await(probe + " result of " + id, () -> store.status(probe, id).effective() != null);
-    }
-
-    private static void await(String what, BooleanSupplier condition) {
-        Instant end = Instant.now().plus(Duration.ofSeconds(30));
-        while (!condition.getAsBoolean()) {
-            if (Instant.now().isAfter(end)) {
-                fail("timed out waiting for " + what);
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
+        Await.until(Duration.ofSeconds(30), probe + " result of " + id, () -> store.status(probe, id).effective() != null);
     }
 
     private void send(String method, String path, String body) throws Exception {

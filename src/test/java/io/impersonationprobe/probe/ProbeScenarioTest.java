@@ -1,5 +1,6 @@
 package io.impersonationprobe.probe;
 
+import io.impersonationprobe.testing.Await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.microsoft.aad.msal4j.ClientCredentialFactory;
@@ -38,7 +39,6 @@ import java.util.concurrent.TimeUnit;
 
 import static io.impersonationprobe.probe.ScheduledProbeEndToEndTest.get;
 import static io.impersonationprobe.probe.ScheduledProbeEndToEndTest.send;
-import static io.impersonationprobe.probe.ScheduledProbeEndToEndTest.waitFor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -73,7 +73,7 @@ class ProbeScenarioTest {
 
     @BeforeEach
     void startupCycleDone() {
-        waitFor(Duration.ofSeconds(60), "the startup cycle of every group",
+        Await.until(Duration.ofSeconds(60), "the startup cycle of every group",
                 () -> get(DAEMON + "/q/health/ready").statusCode() == 200);
     }
 
@@ -330,7 +330,7 @@ class ProbeScenarioTest {
             assertEquals(1.0, successOf(metrics, "scenario", mailbox), "server busy leaves the verdict as it was");
         }
         send("DELETE", SIMULATOR + "/control/faults", null);
-        waitFor(Duration.ofSeconds(5), "the pause to end", () -> scheduler.pausedUntil("contoso").isBefore(Instant.now()));
+        Await.until(Duration.ofSeconds(5), "the pause to end", () -> scheduler.pausedUntil("contoso").isBefore(Instant.now()));
     }
 
     @Test
@@ -542,7 +542,7 @@ class ProbeScenarioTest {
         assertTrue(boardroom.last().remediation().contains("is still propagating"), boardroom.last().remediation());
         assertTrue(metrics().value("impersonation_propagation_pending", "tenant", "contoso").orElseThrow() >= 1);
 
-        waitFor(Duration.ofSeconds(10), "the 2 s propagation", () -> Instant.now().isAfter(granted.plusMillis(2500)));
+        Await.until(Duration.ofSeconds(10), "the 2 s propagation", () -> Instant.now().isAfter(granted.plusMillis(2500)));
         cycle("propagation");
         assertEquals(Outcome.OK, boardroom.last().outcome());
         assertEquals(io.impersonationprobe.control.Propagation.EFFECTIVE, poller.propagation(boardroom).orElseThrow());
@@ -570,7 +570,7 @@ class ProbeScenarioTest {
         cycle("propagation");
         TargetStatus stuck = store.status("ews", "propagation/stuck-room@contoso.com");
         assertEquals(io.impersonationprobe.control.Propagation.PENDING, poller.propagation(stuck).orElseThrow());
-        waitFor(Duration.ofSeconds(15), "the 5 s window", () -> Instant.now().isAfter(assigned.plusMillis(5500)));
+        Await.until(Duration.ofSeconds(15), "the 5 s window", () -> Instant.now().isAfter(assigned.plusMillis(5500)));
         cycle("propagation");
         assertEquals(io.impersonationprobe.control.Propagation.STUCK, poller.propagation(stuck).orElseThrow());
         assertEquals(1.0, metrics().value("impersonation_propagation_targets", "tenant", "contoso", "state", "stuck")

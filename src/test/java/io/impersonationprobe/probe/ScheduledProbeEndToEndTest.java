@@ -1,5 +1,6 @@
 package io.impersonationprobe.probe;
 
+import io.impersonationprobe.testing.Await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.impersonationprobe.simulator.DemoTenant;
@@ -28,13 +29,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * The whole loop on the real libraries: the scheduler runs the EWS probe, ews-java-api sends real SOAP over HTTP to
@@ -57,7 +56,7 @@ class ScheduledProbeEndToEndTest {
 
     @BeforeEach
     void firstCycleDone() {
-        waitFor(Duration.ofSeconds(30), "readiness after the first probe cycle",
+        Await.until(Duration.ofSeconds(30), "readiness after the first probe cycle",
                 () -> get(DAEMON + "/q/health/ready").statusCode() == 200);
     }
 
@@ -267,7 +266,7 @@ class ScheduledProbeEndToEndTest {
 
     private void waitForCycleAfter(Instant instant, String... targetIds) {
         for (String id : targetIds) {
-            waitFor(Duration.ofSeconds(20), "a probe of " + id + " after " + instant,
+            Await.until(Duration.ofSeconds(20), "a probe of " + id + " after " + instant,
                     () -> store.status("ews", id).last().startedAt().isAfter(instant));
         }
     }
@@ -303,21 +302,5 @@ class ScheduledProbeEndToEndTest {
         } catch (Exception e) {
             throw new AssertionError(method + " " + url + " failed: " + e, e);
         }
-    }
-
-    static void waitFor(Duration timeout, String what, BooleanSupplier condition) {
-        Instant end = Instant.now().plus(timeout);
-        while (Instant.now().isBefore(end)) {
-            if (condition.getAsBoolean()) {
-                return;
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
-        fail("timed out after " + timeout + " waiting for " + what);
     }
 }
