@@ -97,12 +97,17 @@ final class TokenEndpoint {
         claims.put("roles", app.get().entraRoles());
         claims.put("tid", tenant.directoryId());
         claims.put("ver", "1.0");
+        send(ctx, 200, tokenAnswer(claims));
+    }
+
+    /** Entra ID's answer to a successful token request, carrying the signed claims. */
+    private Map<String, Object> tokenAnswer(Map<String, Object> claims) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("token_type", "Bearer");
         body.put("expires_in", lifetime.toSeconds());
         body.put("ext_expires_in", lifetime.toSeconds());
         body.put("access_token", tokens.sign(claims));
-        send(ctx, 200, body);
+        return body;
     }
 
     /** A v2.0 access token for the daemon's own API, carrying the app roles granted to the client. */
@@ -122,12 +127,7 @@ final class TokenEndpoint {
         claims.put("roles", tenant.daemonApiRoles(clientId));
         claims.put("tid", tenant.directoryId());
         claims.put("ver", "2.0");
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("token_type", "Bearer");
-        body.put("expires_in", lifetime.toSeconds());
-        body.put("ext_expires_in", lifetime.toSeconds());
-        body.put("access_token", tokens.sign(claims));
-        return body;
+        return tokenAnswer(claims);
     }
 
     /** The v2.0 issuer, on this listener's own address as the caller reached it. */
