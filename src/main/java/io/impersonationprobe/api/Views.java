@@ -200,14 +200,7 @@ public class Views {
             scopes = access.map(AccessConfiguration::scopes).orElse(null);
             if (controlPlane.polls(id)) {
                 Map<String, Long> counts = new LinkedHashMap<>();
-                for (Propagation state : Propagation.values()) {
-                    counts.put(state.label(), 0L);
-                }
-                for (TargetStatus status : store.all()) {
-                    if (status.target().tenant().equals(id)) {
-                        controlPlane.propagation(status).ifPresent(p -> counts.merge(p.label(), 1L, Long::sum));
-                    }
-                }
+                controlPlane.propagationCounts(id).forEach((state, count) -> counts.put(state.label(), count));
                 propagation = counts;
             }
             events = controlPlane.events(id).stream().map(EventView::of).toList();

@@ -72,8 +72,7 @@ public class ControlPlanePoller implements RemediationContext {
                 credentials.adminTokens(tenant.id()).ifPresent(tokens ->
                         clients.put(tenant.id(), new AdminApiClient(tenant, tokens, json)));
                 metrics.propagation(tenant.id(), java.util.Arrays.stream(Propagation.values()).map(Propagation::label).toList(),
-                        state -> targetsOf(tenant.id()).stream()
-                                .filter(t -> propagation(t).map(Propagation::label).orElse("").equals(state)).count());
+                        state -> propagationCounts(tenant.id()).get(Propagation.valueOf(state.toUpperCase(java.util.Locale.ROOT))));
             }
         }
     }
@@ -150,6 +149,18 @@ public class ControlPlanePoller implements RemediationContext {
         }
         return propagation(status.target().tenant(), currentCheck(status.target().tenant(), status.target().id()),
                 status.effective());
+    }
+
+    /** How many of the tenant's targets are in each propagation state; every state is present. */
+    public Map<Propagation, Long> propagationCounts(String tenant) {
+        Map<Propagation, Long> counts = new java.util.EnumMap<>(Propagation.class);
+        for (Propagation state : Propagation.values()) {
+            counts.put(state, 0L);
+        }
+        for (TargetStatus target : targetsOf(tenant)) {
+            propagation(target).ifPresent(state -> counts.merge(state, 1L, Long::sum));
+        }
+        return counts;
     }
 
     /** How configured access ({@code check}) compares with what a probe saw; empty while either is unknown. */
