@@ -1,5 +1,6 @@
 package io.impersonationprobe.api;
 
+import io.impersonationprobe.Sha256;
 import io.impersonationprobe.config.ApiKey;
 import io.impersonationprobe.config.ApiRole;
 import io.impersonationprobe.config.ValidatedConfig;
@@ -14,9 +15,7 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.List;
 
 /**
@@ -51,7 +50,7 @@ public class ApiKeyIdentityProvider implements IdentityProvider<TokenAuthenticat
     }
 
     ApiKey find(String presented) {
-        byte[] hash = sha256(presented);
+        byte[] hash = Sha256.of(presented);
         ApiKey match = null;
         for (ApiKey key : keys) {
             // Every key is compared, match or not.
@@ -60,13 +59,5 @@ public class ApiKeyIdentityProvider implements IdentityProvider<TokenAuthenticat
             }
         }
         return match;
-    }
-
-    static byte[] sha256(String key) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
-        }
     }
 }

@@ -1,11 +1,9 @@
 package io.impersonationprobe.simulator;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.impersonationprobe.Sha256;
 import io.vertx.ext.web.RoutingContext;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
@@ -188,14 +186,8 @@ final class GraphEndpoint {
 
     /** A stable folder ID per mailbox and folder, shaped like Exchange's base64 entry IDs. */
     private static String folderId(String smtp, String folder) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256")
-                    .digest((smtp.toLowerCase(Locale.ROOT) + "/" + folder).getBytes(StandardCharsets.UTF_8));
-            byte[] id = new byte[36];
-            System.arraycopy(digest, 0, id, 4, 32);
-            return "AAMk" + Base64.getUrlEncoder().withoutPadding().encodeToString(id);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        byte[] id = new byte[36];
+        System.arraycopy(Sha256.of(smtp.toLowerCase(Locale.ROOT) + "/" + folder), 0, id, 4, 32);
+        return "AAMk" + Base64.getUrlEncoder().withoutPadding().encodeToString(id);
     }
 }

@@ -1,9 +1,8 @@
 package io.impersonationprobe.target;
 
+import io.impersonationprobe.Sha256;
+
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Locale;
 import java.util.OptionalInt;
 import java.util.regex.Matcher;
@@ -52,12 +51,7 @@ public record Shard(int replicas, int index) {
 
     /** The first 8 bytes of the key's SHA-256, as a signed long. */
     static long stableHash(String key) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
-            return ByteBuffer.wrap(digest, 0, Long.BYTES).getLong();
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java platform has SHA-256", e);
-        }
+        return ByteBuffer.wrap(Sha256.of(key), 0, Long.BYTES).getLong();
     }
 
     /** Jump consistent hash: the bucket of {@code key} among {@code buckets}, as in the paper's reference code. */
