@@ -1,6 +1,6 @@
 package io.impersonationprobe.config;
 
-import io.quarkus.test.QuarkusExtensionTest;
+import io.quarkus.test.QuarkusUnitTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 class MalformedMailboxFailsStartupTest {
     @RegisterExtension
-    static final QuarkusExtensionTest APP = StartupFailure.with(
+    static final QuarkusUnitTest APP = StartupFailure.with(
             Map.of("impersonation.groups.canaries.mailboxes", "alex.wilber@contoso.com,bob@@contoso.com"),
             "impersonation.groups.canaries.mailboxes[1]", "'bob@@contoso.com' is not a well-formed SMTP address");
 

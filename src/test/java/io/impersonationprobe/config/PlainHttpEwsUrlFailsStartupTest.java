@@ -1,6 +1,6 @@
 package io.impersonationprobe.config;
 
-import io.quarkus.test.QuarkusExtensionTest;
+import io.quarkus.test.QuarkusUnitTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 class PlainHttpEwsUrlFailsStartupTest {
     @RegisterExtension
-    static final QuarkusExtensionTest APP = StartupFailure.with(
+    static final QuarkusUnitTest APP = StartupFailure.with(
             Map.of("impersonation.tenants.contoso.ews-url", "http://mail.contoso.com/EWS/Exchange.asmx"),
             "impersonation.tenants.contoso.ews-url", "uses plain http");
 

@@ -1,6 +1,6 @@
 package io.impersonationprobe.config;
 
-import io.quarkus.test.QuarkusExtensionTest;
+import io.quarkus.test.QuarkusUnitTest;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -33,15 +33,15 @@ final class StartupFailure {
         return config;
     }
 
-    static QuarkusExtensionTest with(Map<String, String> changes, String property, String problem) {
+    static QuarkusUnitTest with(Map<String, String> changes, String property, String problem) {
         return application(changes).assertException(expect(property, problem));
     }
 
     /** The daemon's own classes (no tests) with the valid configuration changed by {@code changes}. */
-    static QuarkusExtensionTest application(Map<String, String> changes) {
+    static QuarkusUnitTest application(Map<String, String> changes) {
         Map<String, String> config = validConfig();
         config.putAll(changes);
-        QuarkusExtensionTest test = new QuarkusExtensionTest()
+        QuarkusUnitTest test = new QuarkusUnitTest()
                 .withApplicationRoot(jar -> jar.addPackages(true,
                         path -> !path.get().contains("Test") && !path.get().contains("/testing/"),
                         "io.impersonationprobe")

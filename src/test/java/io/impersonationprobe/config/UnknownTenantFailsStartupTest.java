@@ -1,6 +1,6 @@
 package io.impersonationprobe.config;
 
-import io.quarkus.test.QuarkusExtensionTest;
+import io.quarkus.test.QuarkusUnitTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 class UnknownTenantFailsStartupTest {
     @RegisterExtension
-    static final QuarkusExtensionTest APP = StartupFailure.with(
+    static final QuarkusUnitTest APP = StartupFailure.with(
             Map.of("impersonation.groups.canaries.tenant", "nope"),
             "impersonation.groups.canaries.tenant", "unknown tenant 'nope'; configured tenants: contoso");
 

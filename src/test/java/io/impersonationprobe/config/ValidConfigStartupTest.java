@@ -3,7 +3,7 @@ package io.impersonationprobe.config;
 import io.impersonationprobe.probe.Outcome;
 import io.impersonationprobe.probe.ResultStore;
 import io.impersonationprobe.probe.TargetStatus;
-import io.quarkus.test.QuarkusExtensionTest;
+import io.quarkus.test.QuarkusUnitTest;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -24,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ValidConfigStartupTest {
     // Nothing listens on port 1: token requests are refused at once, on this machine.
     @RegisterExtension
-    static final QuarkusExtensionTest APP = StartupFailure.application(Map.of(
+    static final QuarkusUnitTest APP = StartupFailure.application(Map.of(
             "impersonation.tenants.contoso.auth.authority-url-override", "http://127.0.0.1:1",
             "impersonation.tenants.contoso.ews-url", "http://127.0.0.1:1/EWS/Exchange.asmx",
             "impersonation.groups.canaries.interval", "5s"));
