@@ -2,39 +2,42 @@ package io.impersonationprobe.api;
 
 import io.impersonationprobe.Printable;
 import io.impersonationprobe.auth.CredentialRegistry;
-import io.impersonationprobe.config.Expectation;
 import io.impersonationprobe.config.ProbeConfig;
 import io.impersonationprobe.config.ResolvedTenant;
 import io.impersonationprobe.config.ValidatedConfig;
-import io.impersonationprobe.control.AdminApiException;
-import io.impersonationprobe.control.AuthorizationCheck;
+import io.impersonationprobe.config.TenantKind;
+import io.impersonationprobe.control.ConfiguredAccess;
+import io.impersonationprobe.control.ControlPlaneException;
 import io.impersonationprobe.control.ControlPlanePoller;
 import io.impersonationprobe.control.OrganizationState;
 import io.impersonationprobe.control.Propagation;
 import io.impersonationprobe.control.RoleAssignmentInfo;
-import io.impersonationprobe.probe.Probe;
 import io.impersonationprobe.probe.ProbeResult;
-import io.impersonationprobe.probe.RemediationContext;
+import io.impersonationprobe.probe.ProbeRunner;
 import io.impersonationprobe.probe.Trace;
 import io.impersonationprobe.probe.Trace.StepStatus;
+import io.impersonationprobe.target.Expectation;
 import io.impersonationprobe.target.MailboxAddress;
+import io.impersonationprobe.target.ProbeKind;
 import io.impersonationprobe.target.Target;
 import io.impersonationprobe.target.TargetGroup;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
 /**
@@ -49,9 +52,8 @@ public class LiveChecks {
     private static final Logger AUDIT = Logger.getLogger("io.impersonationprobe.audit");
 
     private final ValidatedConfig config;
-    private final ProbeConfig probeConfig;
-    private final Map<String, Probe> probes = new HashMap<>();
-    private final List<RemediationContext> contexts;
+    private final ProbeRunner runner;
+    private final Clock clock;
     private final ControlPlanePoller controlPlane;
     private final CredentialRegistry credentials;
     private final CheckLimiter limiter;
@@ -60,13 +62,11 @@ public class LiveChecks {
     private final Set<String> allowedDomains;
 
     @Inject
-    public LiveChecks(ValidatedConfig config, ProbeConfig probeConfig, Instance<Probe> probes,
-                      Instance<RemediationContext> contexts, ControlPlanePoller controlPlane,
-                      CredentialRegistry credentials, CheckLimiter limiter) {
+    public LiveChecks(ValidatedConfig config, ProbeConfig probeConfig, ProbeRunner runner, Clock clock,
+                      ControlPlanePoller controlPlane, CredentialRegistry credentials, CheckLimiter limiter) {
         this.config = config;
-        this.probeConfig = probeConfig;
-        probes.forEach(p -> this.probes.put(p.kind(), p));
-        this.contexts = contexts.stream().toList();
+        this.runner = runner;
+        this.clock = clock;
         this.controlPlane = controlPlane;
         this.credentials = credentials;
         this.limiter = limiter;
@@ -81,7 +81,7 @@ public class LiveChecks {
     }
 
     /** A validated request: what to probe and against what expectation. */
-    public record CheckRequest(ResolvedTenant tenant, String mailbox, String probe, Expectation expect,
+    public record CheckRequest(ResolvedTenant tenant, String mailbox, ProbeKind probe, Expectation expect,
                                String expectSource, Target target) {
     }
 
@@ -106,12 +106,10 @@ public class LiveChecks {
             throw ApiProblem.notFound("unknown-tenant", "No tenant '" + Printable.of(tenantId, 64)
                     + "' is configured; GET /api/v1/tenants lists them.");
         }
-        String kind = probeKind == null || probeKind.isBlank() ? "ews" : probeKind.toLowerCase(Locale.ROOT);
-        if (!probes.containsKey(kind)) {
-            throw ApiProblem.badRequest("invalid-probe", "'probe' must be one of " + probes.keySet().stream().sorted().toList()
-                    + ".");
-        }
-        if (kind.equals("graph") && tenant.kind() != io.impersonationprobe.config.TenantKind.EXCHANGE_ONLINE) {
+        ProbeKind kind = probeKind == null || probeKind.isBlank() ? ProbeKind.EWS
+                : ProbeKind.ofLabel(probeKind).filter(runner.kinds()::contains).orElseThrow(() -> ApiProblem.badRequest(
+                "invalid-probe", "'probe' must be one of " + runner.kinds().stream().map(ProbeKind::label).toList() + "."));
+        if (kind == ProbeKind.GRAPH && tenant.kind() != TenantKind.EXCHANGE_ONLINE) {
             throw ApiProblem.badRequest("invalid-probe", "'probe' graph is for Exchange Online tenants; tenant '"
                     + tenant.id() + "' is on-premises.");
         }
@@ -178,7 +176,7 @@ public class LiveChecks {
     }
 
     static final Duration REFUSALS_LOGGED_EVERY = Duration.ofSeconds(10);
-    private final Map<String, Refusals> refusals = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Refusals> refusals = new ConcurrentHashMap<>();
 
     private static final class Refusals {
         long loggedAt;
@@ -194,30 +192,27 @@ public class LiveChecks {
 
     private CheckReport check(CheckRequest request, Duration timeout) {
         Trace trace = new Trace();
-        Instant started = Instant.now();
+        Instant started = clock.instant();
         ResolvedTenant tenant = request.tenant();
         trace.step("configuration", StepStatus.OK, Duration.ZERO, Trace.detail(
                 "tenant", tenant.id(),
                 "kind", tenant.kind().name().toLowerCase(Locale.ROOT).replace('_', '-'),
-                "endpoint", "graph".equals(request.probe()) ? tenant.config().graph().url().toString()
+                "endpoint", request.probe() == ProbeKind.GRAPH ? tenant.config().graph().url().toString()
                         : tenant.config().ewsUrl().toString(),
                 "credential", credentials.ews(tenant.id()).kind(),
                 "app", tenant.config().auth().clientId().orElse(null),
-                "probe", request.probe(),
+                "probe", request.probe().label(),
                 "expect", request.expect().label() + " (" + request.expectSource() + ")",
                 "timeoutMillis", timeout.toMillis()));
-        ProbeResult result = probes.get(request.probe()).probe(request.target(), started.plus(timeout), trace);
-        for (RemediationContext context : contexts) {
-            result = context.annotate(result);
-        }
+        ProbeResult result = runner.check(request.probe(), request.target(), timeout, trace);
         controlPlaneStep(tenant, request.mailbox(), result, trace);
         trace.step("verdict", result.success() ? StepStatus.OK : StepStatus.FAILED, Duration.ZERO, Trace.detail(
                 "verdict", result.verdict().name().toLowerCase(Locale.ROOT),
                 "outcome", result.outcome().label(),
                 "expected", request.expect().label()));
-        return new CheckReport(UUID.randomUUID().toString(), tenant.id(), request.mailbox(), request.probe(),
+        return new CheckReport(UUID.randomUUID().toString(), tenant.id(), request.mailbox(), request.probe().label(),
                 request.expect().label(), request.expectSource(), started,
-                Duration.between(started, Instant.now()).toMillis(), result.verdict().name().toLowerCase(Locale.ROOT),
+                Duration.between(started, clock.instant()).toMillis(), result.verdict().name().toLowerCase(Locale.ROOT),
                 result.outcome().label(), result.success(), result.cause(), result.remediation(),
                 trace.steps().stream().map(CheckReport.StepView::of).toList());
     }
@@ -230,8 +225,8 @@ public class LiveChecks {
                             + "ApplicationImpersonation covers the mailbox)"));
             return;
         }
-        Instant started = Instant.now();
-        Map<String, Object> detail = new java.util.LinkedHashMap<>();
+        Instant started = clock.instant();
+        Map<String, Object> detail = new LinkedHashMap<>();
         StepStatus status = StepStatus.OK;
         Optional<OrganizationState> org = controlPlane.organization(tenant.id());
         if (org.isPresent()) {
@@ -245,7 +240,7 @@ public class LiveChecks {
         } else {
             detail.put("organization", "not polled yet");
         }
-        boolean graph = "graph".equals(result.probe());
+        boolean graph = result.probe() == ProbeKind.GRAPH;
         List<RoleAssignmentInfo> assignments = graph
                 ? controlPlane.appAssignments(tenant.id(), role -> role.regionMatches(true, 0, "Application Mail.", 0, 17))
                 : controlPlane.appAssignments(tenant.id());
@@ -254,22 +249,22 @@ public class LiveChecks {
         try {
             if (graph) {
                 // Test-ServicePrincipalAuthorization is read for the EWS role; the Graph roles are listed above.
-                trace.step("control-plane", status, Duration.between(started, Instant.now()), detail);
+                trace.step("control-plane", status, Duration.between(started, clock.instant()), detail);
                 return;
             }
-            AuthorizationCheck check = controlPlane.checkAuthorization(tenant.id(), mailbox);
-            detail.put("scopesCovering", check.coveringScopes());
-            detail.put("scopesNotCovering", check.otherScopes());
+            ConfiguredAccess check = controlPlane.configuredNow(tenant.id(), mailbox);
+            detail.put("scopesCovering", check.covering());
+            detail.put("scopesNotCovering", check.notCovering());
             Optional<Propagation> propagation = controlPlane.propagation(tenant.id(), check, result);
             propagation.ifPresent(p -> detail.put("propagation", p.label()));
             if (propagation.isPresent() && propagation.get() != Propagation.EFFECTIVE) {
                 status = StepStatus.WARNING;
             }
-        } catch (AdminApiException e) {
-            detail.put("testServicePrincipalAuthorization", "failed: " + e.kind() + " (" + Printable.of(e.getMessage(), 300)
+        } catch (ControlPlaneException e) {
+            detail.put("testServicePrincipalAuthorization", "failed: " + e.failure().label() + " (" + Printable.of(e.getMessage(), 300)
                     + ")");
             status = StepStatus.WARNING;
         }
-        trace.step("control-plane", status, Duration.between(started, Instant.now()), detail);
+        trace.step("control-plane", status, Duration.between(started, clock.instant()), detail);
     }
 }

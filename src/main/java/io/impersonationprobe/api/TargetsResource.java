@@ -3,6 +3,7 @@ package io.impersonationprobe.api;
 import io.impersonationprobe.probe.Outcome;
 import io.impersonationprobe.probe.TargetState;
 import io.impersonationprobe.probe.TargetStatus;
+import io.impersonationprobe.target.ProbeKind;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.DefaultValue;
@@ -55,8 +56,10 @@ public class TargetsResource {
             throw ApiProblem.badRequest("invalid-filter", "'outcome' must be one of "
                     + Arrays.stream(Outcome.values()).map(Outcome::label).toList() + ".");
         }
+        ProbeKind wantedProbe = probe == null ? null : ProbeKind.ofLabel(probe).orElseThrow(() ->
+                ApiProblem.badRequest("invalid-filter", "'probe' must be one of " + ProbeKind.labels() + "."));
         List<TargetStatus> matching = views.targets().stream()
-                .filter(s -> Views.matches(s, tenant, group, probe, wantedState, outcome)).toList();
+                .filter(s -> Views.matches(s, tenant, group, wantedProbe, wantedState, outcome)).toList();
         int from = (int) Math.min((long) (page - 1) * size, matching.size());
         int to = Math.min(from + size, matching.size());
         return new Page(matching.subList(from, to).stream().map(s -> views.target(s, false)).toList(), page, size,
@@ -69,11 +72,12 @@ public class TargetsResource {
             + "kept longer than successes. probe picks the probe kind (default: the group's first, normally ews).")
     public Views.TargetView one(@PathParam("group") String group, @PathParam("mailbox") String mailbox,
                                 @QueryParam("probe") String probe) {
-        List<String> kinds = views.probesOf(group);
-        String kind = probe == null || probe.isBlank() ? (kinds.isEmpty() ? "ews" : kinds.get(0))
-                : probe.toLowerCase(Locale.ROOT);
-        if (!kinds.isEmpty() && !kinds.contains(kind)) {
-            throw ApiProblem.notFound("unknown-target", "Group " + group + " is probed with " + kinds + " only.");
+        List<ProbeKind> kinds = views.probesOf(group);
+        ProbeKind kind = probe == null || probe.isBlank() ? (kinds.isEmpty() ? ProbeKind.EWS : kinds.get(0))
+                : ProbeKind.ofLabel(probe).orElse(null);
+        if (kind == null || (!kinds.isEmpty() && !kinds.contains(kind))) {
+            throw ApiProblem.notFound("unknown-target", "Group " + group + " is probed with "
+                    + kinds.stream().map(ProbeKind::label).toList() + " only.");
         }
         return views.target(kind, group + "/" + mailbox.toLowerCase(Locale.ROOT)).map(s -> views.target(s, true))
                 .orElseThrow(() -> ApiProblem.notFound("unknown-target", "No such target; its id is group/mailbox as "

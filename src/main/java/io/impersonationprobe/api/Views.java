@@ -11,14 +11,18 @@ import io.impersonationprobe.control.OrganizationState;
 import io.impersonationprobe.control.Propagation;
 import io.impersonationprobe.probe.MigrationReadiness;
 import io.impersonationprobe.probe.ProbeResult;
+import io.impersonationprobe.probe.ProbeRunner;
 import io.impersonationprobe.probe.ProbeScheduler;
 import io.impersonationprobe.probe.ResultStore;
 import io.impersonationprobe.probe.TargetState;
 import io.impersonationprobe.probe.TargetStatus;
+import io.impersonationprobe.target.ProbeKind;
 import io.impersonationprobe.target.TargetGroup;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -37,18 +41,22 @@ public class Views {
     private final ResultStore store;
     private final ControlPlanePoller controlPlane;
     private final ProbeScheduler scheduler;
+    private final ProbeRunner runner;
     private final CredentialRegistry credentials;
     private final MigrationReadiness readiness;
+    private final Clock clock;
 
     @Inject
     public Views(ValidatedConfig config, ResultStore store, ControlPlanePoller controlPlane, ProbeScheduler scheduler,
-                 CredentialRegistry credentials, MigrationReadiness readiness) {
+                 ProbeRunner runner, CredentialRegistry credentials, MigrationReadiness readiness, Clock clock) {
         this.readiness = readiness;
         this.config = config;
         this.store = store;
         this.controlPlane = controlPlane;
         this.scheduler = scheduler;
+        this.runner = runner;
         this.credentials = credentials;
+        this.clock = clock;
     }
 
     /** One target's standing result. Fields are null while unknown. */
@@ -124,12 +132,12 @@ public class Views {
     }
 
     /** A target's status as one probe kind sees it. */
-    public Optional<TargetStatus> target(String probe, String id) {
+    public Optional<TargetStatus> target(ProbeKind probe, String id) {
         return Optional.ofNullable(store.status(probe, id));
     }
 
     /** The probe kinds of a target's group, in configured order; empty for an unknown target. */
-    public List<String> probesOf(String group) {
+    public List<ProbeKind> probesOf(String group) {
         return config.groups().stream().filter(g -> g.name().equals(group)).findFirst().map(TargetGroup::probes)
                 .orElse(List.of());
     }
@@ -141,22 +149,22 @@ public class Views {
         String propagation = controlPlane.propagation(status).map(Propagation::label).orElse(null);
         String state = status.state().label();
         if (result == null) {
-            return new TargetView(target.id(), target.tenant(), target.group(), target.mailbox(), status.probe(),
+            return new TargetView(target.id(), target.tenant(), target.group(), target.mailbox(), status.probe().label(),
                     target.expect().label(), state, null, null, null, null, null, null, null, null, null, null, null,
                     propagation, history);
         }
-        return new TargetView(target.id(), target.tenant(), target.group(), target.mailbox(), status.probe(),
+        return new TargetView(target.id(), target.tenant(), target.group(), target.mailbox(), status.probe().label(),
                 target.expect().label(), state, result.verdict().name().toLowerCase(Locale.ROOT), result.outcome().label(),
                 result.success(), result.cause(), result.success() ? null : result.remediation(),
                 status.last().startedAt(), status.lastSuccessAt(), result.duration().toMillis(),
-                result.httpStatus() == 0 ? null : result.httpStatus(), result.ewsResponseCode(), result.detail(),
+                result.httpStatus() == 0 ? null : result.httpStatus(), result.responseCode(), result.detail(),
                 propagation, history);
     }
 
     private static ResultView result(ProbeResult r) {
         return new ResultView(r.startedAt(), r.duration().toMillis(), r.verdict().name().toLowerCase(Locale.ROOT),
                 r.outcome().label(), r.success(), r.outcome().isTransient(), r.httpStatus() == 0 ? null : r.httpStatus(),
-                r.ewsResponseCode(), r.detail());
+                r.responseCode(), r.detail());
     }
 
     public List<GroupView> groups(String tenant) {
@@ -166,10 +174,10 @@ public class Views {
                 continue;
             }
             var progress = scheduler.progress().get(group.name());
-            for (String probe : group.probes()) {
+            for (ProbeKind probe : group.probes()) {
                 Map<String, Integer> states = new LinkedHashMap<>();
                 store.countByState(group.name(), probe).forEach((state, count) -> states.put(state.label(), count));
-                groups.add(new GroupView(group.name(), group.tenant(), probe, group.expect().label(),
+                groups.add(new GroupView(group.name(), group.tenant(), probe.label(), group.expect().label(),
                         humanDuration(group.interval()), group.targets().size(), states,
                         store.scopeLeaks(group.name(), probe), progress == null ? 0 : progress.completedCycles()));
             }
@@ -186,7 +194,7 @@ public class Views {
         if (tenant == null) {
             return Optional.empty();
         }
-        Instant paused = scheduler.pausedUntil(id);
+        Instant paused = runner.pausedUntil(id);
         OrganizationView org = controlPlane.organization(id).map(OrganizationView::of).orElse(null);
         List<AssignmentView> assignments = null;
         Map<String, String> scopes = null;
@@ -207,7 +215,7 @@ public class Views {
         }
         return Optional.of(new TenantView(id, tenant.kind().name().toLowerCase(Locale.ROOT).replace('_', '-'),
                 tenant.config().ewsUrl().toString(), credentials.ews(id).kind(), tenant.config().auth().clientId().orElse(null),
-                paused.isAfter(Instant.now()) ? paused : null, org, assignments, scopes, propagation, groups(id), events,
+                paused.isAfter(clock.instant()) ? paused : null, org, assignments, scopes, propagation, groups(id), events,
                 readiness(id, withDetail).orElse(null)));
     }
 
@@ -223,7 +231,7 @@ public class Views {
         }
         targets.forEach(t -> counts.merge(t.state().label(), 1, Integer::sum));
         Optional<OrganizationState> org = controlPlane.organization(tenant);
-        long daysLeft = java.time.Duration.between(Instant.now(), MigrationReadiness.EWS_RETIREMENT).toDays();
+        long daysLeft = Duration.between(clock.instant(), MigrationReadiness.EWS_RETIREMENT).toDays();
         return Optional.of(new ReadinessView(MigrationReadiness.EWS_BLOCKING_STARTS, MigrationReadiness.EWS_RETIREMENT,
                 daysLeft, org.map(OrganizationState::ewsEnabled).orElse(null),
                 org.map(OrganizationState::appAllowed).orElse(null),
@@ -244,7 +252,7 @@ public class Views {
     }
 
     /** A duration as an admin writes it in configuration: 30s, 5m, 1h; odd ones in seconds. */
-    static String humanDuration(java.time.Duration duration) {
+    static String humanDuration(Duration duration) {
         long seconds = duration.toSeconds();
         if (seconds > 0 && seconds % 3600 == 0) {
             return seconds / 3600 + "h";
@@ -256,11 +264,11 @@ public class Views {
     }
 
     /** True when the target matches every given filter (null filters match all). */
-    public static boolean matches(TargetStatus status, String tenant, String group, String probe, TargetState state,
+    public static boolean matches(TargetStatus status, String tenant, String group, ProbeKind probe, TargetState state,
                                   String outcome) {
         ProbeResult result = status.effective();
         return (tenant == null || status.target().tenant().equals(tenant))
-                && (probe == null || status.probe().equals(probe))
+                && (probe == null || status.probe() == probe)
                 && (group == null || status.target().group().equals(group))
                 && (state == null || status.state() == state)
                 && (outcome == null || (result != null && result.outcome().label().equals(outcome)));

@@ -3,6 +3,8 @@ package io.impersonationprobe.config;
 import io.impersonationprobe.Printable;
 import io.impersonationprobe.target.MailboxAddress;
 import io.impersonationprobe.target.MailboxListFile;
+import io.impersonationprobe.target.PerMailboxSeries;
+import io.impersonationprobe.target.ProbeKind;
 import io.impersonationprobe.target.Shard;
 import io.impersonationprobe.target.Target;
 import io.impersonationprobe.target.TargetGroup;
@@ -73,7 +75,7 @@ public final class ConfigValidator {
         }
         groups.sort((a, b) -> a.name().compareTo(b.name()));
         return new ValidatedConfig(Map.copyOf(tenants), List.copyOf(groups), apiKeys, shard,
-                config.metrics().perMailboxLimit());
+                config.metrics().perMailboxLimit(), wellKnownFolder(config.probe().folder()));
     }
 
     private Optional<ResolvedTenant> tenant(String id, ProbeConfig.Tenant tenant) {
@@ -264,11 +266,13 @@ public final class ConfigValidator {
             problem(prefix + ".tenant", "unknown tenant '" + group.tenant() + "'; configured tenants: "
                     + (tenantIds.isEmpty() ? "none" : String.join(", ", new java.util.TreeSet<>(tenantIds))));
         }
-        List<String> probes = probeKinds(prefix + ".probes", group.probes(), tenants.get(group.tenant()));
+        List<ProbeKind> probes = probeKinds(prefix + ".probes", group.probes(), tenants.get(group.tenant()));
         if (group.interval().compareTo(MIN_INTERVAL) < 0) {
             problem(prefix + ".interval", "is " + group.interval() + "; the shortest allowed is " + MIN_INTERVAL);
         }
-        PerMailboxSeries series = PerMailboxSeries.parse(group.perMailboxSeries()).orElse(null);
+        PerMailboxSeries series = Arrays.stream(PerMailboxSeries.values())
+                .filter(s -> s.label().equals(group.perMailboxSeries().strip().toLowerCase(Locale.ROOT)))
+                .findFirst().orElse(null);
         if (series == null) {
             problem(prefix + ".per-mailbox-series", "is '" + Printable.of(group.perMailboxSeries(), 40)
                     + "'; it must be true, false or auto");
@@ -301,26 +305,27 @@ public final class ConfigValidator {
     }
 
     /** The group's probe kinds, known and without repeats; graph only where Graph reaches the mailboxes (Exchange Online). */
-    private List<String> probeKinds(String property, List<String> configured, ProbeConfig.Tenant tenant) {
-        List<String> kinds = new ArrayList<>();
+    private List<ProbeKind> probeKinds(String property, List<String> configured, ProbeConfig.Tenant tenant) {
+        List<ProbeKind> kinds = new ArrayList<>();
         for (String text : configured) {
-            String kind = text.strip().toLowerCase(Locale.ROOT);
-            if (kind.isEmpty()) {
+            String label = text.strip().toLowerCase(Locale.ROOT);
+            if (label.isEmpty()) {
                 continue;
             }
-            if (!ProbeConfig.PROBE_KINDS.contains(kind)) {
+            Optional<ProbeKind> kind = ProbeKind.ofLabel(label);
+            if (kind.isEmpty()) {
                 problem(property, "unknown probe '" + Printable.of(text, 40) + "'; probes are "
-                        + String.join(", ", ProbeConfig.PROBE_KINDS));
-            } else if (kinds.contains(kind)) {
-                problem(property, "lists '" + kind + "' twice");
+                        + String.join(", ", ProbeKind.labels()));
+            } else if (kinds.contains(kind.get())) {
+                problem(property, "lists '" + label + "' twice");
             } else {
-                kinds.add(kind);
+                kinds.add(kind.get());
             }
         }
         if (kinds.isEmpty() && configured.stream().allMatch(t -> t.isBlank())) {
             problem(property, "names no probe; use ews, graph or ews,graph");
         }
-        if (kinds.contains("graph") && tenant != null && tenant.kind() != TenantKind.EXCHANGE_ONLINE) {
+        if (kinds.contains(ProbeKind.GRAPH) && tenant != null && tenant.kind() != TenantKind.EXCHANGE_ONLINE) {
             problem(property, "graph is for Exchange Online tenants only; this group's tenant is on-premises, "
                     + "where Microsoft Graph cannot reach the mailboxes");
         }
@@ -389,7 +394,7 @@ public final class ConfigValidator {
     }
 
     /** The ews-java-api folder for a configured name such as {@code inbox}, or null when there is none. */
-    public static WellKnownFolderName wellKnownFolder(String name) {
+    private static WellKnownFolderName wellKnownFolder(String name) {
         return Arrays.stream(WellKnownFolderName.values())
                 .filter(f -> f.name().equalsIgnoreCase(name.replace("-", "")))
                 .findFirst().orElse(null);

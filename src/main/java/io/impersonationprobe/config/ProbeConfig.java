@@ -1,5 +1,6 @@
 package io.impersonationprobe.config;
 
+import io.impersonationprobe.target.Expectation;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
@@ -373,8 +374,6 @@ public interface ProbeConfig {
     String EXCHANGE_ONLINE_SCOPE = "https://outlook.office365.com/.default";
     String GRAPH_URL = "https://graph.microsoft.com";
     String GRAPH_SCOPE = "https://graph.microsoft.com/.default";
-    /** The probe kinds a group may choose. */
-    List<String> PROBE_KINDS = List.of("ews", "graph");
     /** Exchange's EWSMaxConcurrency in Exchange Online: more parallel requests per account are refused. */
     int MAX_CONCURRENCY = 27;
 }

@@ -2,6 +2,7 @@ package io.impersonationprobe.config;
 
 import io.impersonationprobe.target.Shard;
 import io.impersonationprobe.target.TargetGroup;
+import microsoft.exchange.webservices.data.core.enumeration.property.WellKnownFolderName;
 
 import java.util.List;
 import java.util.Map;
@@ -12,16 +13,10 @@ import java.util.Map;
  * @param apiKeys the on-demand API's keys, from properties and the keys file
  * @param shard   this replica's share; the groups hold only its targets once {@link #ownShare()} has been applied
  * @param perMailboxLimit targets of this replica up to which {@code auto} groups publish series per mailbox
+ * @param folder  the well-known folder whose ID the EWS probe reads
  */
 public record ValidatedConfig(Map<String, ResolvedTenant> tenants, List<TargetGroup> groups, List<ApiKey> apiKeys,
-                              Shard shard, int perMailboxLimit) {
-    /** The default of {@code impersonation.metrics.per-mailbox-limit}. */
-    public static final int DEFAULT_PER_MAILBOX_LIMIT = 500;
-
-    public ValidatedConfig(Map<String, ResolvedTenant> tenants, List<TargetGroup> groups, List<ApiKey> apiKeys,
-                           Shard shard) {
-        this(tenants, groups, apiKeys, shard, DEFAULT_PER_MAILBOX_LIMIT);
-    }
+                              Shard shard, int perMailboxLimit, WellKnownFolderName folder) {
 
     /**
      * The same configuration with each group cut down to the targets this replica owns. Every group stays, empty or
@@ -32,7 +27,7 @@ public record ValidatedConfig(Map<String, ResolvedTenant> tenants, List<TargetGr
                 .map(g -> new TargetGroup(g.name(), g.tenant(), g.expect(), g.interval(),
                         g.targets().stream().filter(shard::owns).toList(), g.probes(), g.perMailboxSeries()))
                 .toList();
-        return new ValidatedConfig(tenants, owned, apiKeys, shard, perMailboxLimit);
+        return new ValidatedConfig(tenants, owned, apiKeys, shard, perMailboxLimit, folder);
     }
 
     /** Whether this replica polls the tenant's control plane (the tenant-wide state is published once). */

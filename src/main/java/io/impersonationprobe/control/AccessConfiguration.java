@@ -1,9 +1,12 @@
 package io.impersonationprobe.control;
 
+import io.impersonationprobe.control.ControlPlaneEvent.Type;
+
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -39,36 +42,36 @@ public record AccessConfiguration(Map<String, RoleAssignmentInfo> assignments, M
     public List<ControlPlaneEvent> changesSince(AccessConfiguration before, String tenant, Instant at) {
         List<ControlPlaneEvent> events = new ArrayList<>();
         Set<String> principalsBefore = new HashSet<>();
-        before.assignments.values().forEach(a -> principalsBefore.add(a.assignee().toLowerCase(java.util.Locale.ROOT)));
+        before.assignments.values().forEach(a -> principalsBefore.add(a.assignee().toLowerCase(Locale.ROOT)));
         for (RoleAssignmentInfo now : assignments.values()) {
             RoleAssignmentInfo then = before.assignments.get(now.name());
             if (then == null) {
-                events.add(new ControlPlaneEvent(at, tenant, ControlPlaneEvent.Type.ASSIGNMENT_ADDED, describe(now)));
-                if (principalsBefore.add(now.assignee().toLowerCase(java.util.Locale.ROOT))) {
-                    events.add(new ControlPlaneEvent(at, tenant, ControlPlaneEvent.Type.PRINCIPAL_GAINED_ACCESS,
+                events.add(new ControlPlaneEvent(at, tenant, Type.ASSIGNMENT_ADDED, now.name(), describe(now)));
+                if (principalsBefore.add(now.assignee().toLowerCase(Locale.ROOT))) {
+                    events.add(new ControlPlaneEvent(at, tenant, Type.PRINCIPAL_GAINED_ACCESS, now.assignee(),
                             now.assigneeType() + " " + now.assignee() + " gained " + now.role() + " through " + describe(now)));
                 }
             } else if (!Objects.equals(then.scope(), now.scope()) || then.enabled() != now.enabled()
                     || !Objects.equals(then.assignee(), now.assignee())) {
-                events.add(new ControlPlaneEvent(at, tenant, ControlPlaneEvent.Type.ASSIGNMENT_CHANGED,
+                events.add(new ControlPlaneEvent(at, tenant, Type.ASSIGNMENT_CHANGED, now.name(),
                         "from " + describe(then) + " to " + describe(now)));
             }
         }
         for (RoleAssignmentInfo then : before.assignments.values()) {
             if (!assignments.containsKey(then.name())) {
-                events.add(new ControlPlaneEvent(at, tenant, ControlPlaneEvent.Type.ASSIGNMENT_REMOVED, describe(then)));
+                events.add(new ControlPlaneEvent(at, tenant, Type.ASSIGNMENT_REMOVED, then.name(), describe(then)));
             }
         }
         scopes.forEach((name, filter) -> {
             if (!before.scopes.containsKey(name)) {
-                events.add(new ControlPlaneEvent(at, tenant, ControlPlaneEvent.Type.SCOPE_ADDED, name + ": " + filter));
+                events.add(new ControlPlaneEvent(at, tenant, Type.SCOPE_ADDED, name, name + ": " + filter));
             } else if (!before.scopes.get(name).equals(filter)) {
-                events.add(new ControlPlaneEvent(at, tenant, ControlPlaneEvent.Type.SCOPE_FILTER_CHANGED,
+                events.add(new ControlPlaneEvent(at, tenant, Type.SCOPE_FILTER_CHANGED, name,
                         name + ": '" + before.scopes.get(name) + "' -> '" + filter + "'"));
             }
         });
         before.scopes.keySet().stream().filter(name -> !scopes.containsKey(name)).forEach(name ->
-                events.add(new ControlPlaneEvent(at, tenant, ControlPlaneEvent.Type.SCOPE_REMOVED, name)));
+                events.add(new ControlPlaneEvent(at, tenant, Type.SCOPE_REMOVED, name, name)));
         return events;
     }
 

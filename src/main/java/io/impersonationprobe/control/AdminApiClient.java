@@ -7,22 +7,30 @@ import io.impersonationprobe.Printable;
 import io.impersonationprobe.auth.TokenException;
 import io.impersonationprobe.auth.TokenSource;
 import io.impersonationprobe.config.ResolvedTenant;
-import io.impersonationprobe.ews.EwsProbe;
+import io.impersonationprobe.control.ConfiguredAccess.Decision;
+import io.impersonationprobe.control.ControlPlaneException.Failure;
+import io.impersonationprobe.probe.UserAgent;
 import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
 import jakarta.ws.rs.ProcessingException;
 import jakarta.ws.rs.core.Response;
 
 import java.net.SocketTimeoutException;
+import java.time.Clock;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Supplier;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
  * One tenant's admin API, on the Quarkus REST client, with the same app token as the EWS probe. Every failure is an
- * {@link AdminApiException} with a class and a fix, never a crash.
+ * {@link ControlPlaneException} with a class and a fix, never a crash.
  */
 public final class AdminApiClient {
     static final String SYSTEM_MAILBOX = "SystemMailbox{bb558c35-97f1-4cb9-8ff7-d53741dc928c}";
@@ -33,8 +41,9 @@ public final class AdminApiClient {
     private final String appId;
     private final TokenSource tokens;
     private final ObjectMapper json;
+    private final Clock clock;
 
-    public AdminApiClient(ResolvedTenant tenant, TokenSource tokens, ObjectMapper json) {
+    public AdminApiClient(ResolvedTenant tenant, TokenSource tokens, ObjectMapper json, Clock clock) {
         var controlPlane = tenant.config().controlPlane();
         QuarkusRestClientBuilder builder = QuarkusRestClientBuilder.newBuilder();
         // Like EWS and token requests, the admin API goes through the JVM's proxy when one is set.
@@ -54,13 +63,14 @@ public final class AdminApiClient {
         this.appId = tenant.config().auth().clientId().orElseThrow();
         this.tokens = tokens;
         this.json = json;
+        this.clock = clock;
     }
 
-    public OrganizationState organizationConfig() throws AdminApiException {
+    public OrganizationState organizationConfig() throws ControlPlaneException {
         JsonNode config = invoke("Get-OrganizationConfig").stream().findFirst()
-                .orElseThrow(() -> new AdminApiException("invalid_response", "Get-OrganizationConfig returned no object"));
+                .orElseThrow(() -> new ControlPlaneException(Failure.INVALID_RESPONSE, "Get-OrganizationConfig returned no object"));
         if (!config.path("IsDehydrated").isBoolean() || !config.path("EwsEnabled").isBoolean()) {
-            throw new AdminApiException("invalid_response", "Get-OrganizationConfig lacks IsDehydrated or EwsEnabled");
+            throw new ControlPlaneException(Failure.INVALID_RESPONSE, "Get-OrganizationConfig lacks IsDehydrated or EwsEnabled");
         }
         List<String> allowed = null;
         if (config.path("EwsAllowedAppIDs").isArray()) {
@@ -72,11 +82,11 @@ public final class AdminApiClient {
         boolean ewsEnabled = config.get("EwsEnabled").asBoolean();
         String policy = config.path("EwsApplicationAccessPolicy").asText(null);
         boolean userAgentAllowed = EwsAccessPolicy.allows(policy, strings(config.path("EwsAllowList")),
-                strings(config.path("EwsBlockList")), EwsProbe.userAgent());
+                strings(config.path("EwsBlockList")), UserAgent.EWS);
         boolean appAllowed = ewsEnabled && userAgentAllowed
                 && (allowed == null || allowed.stream().anyMatch(appId::equalsIgnoreCase));
         return new OrganizationState(config.get("IsDehydrated").asBoolean(), ewsEnabled, allowed == null ? null
-                : List.copyOf(allowed), policy, userAgentAllowed, appAllowed, Instant.now());
+                : List.copyOf(allowed), policy, userAgentAllowed, appAllowed, clock.instant());
     }
 
     private static List<String> strings(JsonNode array) {
@@ -92,7 +102,7 @@ public final class AdminApiClient {
      * Every role assignment (Get-ManagementRoleAssignment), all pages. Asking per role would fail for a role Exchange
      * Online has removed (ApplicationImpersonation), so the filtering is done here.
      */
-    public List<RoleAssignmentInfo> roleAssignments() throws AdminApiException {
+    public List<RoleAssignmentInfo> roleAssignments() throws ControlPlaneException {
         List<RoleAssignmentInfo> assignments = new ArrayList<>();
         for (JsonNode row : invoke("Get-ManagementRoleAssignment")) {
             String scope = row.path("CustomResourceScope").asText(null);
@@ -108,8 +118,8 @@ public final class AdminApiClient {
     }
 
     /** Management scopes by name, with their recipient filters (Get-ManagementScope). */
-    public Map<String, String> managementScopes() throws AdminApiException {
-        Map<String, String> scopes = new java.util.TreeMap<>();
+    public Map<String, String> managementScopes() throws ControlPlaneException {
+        Map<String, String> scopes = new TreeMap<>();
         for (JsonNode row : invoke("Get-ManagementScope", Map.of())) {
             scopes.put(row.path("Name").asText(), row.path("RecipientFilter").asText(""));
         }
@@ -120,7 +130,7 @@ public final class AdminApiClient {
      * Which of the app's configured grants cover a mailbox now (Test-ServicePrincipalAuthorization), bypassing
      * Exchange's permission cache: the configured truth, against which the probes' observed truth is compared.
      */
-    public AuthorizationCheck testAuthorization(String mailbox) throws AdminApiException {
+    public ConfiguredAccess testAuthorization(String mailbox) throws ControlPlaneException {
         List<String> covering = new ArrayList<>();
         List<String> notCovering = new ArrayList<>();
         for (JsonNode row : invoke("Test-ServicePrincipalAuthorization", Map.of("Identity", appId, "Resource", mailbox))) {
@@ -130,38 +140,39 @@ public final class AdminApiClient {
             String scope = row.path("AllowedResourceScope").asText("");
             (row.path("InScope").asBoolean(false) ? covering : notCovering).add(scope);
         }
-        return new AuthorizationCheck(List.copyOf(covering), List.copyOf(notCovering), Instant.now());
+        return new ConfiguredAccess(covering.isEmpty() ? Decision.DENY : Decision.ALLOW, List.copyOf(covering),
+                List.copyOf(notCovering), clock.instant());
     }
 
     private static Instant instant(String text) {
         try {
-            return text == null ? null : java.time.OffsetDateTime.parse(text).toInstant();
-        } catch (java.time.format.DateTimeParseException e) {
+            return text == null ? null : OffsetDateTime.parse(text).toInstant();
+        } catch (DateTimeParseException e) {
             try {
                 return Instant.parse(text);
-            } catch (java.time.format.DateTimeParseException unreadable) {
+            } catch (DateTimeParseException unreadable) {
                 return null;
             }
         }
     }
 
     /** Runs a cmdlet and returns the objects of its {@code value} array, following {@code @odata.nextLink} pages. */
-    List<JsonNode> invoke(String cmdlet) throws AdminApiException {
+    List<JsonNode> invoke(String cmdlet) throws ControlPlaneException {
         return invoke(cmdlet, Map.of());
     }
 
-    List<JsonNode> invoke(String cmdlet, Map<String, Object> parameters) throws AdminApiException {
+    List<JsonNode> invoke(String cmdlet, Map<String, Object> parameters) throws ControlPlaneException {
         String token;
         try {
             token = tokens.token().value();
         } catch (TokenException e) {
-            throw new AdminApiException("token_failed", e.getMessage());
+            throw new ControlPlaneException(Failure.TOKEN_FAILED, e.getMessage());
         }
         String body;
         try {
             body = json.writeValueAsString(Map.of("CmdletInput", Map.of("CmdletName", cmdlet, "Parameters", parameters)));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new AdminApiException("invalid_response", "cannot write the request for " + cmdlet);
+            throw new ControlPlaneException(Failure.INVALID_RESPONSE, "cannot write the request for " + cmdlet);
         }
         String anchor = "APP:" + SYSTEM_MAILBOX + "@" + directory;
         List<JsonNode> values = new ArrayList<>();
@@ -176,13 +187,13 @@ public final class AdminApiClient {
                 return values;
             }
         }
-        throw new AdminApiException("invalid_response", cmdlet + " returned more than " + MAX_PAGES + " pages");
+        throw new ControlPlaneException(Failure.INVALID_RESPONSE, cmdlet + " returned more than " + MAX_PAGES + " pages");
     }
 
     /** A runaway nextLink chain must end. */
     static final int MAX_PAGES = 1000;
 
-    private JsonNode call(String cmdlet, java.util.function.Supplier<Response> send) throws AdminApiException {
+    private JsonNode call(String cmdlet, Supplier<Response> send) throws ControlPlaneException {
         try (Response response = send.get()) {
             String text = response.hasEntity() ? response.readEntity(String.class) : "";
             if (response.getStatus() != 200) {
@@ -190,42 +201,42 @@ public final class AdminApiClient {
             }
             JsonNode answer = json.readTree(text);
             if (answer == null || !answer.path("value").isArray()) {
-                throw new AdminApiException("invalid_response", cmdlet + " answered without a value array");
+                throw new ControlPlaneException(Failure.INVALID_RESPONSE, cmdlet + " answered without a value array");
             }
             return answer;
-        } catch (AdminApiException e) {
+        } catch (ControlPlaneException e) {
             throw e;
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new AdminApiException("invalid_response", cmdlet + " answered with malformed JSON");
+            throw new ControlPlaneException(Failure.INVALID_RESPONSE, cmdlet + " answered with malformed JSON");
         } catch (ProcessingException e) {
             boolean timeout = Causes.find(e, SocketTimeoutException.class) != null || Causes.find(e, TimeoutException.class) != null
-                    || String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("timeout");
-            throw new AdminApiException(timeout ? "timeout" : "unreachable", "the admin API was not reached: "
+                    || String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT).contains("timeout");
+            throw new ControlPlaneException(timeout ? Failure.TIMEOUT : Failure.UNREACHABLE, "the admin API was not reached: "
                     + Printable.of(Causes.describe(Causes.root(e)), 200));
         } catch (RuntimeException e) {
-            throw new AdminApiException("invalid_response", cmdlet + " failed: " + e.getClass().getSimpleName());
+            throw new ControlPlaneException(Failure.INVALID_RESPONSE, cmdlet + " failed: " + e.getClass().getSimpleName());
         }
     }
 
-    private AdminApiException failure(String cmdlet, int status, String retryAfter, String text) {
+    private ControlPlaneException failure(String cmdlet, int status, String retryAfter, String text) {
         String detail = errorMessage(text);
         return switch (status) {
-            case 401, 403 -> new AdminApiException("permission_missing", cmdlet + " was refused (HTTP " + status
+            case 401, 403 -> new ControlPlaneException(Failure.PERMISSION_MISSING, cmdlet + " was refused (HTTP " + status
                     + "): give the app the Exchange.ManageAsApp application permission (admin consent) and assign its "
                     + "service principal a role that can read the organisation, such as View-Only Organization "
                     + "Management. " + detail);
-            case 404 -> new AdminApiException("not_found", cmdlet + " answered 404: check auth.directory and "
+            case 404 -> new ControlPlaneException(Failure.NOT_FOUND, cmdlet + " answered 404: check auth.directory and "
                     + "control-plane.admin-api-url. " + detail);
             case 400 -> detail.contains("ManagementObjectNotFoundException")
-                    ? new AdminApiException("object_not_found", cmdlet + ": " + detail)
+                    ? new ControlPlaneException(Failure.OBJECT_NOT_FOUND, cmdlet + ": " + detail)
                     // Exchange hides a cmdlet the caller's roles do not include: "is not recognized".
                     : detail.contains("CmdletNotFoundException") || detail.contains("is not recognized")
-                    ? new AdminApiException("permission_missing", cmdlet + " is not available to the app: assign its "
+                    ? new ControlPlaneException(Failure.PERMISSION_MISSING, cmdlet + " is not available to the app: assign its "
                             + "service principal a role that includes it. " + detail)
-                    : new AdminApiException("invalid_response", cmdlet + " answered HTTP 400. " + detail);
-            case 429 -> new AdminApiException("throttled", cmdlet + " was throttled (HTTP 429"
+                    : new ControlPlaneException(Failure.INVALID_RESPONSE, cmdlet + " answered HTTP 400. " + detail);
+            case 429 -> new ControlPlaneException(Failure.THROTTLED, cmdlet + " was throttled (HTTP 429"
                     + (retryAfter == null ? "" : ", Retry-After " + retryAfter) + "). " + detail);
-            default -> new AdminApiException(status >= 500 ? "server_error" : "invalid_response",
+            default -> new ControlPlaneException(status >= 500 ? Failure.SERVER_ERROR : Failure.INVALID_RESPONSE,
                     cmdlet + " answered HTTP " + status + ". " + detail);
         };
     }

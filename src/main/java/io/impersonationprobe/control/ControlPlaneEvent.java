@@ -3,8 +3,14 @@ package io.impersonationprobe.control;
 import java.time.Instant;
 import java.util.Locale;
 
-/** A change in who may act as mailboxes: logged, counted and kept for the API. */
-public record ControlPlaneEvent(Instant at, String tenant, Type type, String description) {
+/**
+ * A change in who may act as mailboxes: logged, counted and kept for the API.
+ *
+ * @param subject      what changed: the assignment's or the scope's name, or for {@link Type#PRINCIPAL_GAINED_ACCESS}
+ *                     the principal
+ * @param description  the change for a person to read
+ */
+public record ControlPlaneEvent(Instant at, String tenant, Type type, String subject, String description) {
 
     public enum Type {
         ASSIGNMENT_ADDED, ASSIGNMENT_REMOVED, ASSIGNMENT_CHANGED, SCOPE_ADDED, SCOPE_REMOVED, SCOPE_FILTER_CHANGED,
@@ -17,6 +23,11 @@ public record ControlPlaneEvent(Instant at, String tenant, Type type, String des
 
         public boolean isSecurityRelevant() {
             return this == PRINCIPAL_GAINED_ACCESS;
+        }
+
+        /** A change of a scope's reach, which restarts the propagation window of the grants that use it. */
+        public boolean changesScope() {
+            return this == SCOPE_ADDED || this == SCOPE_FILTER_CHANGED;
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.impersonationprobe.ews;
 
 import io.impersonationprobe.Causes;
+import io.impersonationprobe.probe.Classification;
 import io.impersonationprobe.probe.Outcome;
 
 import javax.net.ssl.SSLException;
@@ -140,17 +141,6 @@ final class EwsClassifier {
         return captured == null ? 0 : captured.status();
     }
 
-
-    /**
-     * @param backOff  how long the server asked the daemon to wait (BackOffMilliseconds, Retry-After), or null
-     * @param advice   a remediation more specific than the outcome's, or null
-     */
-    record Classification(Outcome outcome, String ewsResponseCode, int httpStatus, String detail, Duration backOff,
-                          String advice) {
-        Classification(Outcome outcome, String ewsResponseCode, int httpStatus, String detail) {
-            this(outcome, ewsResponseCode, httpStatus, detail, null, null);
-        }
-    }
 
     /** What each x-ms-diagnostics code on a 401 or 403 means for Exchange Online. */
     private static final Map<String, String> DIAGNOSTICS_ADVICE = Map.of(

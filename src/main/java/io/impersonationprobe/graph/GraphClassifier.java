@@ -3,6 +3,7 @@ package io.impersonationprobe.graph;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.impersonationprobe.Causes;
+import io.impersonationprobe.probe.Classification;
 import io.impersonationprobe.probe.Outcome;
 
 import javax.net.ssl.SSLException;
@@ -42,13 +43,6 @@ final class GraphClassifier {
             Map.entry("activitylimitreached", Outcome.THROTTLED),
             Map.entry("toomanyrequests", Outcome.THROTTLED));
 
-    /**
-     * @param errorCode  Graph's error code, or null
-     * @param backOff    how long Graph asked the daemon to wait (Retry-After), or null
-     */
-    record Classification(Outcome outcome, String errorCode, int httpStatus, String detail, Duration backOff) {
-    }
-
     private GraphClassifier() {
     }
 
@@ -59,10 +53,10 @@ final class GraphClassifier {
         JsonNode body = json ? parse(answer.body()) : null;
         if (status == 200) {
             if (body != null && body.path("id").isTextual() && !body.path("id").asText().isEmpty()) {
-                return new Classification(Outcome.OK, null, 200, "HTTP 200, folder id read", null);
+                return new Classification(Outcome.OK, null, 200, "HTTP 200, folder id read", null, null);
             }
             return new Classification(Outcome.INVALID_RESPONSE, null, 200, "HTTP 200 but " + (body == null
-                    ? "not JSON (Content-Type " + answer.contentType() + ")" : "no folder id in the answer"), null);
+                    ? "not JSON (Content-Type " + answer.contentType() + ")" : "no folder id in the answer"), null, null);
         }
         JsonNode error = body == null ? null : body.path("error");
         String code = error != null && error.path("code").isTextual() ? error.path("code").asText() : null;
@@ -72,10 +66,10 @@ final class GraphClassifier {
         Outcome byCode = code == null ? null : BY_CODE.get(code.toLowerCase(Locale.ROOT));
         if (status == 429 || (status == 503 && retryAfter != null)) {
             return new Classification(Outcome.THROTTLED, code, status, detail
-                    + (answer.retryAfter() == null ? "" : " (Retry-After " + answer.retryAfter() + ")"), retryAfter);
+                    + (answer.retryAfter() == null ? "" : " (Retry-After " + answer.retryAfter() + ")"), retryAfter, null);
         }
         if (byCode != null) {
-            return new Classification(byCode, code, status, detail, byCode == Outcome.THROTTLED ? retryAfter : null);
+            return new Classification(byCode, code, status, detail, byCode == Outcome.THROTTLED ? retryAfter : null, null);
         }
         if (code == null) {
             // Not a Graph error: a proxy, a login page, a wrong URL.
@@ -84,7 +78,7 @@ final class GraphClassifier {
                     : status == 401 ? Outcome.AUTH_FAILED
                     : Outcome.INVALID_RESPONSE;
             return new Classification(outcome, null, status, detail + (json ? "" : " (not a Graph answer, Content-Type "
-                    + answer.contentType() + ")"), null);
+                    + answer.contentType() + ")"), null, null);
         }
         Outcome outcome = switch (status) {
             case 401 -> Outcome.AUTH_FAILED;
@@ -92,26 +86,26 @@ final class GraphClassifier {
             case 404 -> Outcome.MAILBOX_NOT_FOUND;
             default -> status >= 500 ? Outcome.UNAVAILABLE : Outcome.UNKNOWN_ERROR;
         };
-        return new Classification(outcome, code, status, detail, null);
+        return new Classification(outcome, code, status, detail, null, null);
     }
 
     /** Nothing came back: name the transport failure. */
     static Classification fromFailure(Throwable failure) {
         if (Causes.find(failure, UnknownHostException.class) != null) {
-            return new Classification(Outcome.DNS_FAILURE, null, 0, Causes.describe(Causes.root(failure)), null);
+            return new Classification(Outcome.DNS_FAILURE, null, 0, Causes.describe(Causes.root(failure)), null, null);
         }
         if (Causes.find(failure, SSLException.class) != null) {
-            return new Classification(Outcome.TLS_FAILURE, null, 0, Causes.describe(Causes.root(failure)), null);
+            return new Classification(Outcome.TLS_FAILURE, null, 0, Causes.describe(Causes.root(failure)), null, null);
         }
         if (Causes.find(failure, SocketTimeoutException.class) != null
                 || Causes.find(failure, java.util.concurrent.TimeoutException.class) != null) {
-            return new Classification(Outcome.TIMEOUT, null, 0, "no complete answer before the deadline", null);
+            return new Classification(Outcome.TIMEOUT, null, 0, "no complete answer before the deadline", null, null);
         }
         if (Causes.find(failure, ConnectException.class) != null || Causes.find(failure, IOException.class) != null
                 || Causes.find(failure, io.vertx.core.VertxException.class) != null) {
-            return new Classification(Outcome.UNAVAILABLE, null, 0, Causes.describe(Causes.root(failure)), null);
+            return new Classification(Outcome.UNAVAILABLE, null, 0, Causes.describe(Causes.root(failure)), null, null);
         }
-        return new Classification(Outcome.UNKNOWN_ERROR, null, 0, Causes.describe(Causes.root(failure)), null);
+        return new Classification(Outcome.UNKNOWN_ERROR, null, 0, Causes.describe(Causes.root(failure)), null, null);
     }
 
     private static JsonNode parse(String text) {

@@ -1,6 +1,7 @@
 package io.impersonationprobe.metrics;
 
 import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.config.MeterFilter;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
@@ -32,7 +33,7 @@ public class MetricsLint {
                 if (id.getDescription() != null && !id.getDescription().isBlank()) {
                     return id;
                 }
-                return new Meter.Id(id.getName(), io.micrometer.core.instrument.Tags.of(id.getTags()), id.getBaseUnit(),
+                return new Meter.Id(id.getName(), Tags.of(id.getTags()), id.getBaseUnit(),
                         "Runtime metric " + id.getName() + " (no description from its library)", id.getType());
             }
         };

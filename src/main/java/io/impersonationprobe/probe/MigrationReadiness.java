@@ -1,7 +1,8 @@
 package io.impersonationprobe.probe;
 
-import io.impersonationprobe.config.Expectation;
+import io.impersonationprobe.target.Expectation;
 import io.impersonationprobe.config.ValidatedConfig;
+import io.impersonationprobe.target.ProbeKind;
 import io.impersonationprobe.target.Target;
 import io.impersonationprobe.target.TargetGroup;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -24,8 +25,6 @@ public class MigrationReadiness {
     public static final Instant EWS_BLOCKING_STARTS = Instant.parse("2026-10-01T00:00:00Z");
     /** EWS in Exchange Online shuts down for good on this day (the announced date). */
     public static final Instant EWS_RETIREMENT = Instant.parse("2027-04-01T00:00:00Z");
-    static final String EWS = "ews";
-    static final String GRAPH = "graph";
 
     /** Where one target stands for the move. */
     public enum State {
@@ -71,8 +70,8 @@ public class MigrationReadiness {
                 continue;
             }
             for (Target target : group.targets()) {
-                TargetStatus ews = store.status(EWS, target.id());
-                TargetStatus graph = store.status(GRAPH, target.id());
+                TargetStatus ews = store.status(ProbeKind.EWS, target.id());
+                TargetStatus graph = store.status(ProbeKind.GRAPH, target.id());
                 ProbeResult e = ews == null ? null : ews.effective();
                 ProbeResult g = graph == null ? null : graph.effective();
                 all.add(new TargetReadiness(target, e, g, state(target.expect(), e, g)));
@@ -105,6 +104,6 @@ public class MigrationReadiness {
     }
 
     private static boolean compares(TargetGroup group) {
-        return group.probes().contains(EWS) && group.probes().contains(GRAPH);
+        return group.probes().contains(ProbeKind.EWS) && group.probes().contains(ProbeKind.GRAPH);
     }
 }

@@ -1,7 +1,8 @@
 package io.impersonationprobe.probe;
 
-import io.impersonationprobe.config.Expectation;
 import io.impersonationprobe.config.TenantKind;
+import io.impersonationprobe.target.Expectation;
+import io.impersonationprobe.target.ProbeKind;
 
 import java.util.Locale;
 import java.util.Map;
@@ -192,8 +193,8 @@ public enum Outcome {
     }
 
     /** The cause as one probe kind meets it: Graph's wording where it differs from EWS's. */
-    public String cause(String probe) {
-        String[] graph = "graph".equals(probe) ? GraphTexts.BY_OUTCOME.get(this) : null;
+    public String cause(ProbeKind probe) {
+        String[] graph = probe == ProbeKind.GRAPH ? GraphTexts.BY_OUTCOME.get(this) : null;
         return graph == null ? cause : graph[0];
     }
 
@@ -202,8 +203,8 @@ public enum Outcome {
     }
 
     /** The fix as one probe kind needs it: Graph's roles and endpoints where they differ from EWS's. */
-    public String remediation(TenantKind kind, String probe) {
-        String[] graph = "graph".equals(probe) ? GraphTexts.BY_OUTCOME.get(this) : null;
+    public String remediation(TenantKind kind, ProbeKind probe) {
+        String[] graph = probe == ProbeKind.GRAPH ? GraphTexts.BY_OUTCOME.get(this) : null;
         return graph == null ? remediation(kind) : graph[1];
     }
 

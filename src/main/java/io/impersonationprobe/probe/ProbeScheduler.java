@@ -3,7 +3,7 @@ package io.impersonationprobe.probe;
 import io.impersonationprobe.config.ProbeConfig;
 import io.impersonationprobe.config.ResolvedTenant;
 import io.impersonationprobe.config.ValidatedConfig;
-import io.impersonationprobe.metrics.ProbeMetrics;
+import io.impersonationprobe.target.ProbeKind;
 import io.impersonationprobe.target.Target;
 import io.impersonationprobe.target.TargetGroup;
 import io.quarkus.runtime.ShutdownEvent;
@@ -13,15 +13,10 @@ import io.quarkus.scheduler.Scheduler;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -30,11 +25,13 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 
 /**
- * Runs every group's probe cycle at its interval. A cycle probes each target of the group once; a group's next cycle
- * is skipped while the previous one still runs, so cycles never overlap. Probes run on a fixed pool per tenant
- * sized to the tenant's concurrency, so one slow or failing tenant only ever waits on its own threads.
+ * Runs every group's probe cycle at its interval. A cycle probes each target of the group once with each of its probe
+ * kinds through the {@link ProbeRunner}; a group's next cycle is skipped while the previous one still runs, so cycles
+ * never overlap. Probes run on a fixed pool per tenant sized to the tenant's concurrency, so one slow or failing
+ * tenant only ever waits on its own threads.
  */
 @ApplicationScoped
 public class ProbeScheduler {
@@ -42,33 +39,19 @@ public class ProbeScheduler {
 
     private final ValidatedConfig config;
     private final ProbeConfig probeConfig;
-    private final Map<String, Probe> probes = new HashMap<>();
-    private final List<RemediationContext> contexts;
-    private final ResultStore store;
-    private final ProbeMetrics metrics;
+    private final ProbeRunner runner;
     private final Scheduler scheduler;
-    private final Clock clock = Clock.systemUTC();
     private final Map<String, ExecutorService> tenantPools = new HashMap<>();
-    private final Map<String, BackoffGate> backoffs = new HashMap<>();
     private final Map<String, GroupProgress> progress = new HashMap<>();
 
     @Inject
-    public ProbeScheduler(ValidatedConfig config, ProbeConfig probeConfig, Instance<Probe> probes,
-                          Instance<RemediationContext> contexts, ResultStore store, ProbeMetrics metrics, Scheduler scheduler) {
+    public ProbeScheduler(ValidatedConfig config, ProbeConfig probeConfig, ProbeRunner runner, Scheduler scheduler) {
         this.config = config;
         this.probeConfig = probeConfig;
-        probes.forEach(p -> this.probes.put(p.kind(), p));
-        this.contexts = contexts.stream().toList();
-        this.store = store;
-        this.metrics = metrics;
+        this.runner = runner;
         this.scheduler = scheduler;
         for (ResolvedTenant tenant : config.tenants().values()) {
             tenantPools.put(tenant.id(), pool(tenant.id(), tenant.config().concurrency()));
-            // One gate per tenant and probe kind: EWS and Graph are throttled separately, so a pause Graph asks for
-            // must not hold up EWS probes (nor the other way round).
-            for (Probe probe : this.probes.values()) {
-                backoffs.put(gateKey(tenant.id(), probe.kind()), new BackoffGate(clock));
-            }
         }
         for (TargetGroup group : config.groups()) {
             progress.put(group.name(), new GroupProgress());
@@ -87,7 +70,8 @@ public class ProbeScheduler {
                     .schedule();
             LOG.infof("Group %s: %d target(s) of tenant %s, expect %s, probes %s, every %s (first cycle in %d ms)",
                     group.name(), group.targets().size(), group.tenant(), group.expect().label(),
-                    String.join(",", group.probes()), group.interval(), delay);
+                    group.probes().stream().map(ProbeKind::label).collect(Collectors.joining(",")), group.interval(),
+                    delay);
         }
     }
 
@@ -99,12 +83,11 @@ public class ProbeScheduler {
         GroupProgress groupProgress = progress.get(group.name());
         groupProgress.started();
         ExecutorService pool = tenantPools.get(group.tenant());
-        List<Probe> kinds = group.probes().stream().map(probes::get).toList();
-        CompletableFuture<?>[] runs = new CompletableFuture<?>[group.targets().size() * kinds.size()];
+        CompletableFuture<?>[] runs = new CompletableFuture<?>[group.targets().size() * group.probes().size()];
         int i = 0;
         for (Target target : group.targets()) {
-            for (Probe probe : kinds) {
-                runs[i++] = CompletableFuture.runAsync(() -> probeOnce(probe, target), pool);
+            for (ProbeKind kind : group.probes()) {
+                runs[i++] = CompletableFuture.runAsync(() -> probeOnce(kind, target), pool);
             }
         }
         return CompletableFuture.allOf(runs)
@@ -117,48 +100,12 @@ public class ProbeScheduler {
                 });
     }
 
-    private void probeOnce(Probe probe, Target target) {
-        BackoffGate backoff = backoffs.get(gateKey(target.tenant(), probe.kind()));
+    private void probeOnce(ProbeKind kind, Target target) {
         try {
-            backoff.awaitClearance();
+            runner.scheduled(kind, target);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return;
         }
-        ProbeResult result = probe.probe(target, clock.instant().plus(probeConfig.probe().timeout()), Trace.OFF);
-        for (RemediationContext context : contexts) {
-            result = context.annotate(result);
-        }
-        store.record(result);
-        metrics.record(result);
-        if (result.backOff() != null) {
-            Duration added = backoff.pause(result.backOff());
-            if (!added.isZero()) {
-                metrics.backedOff(target.tenant(), added);
-                LOG.infof("Tenant %s: %s probes paused until %s as the server asked (%s)", target.tenant(),
-                        probe.kind(), backoff.pausedUntil(), result.detail());
-            }
-        }
-    }
-
-    /** Until when a tenant's probes of any kind wait, as the server asked; in the past when they do not. */
-    public Instant pausedUntil(String tenant) {
-        Instant latest = Instant.MIN;
-        for (String kind : probes.keySet()) {
-            Instant until = pausedUntil(tenant, kind);
-            latest = until.isAfter(latest) ? until : latest;
-        }
-        return latest;
-    }
-
-    /** Until when a tenant's probes of one kind wait, as the server asked; in the past when they do not. */
-    public Instant pausedUntil(String tenant, String probe) {
-        BackoffGate gate = backoffs.get(gateKey(tenant, probe));
-        return gate == null ? Instant.MIN : gate.pausedUntil();
-    }
-
-    private static String gateKey(String tenant, String probe) {
-        return tenant + "/" + probe;
     }
 
     /** Each group's progress, by name. */

@@ -1,6 +1,7 @@
 package io.impersonationprobe.probe;
 
 import io.impersonationprobe.config.ValidatedConfig;
+import io.impersonationprobe.target.ProbeKind;
 import io.impersonationprobe.target.Target;
 import io.impersonationprobe.target.TargetGroup;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -28,12 +29,17 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
 public class ResultStore {
     private static final Logger LOG = Logger.getLogger(ResultStore.class);
 
-    private final Map<String, TargetStatus> byKey = new HashMap<>();
+    private final Map<StatusKey, TargetStatus> byKey = new HashMap<>();
     private final Map<String, List<TargetStatus>> byGroup = new LinkedHashMap<>();
-    /** Per group and probe kind. */
-    private final Map<String, Counts> counts = new HashMap<>();
+    private final Map<GroupKey, Counts> counts = new HashMap<>();
     /** Per group: the targets that some probe kind can act as although the group says deny. Rare, so a set. */
     private final Map<String, Set<String>> leaking = new HashMap<>();
+
+    private record StatusKey(ProbeKind probe, String targetId) {
+    }
+
+    private record GroupKey(ProbeKind probe, String group) {
+    }
 
     /** A group's targets by state, and its scope leaks, as one probe kind sees them. */
     private static final class Counts {
@@ -45,15 +51,15 @@ public class ResultStore {
     public ResultStore(ValidatedConfig config) {
         for (TargetGroup group : config.groups()) {
             List<TargetStatus> statuses = new ArrayList<>(group.targets().size() * group.probes().size());
-            for (String probe : group.probes()) {
+            for (ProbeKind probe : group.probes()) {
                 Counts groupCounts = new Counts();
                 groupCounts.byState.set(TargetState.UNKNOWN.ordinal(), group.targets().size());
-                counts.put(key(probe, group.name()), groupCounts);
+                counts.put(new GroupKey(probe, group.name()), groupCounts);
             }
             for (Target target : group.targets()) {
-                for (String probe : group.probes()) {
+                for (ProbeKind probe : group.probes()) {
                     TargetStatus status = new TargetStatus(target, probe);
-                    byKey.put(key(probe, target.id()), status);
+                    byKey.put(new StatusKey(probe, target.id()), status);
                     statuses.add(status);
                 }
             }
@@ -62,21 +68,24 @@ public class ResultStore {
         }
     }
 
-    private static String key(String probe, String name) {
-        return probe + ":" + name;
-    }
-
-    public void record(ProbeResult result) {
-        TargetStatus status = byKey.get(key(result.probe(), result.target().id()));
+    /**
+     * Records a scheduled probe's result.
+     *
+     * @return the result that stood before it (the last definite one), or null before the first
+     */
+    public ProbeResult record(ProbeResult result) {
+        TargetStatus status = byKey.get(new StatusKey(result.probe(), result.target().id()));
         if (status == null) {
             throw new IllegalArgumentException("the group of " + result.target().id() + " is not probed with "
                     + result.probe());
         }
-        Counts groupCounts = counts.get(key(result.probe(), result.target().group()));
+        Counts groupCounts = counts.get(new GroupKey(result.probe(), result.target().group()));
         ProbeResult previous;
+        ProbeResult standing;
         synchronized (status) {
             TargetState stateBefore = status.state();
-            boolean leakBefore = isLeak(status.effective());
+            standing = status.effective();
+            boolean leakBefore = isLeak(standing);
             previous = status.record(result);
             TargetState stateAfter = status.state();
             if (stateAfter != stateBefore) {
@@ -91,7 +100,8 @@ public class ResultStore {
         }
         if (previous == null || previous.outcome() != result.outcome()) {
             String from = previous == null ? "first probe" : previous.outcome().name();
-            String change = String.format("%s %s: %s -> %s", result.probe(), result.target().id(), from, result.outcome());
+            String change = String.format("%s %s: %s -> %s", result.probe().label(), result.target().id(), from,
+                    result.outcome());
             if (result.outcome().isTransient()) {
                 LOG.infof("%s (transient, the last definite verdict stands): %s", change, result.detail());
             } else if (result.success()) {
@@ -102,6 +112,7 @@ public class ResultStore {
                         result.target().expect().label(), detail, result.remediation());
             }
         }
+        return standing;
     }
 
     /** A mailbox leaks while any of its group's probe kinds can act as it. */
@@ -109,8 +120,8 @@ public class ResultStore {
         Set<String> group = leaking.get(target.group());
         synchronized (group) {
             boolean any = false;
-            for (String probe : io.impersonationprobe.config.ProbeConfig.PROBE_KINDS) {
-                TargetStatus status = byKey.get(key(probe, target.id()));
+            for (ProbeKind probe : ProbeKind.values()) {
+                TargetStatus status = byKey.get(new StatusKey(probe, target.id()));
                 any |= status != null && isLeak(status.effective());
             }
             if (any) {
@@ -126,8 +137,8 @@ public class ResultStore {
     }
 
     /** A target's status as one probe kind sees it, or null when its group does not run that kind. */
-    public TargetStatus status(String probe, String targetId) {
-        return byKey.get(key(probe, targetId));
+    public TargetStatus status(ProbeKind probe, String targetId) {
+        return byKey.get(new StatusKey(probe, targetId));
     }
 
     /** Every target's statuses (one per probe kind of its group), group by group in configuration order. */
@@ -143,8 +154,8 @@ public class ResultStore {
     }
 
     /** The statuses of a group as one probe kind sees them. */
-    public List<TargetStatus> group(String group, String probe) {
-        return group(group).stream().filter(s -> s.probe().equals(probe)).toList();
+    public List<TargetStatus> group(String group, ProbeKind probe) {
+        return group(group).stream().filter(s -> s.probe() == probe).toList();
     }
 
     /**
@@ -157,19 +168,19 @@ public class ResultStore {
     }
 
     /** Targets of a deny group that one probe kind can act as now. */
-    public int scopeLeaks(String group, String probe) {
-        Counts groupCounts = counts.get(key(probe, group));
+    public int scopeLeaks(String group, ProbeKind probe) {
+        Counts groupCounts = counts.get(new GroupKey(probe, group));
         return groupCounts == null ? 0 : groupCounts.leaks.get();
     }
 
     /** How many of a group's targets are in a state as one probe kind sees them. */
-    public int count(String group, String probe, TargetState state) {
-        Counts groupCounts = counts.get(key(probe, group));
+    public int count(String group, ProbeKind probe, TargetState state) {
+        Counts groupCounts = counts.get(new GroupKey(probe, group));
         return groupCounts == null ? 0 : groupCounts.byState.get(state.ordinal());
     }
 
     /** How many of a group's targets are in each state as one probe kind sees them; every state is present. */
-    public Map<TargetState, Integer> countByState(String group, String probe) {
+    public Map<TargetState, Integer> countByState(String group, ProbeKind probe) {
         Map<TargetState, Integer> byState = new EnumMap<>(TargetState.class);
         for (TargetState state : TargetState.values()) {
             byState.put(state, count(group, probe, state));

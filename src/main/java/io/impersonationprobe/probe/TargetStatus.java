@@ -1,5 +1,6 @@
 package io.impersonationprobe.probe;
 
+import io.impersonationprobe.target.ProbeKind;
 import io.impersonationprobe.target.Target;
 
 import java.time.Duration;
@@ -8,6 +9,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * The latest knowledge about one target as one probe kind sees it (a target probed over EWS and Graph has two);
@@ -18,7 +20,7 @@ public final class TargetStatus {
     static final int FAILURES_KEPT = 25;
 
     private final Target target;
-    private final String probe;
+    private final ProbeKind probe;
     private volatile ProbeResult last;
     private volatile ProbeResult lastDefinite;
     private volatile Instant lastSuccessAt;
@@ -31,12 +33,12 @@ public final class TargetStatus {
      * One past result, as compact as the API needs it: a daemon may hold a hundred thousand targets with thirty
      * results each. Texts equal to the previous entry's are shared, so a run of identical failures costs one copy.
      */
-    private record Past(String probe, Outcome outcome, long startedAtSecond, int startedAtNano, long durationNanos,
+    private record Past(ProbeKind probe, Outcome outcome, long startedAtSecond, int startedAtNano, long durationNanos,
                         short httpStatus, String responseCode, String detail) {
         static Past of(ProbeResult r, Past previous) {
-            String code = previous != null && java.util.Objects.equals(previous.responseCode, r.ewsResponseCode())
-                    ? previous.responseCode : r.ewsResponseCode();
-            String detail = previous != null && java.util.Objects.equals(previous.detail, r.detail())
+            String code = previous != null && Objects.equals(previous.responseCode, r.responseCode())
+                    ? previous.responseCode : r.responseCode();
+            String detail = previous != null && Objects.equals(previous.detail, r.detail())
                     ? previous.detail : r.detail();
             return new Past(r.probe(), r.outcome(), r.startedAt().getEpochSecond(), r.startedAt().getNano(),
                     r.duration().toNanos(), (short) r.httpStatus(), code, detail);
@@ -49,7 +51,7 @@ public final class TargetStatus {
         }
     }
 
-    TargetStatus(Target target, String probe) {
+    TargetStatus(Target target, ProbeKind probe) {
         this.target = target;
         this.probe = probe;
     }
@@ -58,8 +60,8 @@ public final class TargetStatus {
         return target;
     }
 
-    /** The probe kind whose results these are, such as {@code ews}. */
-    public String probe() {
+    /** The probe kind whose results these are. */
+    public ProbeKind probe() {
         return probe;
     }
 

@@ -1,7 +1,5 @@
 package io.impersonationprobe.target;
 
-import io.impersonationprobe.config.Expectation;
-
 /**
  * One mailbox as one group sees it. A mailbox listed in two groups is two targets: each group keeps its own
  * expectation, schedule and series.

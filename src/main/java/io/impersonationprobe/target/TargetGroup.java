@@ -1,8 +1,5 @@
 package io.impersonationprobe.target;
 
-import io.impersonationprobe.config.Expectation;
-import io.impersonationprobe.config.PerMailboxSeries;
-
 import java.time.Duration;
 import java.util.List;
 
@@ -13,10 +10,10 @@ import java.util.List;
  * @param perMailboxSeries whether the group publishes series per mailbox, as configured
  */
 public record TargetGroup(String name, String tenant, Expectation expect, Duration interval, List<Target> targets,
-                          List<String> probes, PerMailboxSeries perMailboxSeries) {
+                          List<ProbeKind> probes, PerMailboxSeries perMailboxSeries) {
 
     /** A group probed over EWS only, with the default, {@code auto}, for series per mailbox. */
     public TargetGroup(String name, String tenant, Expectation expect, Duration interval, List<Target> targets) {
-        this(name, tenant, expect, interval, targets, List.of("ews"), PerMailboxSeries.AUTO);
+        this(name, tenant, expect, interval, targets, List.of(ProbeKind.EWS), PerMailboxSeries.AUTO);
     }
 }

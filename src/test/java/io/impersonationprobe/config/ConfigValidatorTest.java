@@ -1,5 +1,6 @@
 package io.impersonationprobe.config;
 
+import io.impersonationprobe.target.ProbeKind;
 import io.impersonationprobe.target.Shard;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
@@ -118,7 +119,7 @@ class ConfigValidatorTest {
         properties.put("impersonation.groups.quiet.mailboxes", "d@contoso.com");
         properties.put("impersonation.groups.quiet.per-mailbox-series", "false");
         ValidatedConfig within = ConfigValidator.validate(mapping(properties));
-        assertEquals(ValidatedConfig.DEFAULT_PER_MAILBOX_LIMIT, within.perMailboxLimit());
+        assertEquals(500, within.perMailboxLimit(), "the default");
         assertTrue(within.perMailboxSeries(group(within, "canaries")), "4 targets, limit 500: auto means on");
         assertTrue(!within.perMailboxSeries(group(within, "quiet")), "false means off at any size");
 
@@ -256,10 +257,10 @@ class ConfigValidatorTest {
     @Test
     void groupsChooseTheirProbeKinds() {
         Map<String, String> properties = valid();
-        assertEquals(List.of("ews"), ConfigValidator.validate(mapping(properties)).groups().get(0).probes(),
+        assertEquals(List.of(ProbeKind.EWS), ConfigValidator.validate(mapping(properties)).groups().get(0).probes(),
                 "ews unless a group asks for more");
         properties.put("impersonation.groups.canaries.probes", "ews, Graph");
-        assertEquals(List.of("ews", "graph"), ConfigValidator.validate(mapping(properties)).groups().get(0).probes());
+        assertEquals(List.of(ProbeKind.EWS, ProbeKind.GRAPH), ConfigValidator.validate(mapping(properties)).groups().get(0).probes());
     }
 
     @Test

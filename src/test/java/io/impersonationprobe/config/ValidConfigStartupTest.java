@@ -1,5 +1,6 @@
 package io.impersonationprobe.config;
 
+import io.impersonationprobe.target.ProbeKind;
 import io.impersonationprobe.probe.Outcome;
 import io.impersonationprobe.probe.ResultStore;
 import io.impersonationprobe.probe.TargetStatus;
@@ -39,7 +40,7 @@ class ValidConfigStartupTest {
     void startsAndReportsAnUnreachableTokenServiceAsTokenFailed() throws InterruptedException {
         assertEquals(1, config.groups().size());
         assertEquals(TenantKind.EXCHANGE_ONLINE, config.tenants().get("contoso").kind());
-        TargetStatus status = store.status("ews", "canaries/alex.wilber@contoso.com");
+        TargetStatus status = store.status(ProbeKind.EWS, "canaries/alex.wilber@contoso.com");
         Instant end = Instant.now().plus(Duration.ofSeconds(20));
         while (status.last() == null && Instant.now().isBefore(end)) {
             Thread.sleep(100);

@@ -1,6 +1,6 @@
 package io.impersonationprobe.deploy;
 
-import io.impersonationprobe.config.Expectation;
+import io.impersonationprobe.target.Expectation;
 import io.impersonationprobe.target.Shard;
 import io.impersonationprobe.target.Target;
 import io.impersonationprobe.testing.DaemonProcess;

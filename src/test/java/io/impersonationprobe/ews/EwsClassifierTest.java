@@ -1,5 +1,6 @@
 package io.impersonationprobe.ews;
 
+import io.impersonationprobe.probe.Classification;
 import io.impersonationprobe.probe.Outcome;
 import org.junit.jupiter.api.Test;
 
@@ -17,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The classifier's rules for answers a local server cannot safely produce: DNS, and Exchange Online's 401/403 codes. */
 class EwsClassifierTest {
 
-    private static EwsClassifier.Classification answer(int status, Map<String, String> headers) {
+    private static Classification answer(int status, Map<String, String> headers) {
         return EwsClassifier.classify(new CapturedResponse(status, headers, new byte[0], false), null, false);
     }
 

@@ -1,6 +1,6 @@
 package io.impersonationprobe.ews;
 
-import io.impersonationprobe.config.Expectation;
+import io.impersonationprobe.target.Expectation;
 import io.impersonationprobe.config.TenantKind;
 import io.impersonationprobe.probe.Outcome;
 import io.impersonationprobe.probe.ProbeResult;
@@ -38,7 +38,7 @@ class EwsProbeClassificationTest {
 
     static final StubEwsServer.FixedBearer credentials = new StubEwsServer.FixedBearer();
     static StubEwsServer server;
-    static EwsProbe probe;
+    static EwsEndpoint probe;
 
     @BeforeAll
     static void start() throws IOException {
@@ -47,7 +47,7 @@ class EwsProbeClassificationTest {
     }
 
     @AfterAll
-    static void stop() {
+    static void stop() throws IOException {
         probe.close();
         server.close();
     }
@@ -75,7 +75,7 @@ class EwsProbeClassificationTest {
     void recordedExchangeOnlineSuccessIsAccess() throws IOException {
         ProbeResult result = playBack("recorded/getfolder-success-calendar-exo-15.20.xml");
         assertEquals(Outcome.OK, result.outcome(), result.detail());
-        assertEquals("NoError", result.ewsResponseCode());
+        assertEquals("NoError", result.responseCode());
         assertEquals(200, result.httpStatus());
         assertEquals(Verdict.ALLOWED, result.verdict());
         ProbeResult leak = probe.probe(DENY_TARGET, Instant.now().plusSeconds(5), Trace.OFF);
@@ -88,7 +88,7 @@ class EwsProbeClassificationTest {
         // Exchange 2007 answers some mailbox errors with HTTP 200 and ResponseClass="Error".
         ProbeResult result = playBack("recorded/createfolder-error-nonexistent-mailbox-ex2007sp1.xml");
         assertEquals(Outcome.MAILBOX_NOT_FOUND, result.outcome(), result.detail());
-        assertEquals("ErrorNonExistentMailbox", result.ewsResponseCode());
+        assertEquals("ErrorNonExistentMailbox", result.responseCode());
         assertTrue(result.detail().contains("No mailbox with such guid."), result.detail());
     }
 
@@ -96,7 +96,7 @@ class EwsProbeClassificationTest {
     void recordedSchemaValidationFaultKeepsItsCode() throws IOException {
         ProbeResult result = playBack("recorded/soapfault-error-schema-validation-http500-ex2010sp2.xml");
         assertEquals(Outcome.UNKNOWN_ERROR, result.outcome(), result.detail());
-        assertEquals("ErrorSchemaValidation", result.ewsResponseCode());
+        assertEquals("ErrorSchemaValidation", result.responseCode());
         assertEquals(500, result.httpStatus());
     }
 
@@ -105,7 +105,7 @@ class EwsProbeClassificationTest {
         server.answer(500, XML, fault("ErrorInvalidLicense2031", "A code newer than ews-java-api."));
         ProbeResult result = probe();
         assertEquals(Outcome.UNKNOWN_ERROR, result.outcome());
-        assertEquals("ErrorInvalidLicense2031", result.ewsResponseCode());
+        assertEquals("ErrorInvalidLicense2031", result.responseCode());
         assertEquals(Verdict.ERROR, result.verdict());
     }
 
@@ -197,9 +197,8 @@ class EwsProbeClassificationTest {
         try (var socket = new java.net.ServerSocket(0)) {
             closedPort = socket.getLocalPort();
         }
-        EwsProbe refused = new EwsProbe(Map.of("t", new EwsProbe.Endpoint(TenantKind.ON_PREMISES,
-                URI.create("http://127.0.0.1:" + closedPort + "/EWS/Exchange.asmx"), new EwsHttpClient(1),
-                new StubEwsServer.FixedBearer())), WellKnownFolderName.Inbox);
+        EwsEndpoint refused = StubEwsServer.endpoint(TenantKind.ON_PREMISES,
+                URI.create("http://127.0.0.1:" + closedPort + "/EWS/Exchange.asmx"), new StubEwsServer.FixedBearer());
         try {
             ProbeResult result = refused.probe(TARGET, Instant.now().plusSeconds(5), Trace.OFF);
             assertEquals(Outcome.UNAVAILABLE, result.outcome(), result.detail());

@@ -1,6 +1,6 @@
 package io.impersonationprobe.ews;
 
-import io.impersonationprobe.config.Expectation;
+import io.impersonationprobe.target.Expectation;
 import io.impersonationprobe.config.TenantKind;
 import io.impersonationprobe.probe.Outcome;
 import io.impersonationprobe.probe.ProbeResult;
@@ -80,7 +80,7 @@ class RecordedResponsesTest {
     private static final Pattern STATUS = Pattern.compile("(?m)^(?:http_status: |\\s*HTTP/1\\.1 )(\\d{3})");
 
     static StubEwsServer server;
-    static EwsProbe probe;
+    static EwsEndpoint probe;
 
     @BeforeAll
     static void start() throws IOException {
@@ -89,7 +89,7 @@ class RecordedResponsesTest {
     }
 
     @AfterAll
-    static void stop() {
+    static void stop() throws IOException {
         probe.close();
         server.close();
     }
@@ -110,7 +110,7 @@ class RecordedResponsesTest {
             ProbeResult result = probe.probe(new Target("t", "g", "alex.wilber@contoso.com", Expectation.ALLOW),
                     Instant.now().plusSeconds(10), Trace.OFF);
             String line = String.format("%-70s HTTP %d -> %-18s %s", name, recording.status, result.outcome(),
-                    result.ewsResponseCode() == null ? "" : result.ewsResponseCode());
+                    result.responseCode() == null ? "" : result.responseCode());
             System.out.println(line);
             if (result.outcome() != EXPECTED.get(name)) {
                 wrong.add(line + " (expected " + EXPECTED.get(name) + "; " + result.detail() + ")");

@@ -1,5 +1,13 @@
 package io.impersonationprobe.ews;
 
+import io.impersonationprobe.auth.AccessToken;
+import io.impersonationprobe.auth.EwsCredentials;
+import io.impersonationprobe.config.TenantKind;
+import microsoft.exchange.webservices.data.core.ExchangeService;
+import microsoft.exchange.webservices.data.core.enumeration.property.WellKnownFolderName;
+import java.net.URI;
+import java.time.Clock;
+import java.util.concurrent.atomic.AtomicInteger;
 import com.sun.net.httpserver.HttpServer;
 
 import java.io.IOException;
@@ -59,8 +67,8 @@ final class StubEwsServer implements AutoCloseable {
     }
 
     /** A bearer credential that counts the refusals the probe reports. */
-    static final class FixedBearer implements io.impersonationprobe.auth.EwsCredentials {
-        final java.util.concurrent.atomic.AtomicInteger rejections = new java.util.concurrent.atomic.AtomicInteger();
+    static final class FixedBearer implements EwsCredentials {
+        final AtomicInteger rejections = new AtomicInteger();
 
         @Override
         public String kind() {
@@ -68,7 +76,7 @@ final class StubEwsServer implements AutoCloseable {
         }
 
         @Override
-        public io.impersonationprobe.auth.AccessToken applyTo(microsoft.exchange.webservices.data.core.ExchangeService service) {
+        public AccessToken applyTo(ExchangeService service) {
             service.getHttpHeaders().put("Authorization", "Bearer test-token");
             return null;
         }
@@ -80,9 +88,14 @@ final class StubEwsServer implements AutoCloseable {
     }
 
     /** The real EWS probe for tenant {@code t}, pointed at this server. */
-    EwsProbe probe(io.impersonationprobe.config.TenantKind kind, FixedBearer credentials) {
-        return new EwsProbe(Map.of("t", new EwsProbe.Endpoint(kind, java.net.URI.create(url()), new EwsHttpClient(4),
-                credentials)), microsoft.exchange.webservices.data.core.enumeration.property.WellKnownFolderName.Inbox);
+    EwsEndpoint probe(TenantKind kind, FixedBearer credentials) {
+        return endpoint(kind, URI.create(url()), credentials);
+    }
+
+    /** The real EWS endpoint of one tenant, as the probe builds it, pointed at {@code url}. */
+    static EwsEndpoint endpoint(TenantKind kind, URI url, EwsCredentials credentials) {
+        return new EwsEndpoint(kind, url, new EwsHttpClient(4), credentials, WellKnownFolderName.Inbox,
+                EwsProbe.watchdogs(), Clock.systemUTC());
     }
 
     String url() {

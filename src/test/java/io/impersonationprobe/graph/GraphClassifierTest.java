@@ -1,5 +1,6 @@
 package io.impersonationprobe.graph;
 
+import io.impersonationprobe.probe.Classification;
 import io.impersonationprobe.probe.Outcome;
 import org.junit.jupiter.api.Test;
 
@@ -15,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class GraphClassifierTest {
     static final String JSON = "application/json; charset=utf-8";
 
-    private static GraphClassifier.Classification answer(int status, String contentType, String body, String retryAfter) {
+    private static Classification answer(int status, String contentType, String body, String retryAfter) {
         return GraphClassifier.classify(new GraphAnswer(status, contentType, body, "req-1", "client-1",
                 "Sun, 22 Nov 2026 06:00:00 GMT", retryAfter));
     }
@@ -43,7 +44,7 @@ class GraphClassifierTest {
                 .outcome());
         var unknown = answer(400, JSON, error("ErrorInvalidRequest"), null);
         assertEquals(Outcome.UNKNOWN_ERROR, unknown.outcome());
-        assertEquals("ErrorInvalidRequest", unknown.errorCode(), "the code is kept");
+        assertEquals("ErrorInvalidRequest", unknown.responseCode(), "the code is kept");
     }
 
     @Test

@@ -1,11 +1,12 @@
 package io.impersonationprobe.graph;
 
+import io.impersonationprobe.target.ProbeKind;
 import io.impersonationprobe.testing.Await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.impersonationprobe.probe.Outcome;
 import io.impersonationprobe.probe.ProbeResult;
-import io.impersonationprobe.probe.ProbeScheduler;
+import io.impersonationprobe.probe.ProbeRunner;
 import io.impersonationprobe.probe.ResultStore;
 import io.impersonationprobe.probe.TargetStatus;
 import io.impersonationprobe.testing.Metrics;
@@ -56,7 +57,7 @@ class GraphProbeTest {
     @Inject
     ResultStore store;
     @Inject
-    ProbeScheduler scheduler;
+    ProbeRunner runner;
 
     private final HttpClient http = HttpClient.newHttpClient();
 
@@ -83,33 +84,33 @@ class GraphProbeTest {
     @Test
     @Order(1)
     void scheduledGraphProbesClassifyEveryDemoTarget() {
-        awaitResult("graph", "sales-and-support/alex.wilber@contoso.com");
+        awaitResult(ProbeKind.GRAPH, "sales-and-support/alex.wilber@contoso.com");
         for (String target : List.of("sales-and-support/megan.bowen@contoso.com", "sales-and-support/" + BLOCKER,
                 "executives/nestor.wilke@contoso.com", "executives/patti.fernandez@contoso.com",
                 "departed/former.employee@contoso.com")) {
-            awaitResult("graph", target);
+            awaitResult(ProbeKind.GRAPH, target);
         }
-        assertEquals(Outcome.OK, effective("graph", "sales-and-support/alex.wilber@contoso.com").outcome());
-        ProbeResult blocked = effective("graph", "sales-and-support/" + BLOCKER);
+        assertEquals(Outcome.OK, effective(ProbeKind.GRAPH, "sales-and-support/alex.wilber@contoso.com").outcome());
+        ProbeResult blocked = effective(ProbeKind.GRAPH, "sales-and-support/" + BLOCKER);
         assertEquals(Outcome.ACCESS_DENIED, blocked.outcome(), blocked.detail());
         assertEquals(403, blocked.httpStatus());
-        assertEquals("ErrorAccessDenied", blocked.ewsResponseCode());
+        assertEquals("ErrorAccessDenied", blocked.responseCode());
         assertTrue(blocked.remediation().contains("Application Mail.ReadBasic"), blocked.remediation());
         assertTrue(blocked.cause().contains("Microsoft Graph"), blocked.cause());
-        assertEquals(Outcome.OK, effective("ews", "sales-and-support/" + BLOCKER).outcome(), "EWS still reaches it");
+        assertEquals(Outcome.OK, effective(ProbeKind.EWS, "sales-and-support/" + BLOCKER).outcome(), "EWS still reaches it");
 
-        ProbeResult leak = effective("graph", "executives/nestor.wilke@contoso.com");
+        ProbeResult leak = effective(ProbeKind.GRAPH, "executives/nestor.wilke@contoso.com");
         assertEquals(Outcome.SCOPE_LEAK, leak.outcome());
-        assertEquals(Outcome.ACCESS_DENIED, effective("graph", "executives/patti.fernandez@contoso.com").outcome());
-        ProbeResult departed = effective("graph", "departed/former.employee@contoso.com");
+        assertEquals(Outcome.ACCESS_DENIED, effective(ProbeKind.GRAPH, "executives/patti.fernandez@contoso.com").outcome());
+        ProbeResult departed = effective(ProbeKind.GRAPH, "departed/former.employee@contoso.com");
         assertEquals(Outcome.MAILBOX_NOT_FOUND, departed.outcome(), departed.detail());
-        assertEquals("ErrorInvalidUser", departed.ewsResponseCode());
+        assertEquals("ErrorInvalidUser", departed.responseCode());
     }
 
     @Test
     @Order(2)
     void metricsCountBlockersAndStatesPerProbeKind() throws Exception {
-        awaitResult("ews", "sales-and-support/" + BLOCKER);
+        awaitResult(ProbeKind.EWS, "sales-and-support/" + BLOCKER);
         Metrics metrics = Metrics.scrape(RestAssured.baseURI + ":" + RestAssured.port);
         assertEquals(1.0, metrics.value("impersonation_migration_blockers", "tenant", "contoso").orElseThrow());
         assertEquals(1.8065376E9, metrics.value("impersonation_ews_retirement_timestamp_seconds").orElseThrow(),
@@ -190,11 +191,11 @@ class GraphProbeTest {
             String patti = "executives/patti.fernandez@contoso.com";
             Instant after = Instant.now();
             Await.until(Duration.ofSeconds(30), "patti's graph probe after the grant", () -> {
-                TargetStatus status = store.status("graph", patti);
+                TargetStatus status = store.status(ProbeKind.GRAPH, patti);
                 return status.last() != null && status.last().startedAt().isAfter(after);
             });
-            assertEquals(Outcome.SCOPE_LEAK, effective("graph", patti).outcome());
-            assertEquals(Outcome.IMPERSONATION_DENIED, effective("ews", patti).outcome(), "EWS still refuses her");
+            assertEquals(Outcome.SCOPE_LEAK, effective(ProbeKind.GRAPH, patti).outcome());
+            assertEquals(Outcome.IMPERSONATION_DENIED, effective(ProbeKind.EWS, patti).outcome(), "EWS still refuses her");
             Await.until(Duration.ofSeconds(30), "the leak counted", () -> store.scopeLeaks("executives") == 2);
 
             JsonNode readiness = json(api().get("/api/v1/readiness").then().statusCode(200).extract().response());
@@ -227,14 +228,14 @@ class GraphProbeTest {
 
         Instant after = Instant.now();
         Await.until(Duration.ofSeconds(30), "a throttled scheduled graph probe", () -> {
-            ProbeResult last = store.status("graph", "sales-and-support/alex.wilber@contoso.com").last();
+            ProbeResult last = store.status(ProbeKind.GRAPH, "sales-and-support/alex.wilber@contoso.com").last();
             return last != null && last.startedAt().isAfter(after) && last.outcome() == Outcome.THROTTLED;
         });
-        ProbeResult throttled = store.status("graph", "sales-and-support/alex.wilber@contoso.com").last();
+        ProbeResult throttled = store.status(ProbeKind.GRAPH, "sales-and-support/alex.wilber@contoso.com").last();
         assertEquals(Duration.ofSeconds(3), throttled.backOff());
-        Await.until(Duration.ofSeconds(30), "the graph gate to close", () -> scheduler.pausedUntil("contoso", "graph").isAfter(Instant.now()));
-        assertFalse(scheduler.pausedUntil("contoso", "ews").isAfter(Instant.now()), "EWS is not held up by Graph");
-        assertEquals(Outcome.OK, store.status("graph", "sales-and-support/alex.wilber@contoso.com").effective().outcome(),
+        Await.until(Duration.ofSeconds(30), "the graph gate to close", () -> runner.pausedUntil("contoso", ProbeKind.GRAPH).isAfter(Instant.now()));
+        assertFalse(runner.pausedUntil("contoso", ProbeKind.EWS).isAfter(Instant.now()), "EWS is not held up by Graph");
+        assertEquals(Outcome.OK, store.status(ProbeKind.GRAPH, "sales-and-support/alex.wilber@contoso.com").effective().outcome(),
                 "throttling is transient: the last definite verdict stands");
     }
 
@@ -306,14 +307,14 @@ class GraphProbeTest {
         }
     }
 
-    private ProbeResult effective(String probe, String id) {
+    private ProbeResult effective(ProbeKind probe, String id) {
         TargetStatus status = store.status(probe, id);
         assertNotNull(status, probe + " " + id);
         return status.effective();
     }
 
-    private void awaitResult(String probe, String id) {
-        Await.until(Duration.ofSeconds(30), probe + " result of " + id, () -> store.status(probe, id).effective() != null);
+    private void awaitResult(ProbeKind probe, String id) {
+        Await.until(Duration.ofSeconds(30), probe.label() + " result of " + id, () -> store.status(probe, id).effective() != null);
     }
 
     private void send(String method, String path, String body) throws Exception {

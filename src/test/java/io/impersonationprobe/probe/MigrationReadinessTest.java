@@ -1,6 +1,7 @@
 package io.impersonationprobe.probe;
 
-import io.impersonationprobe.config.Expectation;
+import io.impersonationprobe.target.ProbeKind;
+import io.impersonationprobe.target.Expectation;
 import io.impersonationprobe.target.Target;
 import org.junit.jupiter.api.Test;
 
@@ -17,18 +18,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /** What EWS and Graph verdicts side by side mean for the move. */
 class MigrationReadinessTest {
 
-    private static ProbeResult result(String probe, Outcome outcome) {
+    private static ProbeResult result(ProbeKind probe, Outcome outcome) {
         Target target = new Target("contoso", "g", "a@contoso.com", Expectation.ALLOW);
         return new ProbeResult(target, probe, outcome, null, 0, Instant.now(), Duration.ZERO, "", "", null);
     }
 
     private static MigrationReadiness.State allow(Outcome ews, Outcome graph) {
-        return MigrationReadiness.state(Expectation.ALLOW, ews == null ? null : result("ews", ews),
-                graph == null ? null : result("graph", graph));
+        return MigrationReadiness.state(Expectation.ALLOW, ews == null ? null : result(ProbeKind.EWS, ews),
+                graph == null ? null : result(ProbeKind.GRAPH, graph));
     }
 
     private static MigrationReadiness.State deny(Outcome ews, Outcome graph) {
-        return MigrationReadiness.state(Expectation.DENY, result("ews", ews), result("graph", graph));
+        return MigrationReadiness.state(Expectation.DENY, result(ProbeKind.EWS, ews), result(ProbeKind.GRAPH, graph));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.impersonationprobe.probe;
 
+import io.impersonationprobe.target.ProbeKind;
 import io.impersonationprobe.testing.Await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -61,6 +62,9 @@ class ProbeScenarioTest {
 
     @Inject
     ProbeScheduler scheduler;
+
+    @Inject
+    ProbeRunner runner;
 
     @Inject
     ResultStore store;
@@ -227,7 +231,7 @@ class ProbeScenarioTest {
                         "megan.bowen@contoso.com", Outcome.IMPERSONATION_HEADER_INVALID,
                         "lynne.robbins@contoso.com", Outcome.MAILBOX_NOT_FOUND,
                         "diego.siciliani@contoso.com", Outcome.UNKNOWN_ERROR));
-        assertEquals("ErrorIntroducedIn2031", last("scenario", "diego.siciliani@contoso.com").ewsResponseCode(),
+        assertEquals("ErrorIntroducedIn2031", last("scenario", "diego.siciliani@contoso.com").responseCode(),
                 "a code ews-java-api does not know is kept from the raw answer");
         assertEquals(0.0, successOf(metrics(), "scenario", "alex.wilber@contoso.com"),
                 "throttling keeps the last definite verdict, here UNAVAILABLE");
@@ -330,7 +334,7 @@ class ProbeScenarioTest {
             assertEquals(1.0, successOf(metrics, "scenario", mailbox), "server busy leaves the verdict as it was");
         }
         send("DELETE", SIMULATOR + "/control/faults", null);
-        Await.until(Duration.ofSeconds(5), "the pause to end", () -> scheduler.pausedUntil("contoso").isBefore(Instant.now()));
+        Await.until(Duration.ofSeconds(5), "the pause to end", () -> runner.pausedUntil("contoso").isBefore(Instant.now()));
     }
 
     @Test
@@ -343,7 +347,7 @@ class ProbeScenarioTest {
         JsonNode before = JSON.readTree(get(SIMULATOR + "/control/stats").body());
         cycle("bulk");
         JsonNode after = JSON.readTree(get(SIMULATOR + "/control/stats").body());
-        assertEquals(200, store.countByState("bulk", "ews").get(TargetState.OK));
+        assertEquals(200, store.countByState("bulk", ProbeKind.EWS).get(TargetState.OK));
         assertEquals(200, after.get("ewsRequests").asLong() - before.get("ewsRequests").asLong());
         long opened = after.get("connectionsAccepted").asLong() - before.get("connectionsAccepted").asLong();
         int concurrency = config.tenants().get("contoso").config().concurrency();
@@ -519,7 +523,7 @@ class ProbeScenarioTest {
     @Test
     @Order(15)
     void propagationIsMeasuredAndNamedWithTheSimulatorsPropagationDelay() throws Exception {
-        TargetStatus boardroom = store.status("ews", "propagation/boardroom@contoso.com");
+        TargetStatus boardroom = store.status(ProbeKind.EWS, "propagation/boardroom@contoso.com");
         assertEquals(200, send("PUT", SIMULATOR + "/control/propagation", "{\"delaySeconds\":2}").statusCode());
         HttpCheck.created(send("POST", SIMULATOR + "/control/management-scopes",
                 "{\"name\":\"Boardroom\",\"recipientFilter\":\"Alias -eq 'boardroom'\"}"));
@@ -568,7 +572,7 @@ class ProbeScenarioTest {
         Instant assigned = Instant.now();
         poller.poll("contoso");
         cycle("propagation");
-        TargetStatus stuck = store.status("ews", "propagation/stuck-room@contoso.com");
+        TargetStatus stuck = store.status(ProbeKind.EWS, "propagation/stuck-room@contoso.com");
         assertEquals(io.impersonationprobe.control.Propagation.PENDING, poller.propagation(stuck).orElseThrow());
         Await.until(Duration.ofSeconds(15), "the 5 s window", () -> Instant.now().isAfter(assigned.plusMillis(5500)));
         cycle("propagation");
@@ -633,7 +637,7 @@ class ProbeScenarioTest {
             ProbeResult result = last(group, entry.getKey());
             assertEquals(entry.getValue(), result.outcome(), entry.getKey() + ": " + result.detail());
             assertEquals(entry.getValue().verdict(), result.verdict());
-            assertEquals(codes.get(entry.getKey()), result.ewsResponseCode());
+            assertEquals(codes.get(entry.getKey()), result.responseCode());
             assertEquals(500, result.httpStatus());
             assertRemediation(result);
         }
@@ -659,7 +663,7 @@ class ProbeScenarioTest {
     }
 
     private ProbeResult last(String group, String mailbox) {
-        TargetStatus status = store.status("ews", group + "/" + mailbox);
+        TargetStatus status = store.status(ProbeKind.EWS, group + "/" + mailbox);
         assertNotNull(status.last(), group + "/" + mailbox + " not probed yet");
         return status.last();
     }

@@ -1,5 +1,6 @@
 package io.impersonationprobe.probe;
 
+import io.impersonationprobe.target.ProbeKind;
 import io.impersonationprobe.testing.Await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -68,7 +69,7 @@ class ScheduledProbeEndToEndTest {
             ProbeResult result = last("sales-and-support/" + mailbox);
             assertEquals(Outcome.OK, result.outcome(), mailbox + ": " + result.detail());
             assertEquals(Verdict.ALLOWED, result.verdict());
-            assertEquals("NoError", result.ewsResponseCode());
+            assertEquals("NoError", result.responseCode());
             assertEquals(200, result.httpStatus());
             assertTrue(result.success());
             String[] labels = {"tenant", "contoso", "group", "sales-and-support", "mailbox", mailbox, "probe", "ews"};
@@ -95,7 +96,7 @@ class ScheduledProbeEndToEndTest {
             ProbeResult result = last("executives/" + mailbox);
             assertEquals(Outcome.IMPERSONATION_DENIED, result.outcome(), mailbox + ": " + result.detail());
             assertEquals(Verdict.DENIED, result.verdict());
-            assertEquals("ErrorImpersonateUserDenied", result.ewsResponseCode());
+            assertEquals("ErrorImpersonateUserDenied", result.responseCode());
             assertEquals(500, result.httpStatus());
             assertTrue(result.remediation().contains("Application EWS.AccessAsApp"), "Exchange Online advice");
             String[] labels = {"group", "executives", "mailbox", mailbox};
@@ -121,7 +122,7 @@ class ScheduledProbeEndToEndTest {
         ProbeResult result = last("departed/former.employee@contoso.com");
         assertEquals(Outcome.MAILBOX_NOT_FOUND, result.outcome(), result.detail());
         assertEquals(Verdict.ERROR, result.verdict());
-        assertEquals("ErrorNonExistentMailbox", result.ewsResponseCode());
+        assertEquals("ErrorNonExistentMailbox", result.responseCode());
         assertEquals(500, result.httpStatus());
         Metrics metrics = Metrics.scrape(DAEMON);
         assertEquals(0.0, metrics.value("impersonation_probe_success", "group", "departed").orElseThrow());
@@ -150,7 +151,7 @@ class ScheduledProbeEndToEndTest {
         for (JsonNode request : JSON.readTree(get(SIMULATOR + "/control/ews-requests").body())) {
             JsonNode headers = request.get("headers");
             assertEquals("Bearer (redacted)", header(headers, "Authorization"));
-            assertEquals(io.impersonationprobe.ews.EwsProbe.userAgent(), header(headers, "User-Agent"),
+            assertEquals(io.impersonationprobe.probe.UserAgent.EWS, header(headers, "User-Agent"),
                     "the user agent the control plane checks access policies against is the one sent");
             Document body = Xml.parse(request.get("body").asText());
             String smtp = body.getElementsByTagNameNS("http://schemas.microsoft.com/exchange/services/2006/types",
@@ -258,7 +259,7 @@ class ScheduledProbeEndToEndTest {
     }
 
     private ProbeResult last(String targetId) {
-        TargetStatus status = store.status("ews", targetId);
+        TargetStatus status = store.status(ProbeKind.EWS, targetId);
         assertNotNull(status, "no target " + targetId);
         assertNotNull(status.last(), "not probed yet: " + targetId);
         return status.last();
@@ -267,7 +268,7 @@ class ScheduledProbeEndToEndTest {
     private void waitForCycleAfter(Instant instant, String... targetIds) {
         for (String id : targetIds) {
             Await.until(Duration.ofSeconds(20), "a probe of " + id + " after " + instant,
-                    () -> store.status("ews", id).last().startedAt().isAfter(instant));
+                    () -> store.status(ProbeKind.EWS, id).last().startedAt().isAfter(instant));
         }
     }
 

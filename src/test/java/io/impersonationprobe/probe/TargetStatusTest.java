@@ -1,6 +1,7 @@
 package io.impersonationprobe.probe;
 
-import io.impersonationprobe.config.Expectation;
+import io.impersonationprobe.target.ProbeKind;
+import io.impersonationprobe.target.Expectation;
 import io.impersonationprobe.target.Target;
 import org.junit.jupiter.api.Test;
 
@@ -18,14 +19,14 @@ class TargetStatusTest {
     private static final Instant T0 = Instant.parse("2026-11-22T06:00:00.123456789Z");
 
     private static ProbeResult result(int i, Outcome outcome, String detail) {
-        return new ProbeResult(TARGET, "ews", outcome, outcome == Outcome.OK ? "NoError" : "ErrorImpersonateUserDenied",
+        return new ProbeResult(TARGET, ProbeKind.EWS, outcome, outcome == Outcome.OK ? "NoError" : "ErrorImpersonateUserDenied",
                 outcome == Outcome.OK ? 200 : 500, T0.plusSeconds(i), Duration.ofNanos(21_000_001L + i), detail,
                 "remediation text", null);
     }
 
     @Test
     void keepsTheLastFiveSuccessesAndTwentyFiveFailuresNewestFirst() {
-        TargetStatus status = new TargetStatus(TARGET, "ews");
+        TargetStatus status = new TargetStatus(TARGET, ProbeKind.EWS);
         for (int i = 0; i < 40; i++) {
             status.record(i % 4 == 0 ? result(i, Outcome.OK, "HTTP 200, NoError")
                     : result(i, Outcome.IMPERSONATION_DENIED, new String("HTTP 500, ErrorImpersonateUserDenied")));
@@ -40,7 +41,7 @@ class TargetStatusTest {
         ProbeResult failure = history.get(0);
         assertEquals(Outcome.IMPERSONATION_DENIED, failure.outcome());
         assertEquals(500, failure.httpStatus());
-        assertEquals("ErrorImpersonateUserDenied", failure.ewsResponseCode());
+        assertEquals("ErrorImpersonateUserDenied", failure.responseCode());
         assertEquals(Verdict.DENIED, failure.verdict());
         assertNull(failure.remediation(), "not kept: the standing result carries it");
         assertSame(history.get(0).detail(), history.get(1).detail(), "identical texts are kept once");

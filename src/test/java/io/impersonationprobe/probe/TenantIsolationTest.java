@@ -1,5 +1,6 @@
 package io.impersonationprobe.probe;
 
+import io.impersonationprobe.target.ProbeKind;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.junit.QuarkusTest;
@@ -47,16 +48,16 @@ class TenantIsolationTest {
         assertEquals(0, scheduler.progress().get("stuck").completedCycles(), "the stuck group is still on cycle one");
         assertEquals(1, scheduler.progress().get("stuck").startedCycles(),
                 "three intervals passed, yet no second cycle started over the first");
-        assertEquals(Outcome.OK, store.status("ews", "sales-and-support/alex.wilber@contoso.com").last().outcome());
+        assertEquals(Outcome.OK, store.status(ProbeKind.EWS, "sales-and-support/alex.wilber@contoso.com").last().outcome());
 
         // And the stuck tenant's probes end as TIMEOUT at their deadline, one after another on its single thread.
-        while (store.status("ews", "stuck/mailbox1@fabrikam.com").last() == null && Instant.now().isBefore(end)) {
+        while (store.status(ProbeKind.EWS, "stuck/mailbox1@fabrikam.com").last() == null && Instant.now().isBefore(end)) {
             Thread.sleep(100);
         }
-        ProbeResult first = store.status("ews", "stuck/mailbox1@fabrikam.com").last();
+        ProbeResult first = store.status(ProbeKind.EWS, "stuck/mailbox1@fabrikam.com").last();
         assertEquals(Outcome.TIMEOUT, first.outcome(), first.detail());
         assertTrue(first.duration().compareTo(Duration.ofSeconds(6)) < 0, "cut at the 5 s deadline: " + first.duration());
-        assertNull(store.status("ews", "stuck/mailbox4@fabrikam.com").last(), "concurrency 1: the rest still wait their turn");
+        assertNull(store.status(ProbeKind.EWS, "stuck/mailbox4@fabrikam.com").last(), "concurrency 1: the rest still wait their turn");
     }
 
     public static class WithBlackHoleTenant implements QuarkusTestProfile {

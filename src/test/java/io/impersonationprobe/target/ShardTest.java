@@ -1,6 +1,7 @@
 package io.impersonationprobe.target;
 
-import io.impersonationprobe.config.Expectation;
+import microsoft.exchange.webservices.data.core.enumeration.property.WellKnownFolderName;
+import io.impersonationprobe.target.Expectation;
 import io.impersonationprobe.config.ValidatedConfig;
 import org.junit.jupiter.api.Test;
 
@@ -130,7 +131,7 @@ class ShardTest {
         TargetGroup empty = new TargetGroup("empty", "contoso", Expectation.DENY, Duration.ofMinutes(5), List.of());
         List<Target> union = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            ValidatedConfig mine = new ValidatedConfig(Map.of(), List.of(empty, group), List.of(), new Shard(3, i)).ownShare();
+            ValidatedConfig mine = new ValidatedConfig(Map.of(), List.of(empty, group), List.of(), new Shard(3, i), 500, WellKnownFolderName.Inbox).ownShare();
             assertEquals(List.of("empty", "group"), mine.groups().stream().map(TargetGroup::name).toList());
             Shard shard = mine.shard();
             assertTrue(mine.groups().get(1).targets().stream().allMatch(shard::owns));
@@ -138,7 +139,8 @@ class ShardTest {
         }
         assertEquals(targets.size(), union.size(), "disjoint");
         assertTrue(union.containsAll(targets), "complete");
-        assertEquals(targets, new ValidatedConfig(Map.of(), List.of(group), List.of(), Shard.SINGLE).ownShare().groups().get(0).targets(),
+        assertEquals(targets, new ValidatedConfig(Map.of(), List.of(group), List.of(), Shard.SINGLE, 500,
+                WellKnownFolderName.Inbox).ownShare().groups().get(0).targets(),
                 "one replica keeps everything");
     }
 }

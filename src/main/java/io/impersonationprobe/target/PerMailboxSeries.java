@@ -1,8 +1,6 @@
-package io.impersonationprobe.config;
+package io.impersonationprobe.target;
 
-import java.util.Arrays;
 import java.util.Locale;
-import java.util.Optional;
 
 /**
  * Whether a group publishes series per mailbox ({@code mailbox} label): always ({@code true}, for canaries), never
@@ -14,11 +12,5 @@ public enum PerMailboxSeries {
 
     public String label() {
         return name().toLowerCase(Locale.ROOT);
-    }
-
-    /** The value for a property's text, or empty when it is none of true, false and auto. */
-    public static Optional<PerMailboxSeries> parse(String text) {
-        String wanted = text.strip().toLowerCase(Locale.ROOT);
-        return Arrays.stream(values()).filter(v -> v.label().equals(wanted)).findFirst();
     }
 }

@@ -1,0 +1,92 @@
+package io.impersonationprobe.control;
+
+import io.impersonationprobe.probe.Outcome;
+import io.impersonationprobe.probe.ProbeResult;
+import io.impersonationprobe.probe.RemediationContext;
+import io.impersonationprobe.probe.UserAgent;
+import io.impersonationprobe.probe.Verdict;
+import io.impersonationprobe.target.ProbeKind;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * What the control plane adds to a probe's fix: a refusal in a dehydrated org, EWS gated off, a grant that is still
+ * propagating, stuck, or missing. Text only: it changes no state, so live checks and scheduled probes get the same.
+ */
+@ApplicationScoped
+public class ControlPlaneAdvice implements RemediationContext {
+    private final ControlPlanePoller controlPlane;
+    private final PropagationTracker tracker;
+
+    @Inject
+    public ControlPlaneAdvice(ControlPlanePoller controlPlane, PropagationTracker tracker) {
+        this.controlPlane = controlPlane;
+        this.tracker = tracker;
+    }
+
+    @Override
+    public ProbeResult annotate(ProbeResult result) {
+        String tenant = result.target().tenant();
+        if (!controlPlane.polls(tenant)) {
+            return result;
+        }
+        if (result.probe() == ProbeKind.EWS) {
+            // Test-ServicePrincipalAuthorization answers for the EWS role; Graph's mail roles are others.
+            result = explainDenial(result);
+        }
+        Optional<OrganizationState> known = controlPlane.organization(tenant);
+        if (known.isEmpty()) {
+            return result;
+        }
+        OrganizationState org = known.get();
+        String context = null;
+        if (org.isDehydrated() && (result.outcome() == Outcome.IMPERSONATION_DENIED
+                || result.outcome() == Outcome.ACCESS_DENIED) && !result.success()) {
+            context = "The organisation is dehydrated (IsDehydrated=True): role assignments cannot be created until "
+                    + "Enable-OrganizationCustomization has run once. Run it, then assign the role.";
+        } else if (result.outcome() == Outcome.EWS_BLOCKED && !org.ewsEnabled()) {
+            context = "EWS is switched off for the organisation (EwsEnabled=False): Set-OrganizationConfig -EwsEnabled $true.";
+        } else if (result.outcome() == Outcome.EWS_BLOCKED && !org.userAgentAllowed()) {
+            context = "EwsApplicationAccessPolicy " + org.ewsApplicationAccessPolicy() + " refuses the probe's user agent '"
+                    + UserAgent.EWS + "': Set-OrganizationConfig -EwsAllowList @{Add=\"" + UserAgent.PRODUCT + "*\"} "
+                    + "(or take it off EwsBlockList).";
+        } else if (result.outcome() == Outcome.EWS_BLOCKED && !org.appAllowed()) {
+            String appId = controlPlane.appId(tenant);
+            context = "This app (" + appId + ") is not in EwsAllowedAppIDs: Set-OrganizationConfig -EwsAllowedAppIDs "
+                    + "@{Add=\"" + appId + "\"} (allow up to 24 h).";
+        }
+        return context == null ? result : result.withRemediation(context + " " + result.remediation());
+    }
+
+    /** A denial of a mailbox that should be reachable says whether a grant is propagating, stuck, or missing. */
+    private ProbeResult explainDenial(ProbeResult result) {
+        if (result.success() || result.verdict() != Verdict.DENIED) {
+            return result;
+        }
+        String tenant = result.target().tenant();
+        ConfiguredAccess check = controlPlane.configured(tenant, result.target().id()).orElse(null);
+        if (check == null || check.decision() == ConfiguredAccess.Decision.UNKNOWN) {
+            return result;
+        }
+        String context;
+        if (!check.inScope()) {
+            context = "Test-ServicePrincipalAuthorization finds no role assignment of this app whose scope covers the "
+                    + "mailbox" + (check.notCovering().isEmpty() ? " (the app has no EWS assignment)"
+                    : " (not in scope: " + String.join(", ", check.notCovering()) + ")") + ".";
+        } else {
+            Instant since = controlPlane.coveredSince(tenant, check);
+            Duration window = controlPlane.propagationWindow(tenant);
+            context = tracker.isStuck(since, window) ? "Configured access (scope " + String.join(", ", check.covering())
+                    + ", since " + since + ") has not taken effect within " + window + ": check that the assignment is "
+                    + "enabled, that no application access policy blocks the app, and open a support case if it persists."
+                    : "Configured access exists (scope " + String.join(", ", check.covering())
+                    + (since == null ? "" : ", assigned " + since) + ") and is still propagating: Exchange Online caches "
+                    + "grants for 30 min to 2 h.";
+        }
+        return result.withRemediation(context + " " + result.remediation());
+    }
+}

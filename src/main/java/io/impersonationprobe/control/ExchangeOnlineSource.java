@@ -1,0 +1,67 @@
+package io.impersonationprobe.control;
+
+import io.impersonationprobe.control.ConfiguredAccess.Decision;
+import io.impersonationprobe.control.ControlPlaneException.Failure;
+import io.impersonationprobe.target.Target;
+
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Exchange Online's control plane through its admin API: Get-OrganizationConfig, the role assignments and scopes, and
+ * Test-ServicePrincipalAuthorization for a rotating sample of the targets (one admin API call per mailbox).
+ */
+final class ExchangeOnlineSource implements ControlPlaneSource {
+    private final AdminApiClient client;
+    private final int sample;
+    private final Clock clock;
+    private int cursor;
+
+    ExchangeOnlineSource(AdminApiClient client, int sample, Clock clock) {
+        this.client = client;
+        this.sample = sample;
+        this.clock = clock;
+    }
+
+    @Override
+    public Optional<OrganizationState> organization() throws ControlPlaneException {
+        return Optional.of(client.organizationConfig());
+    }
+
+    @Override
+    public AccessConfiguration access() throws ControlPlaneException {
+        return AccessConfiguration.of(client.roleAssignments(), client.managementScopes());
+    }
+
+    /** The next {@code sample} targets in rotation; a mailbox Exchange does not know is {@link Decision#UNKNOWN}. */
+    @Override
+    public synchronized Map<String, ConfiguredAccess> configured(List<Target> targets) throws ControlPlaneException {
+        Map<String, ConfiguredAccess> checked = new HashMap<>();
+        if (targets.isEmpty()) {
+            return checked;
+        }
+        int count = Math.min(sample, targets.size());
+        for (int i = 0; i < count; i++) {
+            Target target = targets.get((cursor + i) % targets.size());
+            try {
+                checked.put(target.id(), client.testAuthorization(target.mailbox()));
+            } catch (ControlPlaneException e) {
+                if (e.failure() != Failure.OBJECT_NOT_FOUND) {
+                    throw e;
+                }
+                // No such mailbox: its probe says MAILBOX_NOT_FOUND; nothing is configured for it.
+                checked.put(target.id(), new ConfiguredAccess(Decision.UNKNOWN, List.of(), List.of(), clock.instant()));
+            }
+        }
+        cursor = (cursor + count) % targets.size();
+        return checked;
+    }
+
+    @Override
+    public ConfiguredAccess configuredNow(String mailbox) throws ControlPlaneException {
+        return client.testAuthorization(mailbox);
+    }
+}

@@ -1,0 +1,153 @@
+package io.impersonationprobe.metrics;
+
+import io.impersonationprobe.config.ValidatedConfig;
+import io.impersonationprobe.control.AccessConfiguration;
+import io.impersonationprobe.control.ControlPlaneEvent;
+import io.impersonationprobe.control.ControlPlaneException;
+import io.impersonationprobe.control.ControlPlaneListener;
+import io.impersonationprobe.control.ControlPlanePoller;
+import io.impersonationprobe.control.OrganizationState;
+import io.impersonationprobe.control.Propagation;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.quarkus.runtime.Startup;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+
+import static io.impersonationprobe.metrics.MetricNames.ADMIN_POLLS;
+import static io.impersonationprobe.metrics.MetricNames.ADMIN_POLL_DURATION;
+import static io.impersonationprobe.metrics.MetricNames.ADMIN_POLL_SUCCESS;
+import static io.impersonationprobe.metrics.MetricNames.CONTROL_PLANE_EVENTS;
+import static io.impersonationprobe.metrics.MetricNames.ORG_DEHYDRATED;
+import static io.impersonationprobe.metrics.MetricNames.ORG_EWS_APP_ALLOWED;
+import static io.impersonationprobe.metrics.MetricNames.ORG_EWS_ENABLED;
+import static io.impersonationprobe.metrics.MetricNames.PROPAGATION_DELAY;
+import static io.impersonationprobe.metrics.MetricNames.PROPAGATION_PENDING;
+import static io.impersonationprobe.metrics.MetricNames.PROPAGATION_TARGETS;
+import static io.impersonationprobe.metrics.MetricNames.ROLE_ASSIGNMENTS;
+
+/**
+ * The control plane's metrics: each poll's result, the organisation's EWS settings and the role assignments (present
+ * after their first successful read), events, and how configured access compares with observed access over time.
+ */
+@ApplicationScoped
+@Startup
+public class ControlPlaneMetrics implements ControlPlaneListener {
+    /** From the seconds of a demo to the day that Exchange Online's caching can take. */
+    private static final Duration[] PROPAGATION_BUCKETS = {
+            Duration.ofSeconds(10), Duration.ofMinutes(1), Duration.ofMinutes(5), Duration.ofMinutes(15),
+            Duration.ofMinutes(30), Duration.ofHours(1), Duration.ofHours(2), Duration.ofHours(4), Duration.ofHours(8),
+            Duration.ofHours(24)};
+
+    private final OwnedMeters meters;
+    private final MeterRegistry registry;
+    private final ControlPlanePoller controlPlane;
+    private final Map<PollKey, AtomicReference<double[]>> lastPolls = new ConcurrentHashMap<>();
+    private final Set<String> organizationsPublished = ConcurrentHashMap.newKeySet();
+    private final Set<String> assignmentsPublished = ConcurrentHashMap.newKeySet();
+
+    private record PollKey(String tenant, Poll poll) {
+    }
+
+    @Inject
+    public ControlPlaneMetrics(OwnedMeters meters, ControlPlanePoller controlPlane, ValidatedConfig config) {
+        this.meters = meters;
+        this.registry = meters.registry();
+        this.controlPlane = controlPlane;
+        for (String tenant : config.tenants().keySet()) {
+            if (!controlPlane.polls(tenant)) {
+                continue;
+            }
+            meters.own(Gauge.builder(PROPAGATION_PENDING,
+                            () -> controlPlane.propagationCounts(tenant).get(Propagation.PENDING))
+                    .description("Targets whose configured access (Test-ServicePrincipalAuthorization) is not yet "
+                            + "effective within the propagation window")
+                    .tags("tenant", tenant).register(registry));
+            for (Propagation state : Propagation.values()) {
+                meters.own(Gauge.builder(PROPAGATION_TARGETS, () -> controlPlane.propagationCounts(tenant).get(state))
+                        .description("Targets by how configured access compares with observed access (effective, "
+                                + "pending, stuck, revoke_pending)")
+                        .tags("tenant", tenant, "state", state.label()).register(registry));
+            }
+            propagationTimer(tenant);
+        }
+    }
+
+    @Override
+    public void polled(String tenant, Poll poll, ControlPlaneException.Failure failure, Duration took) {
+        lastPolls.computeIfAbsent(new PollKey(tenant, poll), key -> {
+            AtomicReference<double[]> last = new AtomicReference<>(new double[]{Double.NaN, Double.NaN});
+            meters.own(Gauge.builder(ADMIN_POLL_SUCCESS, last, l -> l.get()[0])
+                    .description("1 if the last poll of the Exchange Online admin API succeeded")
+                    .tags("tenant", tenant, "poll", poll.label()).strongReference(true).register(registry));
+            meters.own(Gauge.builder(ADMIN_POLL_DURATION, last, l -> l.get()[1])
+                    .description("How long the last poll of the Exchange Online admin API took")
+                    .tags("tenant", tenant, "poll", poll.label()).strongReference(true).register(registry));
+            return last;
+        }).set(new double[]{failure == null ? 1 : 0, took.toMillis() / 1000.0});
+        meters.own(Counter.builder(ADMIN_POLLS)
+                .description("Polls of the Exchange Online admin API, by result (ok or the failure class)")
+                .tags("tenant", tenant, "poll", poll.label(), "result", failure == null ? "ok" : failure.label())
+                .register(registry))
+                .increment();
+        if (failure == null && poll == Poll.ORGANIZATION_CONFIG && organizationsPublished.add(tenant)) {
+            organization(tenant);
+        }
+        if (failure == null && poll == Poll.ROLE_ASSIGNMENTS && assignmentsPublished.add(tenant)) {
+            for (String role : AccessConfiguration.MAILBOX_ROLES) {
+                meters.own(Gauge.builder(ROLE_ASSIGNMENTS, () -> controlPlane.access(tenant)
+                                .map(a -> a.countByRole().getOrDefault(role, 0L)).orElse(0L))
+                        .description("Enabled role assignments of a role that grants mailbox access, as the admin API "
+                                + "reports them")
+                        .tags("tenant", tenant, "role", role).register(registry));
+            }
+        }
+    }
+
+    /** The organisation's state, from its first successful read on; absent before. */
+    private void organization(String tenant) {
+        flag(tenant, ORG_DEHYDRATED, "1 if the Exchange Online organisation is dehydrated "
+                + "(Enable-OrganizationCustomization has never run; role assignments cannot be created)",
+                OrganizationState::isDehydrated);
+        flag(tenant, ORG_EWS_ENABLED, "1 if EWS is enabled for the Exchange Online organisation (EwsEnabled)",
+                OrganizationState::ewsEnabled);
+        flag(tenant, ORG_EWS_APP_ALLOWED, "1 if the organisation's EWS settings (EwsEnabled, EwsAllowedAppIDs) let "
+                + "this daemon's app use EWS", OrganizationState::appAllowed);
+    }
+
+    private void flag(String tenant, String name, String help, Function<OrganizationState, Boolean> value) {
+        meters.own(Gauge.builder(name, () -> controlPlane.organization(tenant).map(value).orElse(false) ? 1 : 0)
+                .description(help).tags("tenant", tenant).register(registry));
+    }
+
+    @Override
+    public void changed(ControlPlaneEvent event) {
+        meters.own(Counter.builder(CONTROL_PLANE_EVENTS)
+                .description("Changes seen in role assignments and management scopes, by type")
+                .tags("tenant", event.tenant(), "type", event.type().label()).register(registry))
+                .increment();
+    }
+
+    @Override
+    public void tookEffect(String tenant, Duration delay) {
+        propagationTimer(tenant).record(delay);
+    }
+
+    private Timer propagationTimer(String tenant) {
+        return meters.own(Timer.builder(PROPAGATION_DELAY)
+                .description("Time from a role assignment's creation (WhenCreated) to the first successful probe of a "
+                        + "mailbox it covers: the tenant's real propagation time")
+                .tags("tenant", tenant)
+                .serviceLevelObjectives(PROPAGATION_BUCKETS)
+                .register(registry));
+    }
+}

@@ -1,0 +1,133 @@
+package io.impersonationprobe.control;
+
+import io.impersonationprobe.control.ConfiguredAccess.Decision;
+import io.impersonationprobe.probe.Outcome;
+import io.impersonationprobe.probe.ProbeResult;
+import io.impersonationprobe.target.Expectation;
+import io.impersonationprobe.target.ProbeKind;
+import io.impersonationprobe.target.Target;
+import io.impersonationprobe.testing.MovableClock;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The propagation state machine, driven by a clock the test moves. */
+class PropagationTrackerTest {
+    private static final Instant T0 = Instant.parse("2026-12-01T10:00:00Z");
+    private static final Duration WINDOW = Duration.ofHours(2);
+    private static final Target TARGET = new Target("contoso", "sales", "alex@contoso.com", Expectation.ALLOW);
+
+    private final MovableClock clock = new MovableClock(T0);
+    private final PropagationTracker tracker = new PropagationTracker(clock);
+
+    private static ConfiguredAccess configured(Decision decision, String... covering) {
+        return new ConfiguredAccess(decision, List.of(covering), List.of(), T0);
+    }
+
+    private static ProbeResult observed(Outcome outcome, Instant at) {
+        return new ProbeResult(TARGET, ProbeKind.EWS, outcome, null, 200, at, Duration.ofMillis(40), "", "", null);
+    }
+
+    /** configured decision, probe outcome, minutes since the grant (-1: unknown), expected state (- for none). */
+    @ParameterizedTest(name = "{0} + {1} after {2} min -> {3}")
+    @CsvSource({
+            "ALLOW, OK, 10, EFFECTIVE",
+            "DENY, IMPERSONATION_DENIED, 10, EFFECTIVE",
+            "ALLOW, IMPERSONATION_DENIED, 10, PENDING",
+            "ALLOW, IMPERSONATION_DENIED, 119, PENDING",
+            "ALLOW, IMPERSONATION_DENIED, 121, STUCK",
+            "ALLOW, IMPERSONATION_DENIED, -1, PENDING",
+            "DENY, OK, 10, REVOKE_PENDING",
+            "DENY, OK, 500, REVOKE_PENDING",
+            "ALLOW, UNAVAILABLE, 10, -",
+            "ALLOW, TIMEOUT, 500, -",
+            "UNKNOWN, OK, 10, -",
+            "UNKNOWN, IMPERSONATION_DENIED, 500, -",
+    })
+    void comparesConfiguredWithObservedAccess(Decision decision, Outcome outcome, long minutes, String expected) {
+        Instant since = minutes < 0 ? null : T0;
+        clock.advance(Duration.ofMinutes(Math.max(minutes, 0)));
+        Optional<Propagation> state = tracker.state(configured(decision, "Sales"), since, WINDOW,
+                observed(outcome, clock.instant()));
+        assertEquals(expected.equals("-") ? Optional.empty() : Optional.of(Propagation.valueOf(expected)), state);
+    }
+
+    @Test
+    void nothingIsKnownWithoutBothSides() {
+        assertEquals(Optional.empty(), tracker.state(null, T0, WINDOW, observed(Outcome.OK, T0)));
+        assertEquals(Optional.empty(), tracker.state(configured(Decision.ALLOW, "Sales"), T0, WINDOW, null));
+    }
+
+    @Test
+    void aScopeChangeRestartsTheWindowOfTheGrantsThatUseIt() {
+        RoleAssignmentInfo grant = grant("EWS sales", "Sales", T0);
+        ConfiguredAccess check = configured(Decision.ALLOW, "Sales");
+        assertEquals(T0, tracker.coveredSince("contoso", check, List.of(grant)));
+        Instant changed = T0.plus(Duration.ofHours(5));
+        tracker.scopeChanged("contoso", "Sales", changed);
+        assertEquals(changed, tracker.coveredSince("contoso", check, List.of(grant)));
+        tracker.scopeChanged("contoso", "Other", changed.plusSeconds(60));
+        assertEquals(changed, tracker.coveredSince("contoso", check, List.of(grant)), "another scope's change is not this one's");
+        assertEquals(T0, tracker.coveredSince("fabrikam", check, List.of(grant)), "another tenant's scopes are its own");
+    }
+
+    @Test
+    void theOldestCoveringGrantCounts() {
+        RoleAssignmentInfo older = grant("old", "Sales", T0);
+        RoleAssignmentInfo newer = grant("new", null, T0.plusSeconds(600));
+        RoleAssignmentInfo elsewhere = grant("elsewhere", "Board", T0.minusSeconds(6000));
+        assertEquals(T0, tracker.coveredSince("contoso", configured(Decision.ALLOW, "Sales", "Organization"),
+                List.of(newer, older, elsewhere)));
+        assertEquals(T0.plusSeconds(600), tracker.coveredSince("contoso", configured(Decision.ALLOW, "Organization"),
+                List.of(newer, older, elsewhere)));
+        assertNull(tracker.coveredSince("contoso", configured(Decision.ALLOW, "Rooms"), List.of(newer, older)));
+    }
+
+    @Test
+    void theFirstAccessThroughANewGrantMeasuresItsDelay() {
+        RoleAssignmentInfo grant = grant("EWS sales", "Sales", T0);
+        tracker.grantAdded("contoso", grant);
+        ConfiguredAccess check = configured(Decision.ALLOW, "Sales");
+        ProbeResult denied = observed(Outcome.IMPERSONATION_DENIED, T0.plusSeconds(60));
+        assertEquals(List.of(), tracker.observed("contoso", check, denied, null), "still denied: nothing to measure");
+        ProbeResult allowed = observed(Outcome.OK, T0.plus(Duration.ofMinutes(47)));
+        List<PropagationTracker.Effect> effects = tracker.observed("contoso", check, allowed, denied);
+        assertEquals(1, effects.size());
+        assertEquals(Duration.ofMinutes(47).plusMillis(40), effects.get(0).delay());
+        assertEquals(List.of(), tracker.observed("contoso", check, observed(Outcome.OK, T0.plus(Duration.ofHours(1))),
+                denied), "measured once");
+    }
+
+    @Test
+    void accessThatWasThereBeforeMeasuresNothing() {
+        tracker.grantAdded("contoso", grant("EWS sales", "Sales", T0));
+        ConfiguredAccess check = configured(Decision.ALLOW, "Sales");
+        ProbeResult before = observed(Outcome.OK, T0.minusSeconds(30));
+        assertEquals(List.of(), tracker.observed("contoso", check, observed(Outcome.OK, T0.plusSeconds(30)), before));
+        assertEquals(List.of(), tracker.observed("contoso", configured(Decision.ALLOW, "Rooms"),
+                observed(Outcome.OK, T0.plusSeconds(30)), null), "a grant of another scope did not open it");
+        assertEquals(1, tracker.observed("contoso", check, observed(Outcome.OK, T0.plusSeconds(90)), null).size());
+    }
+
+    @Test
+    void stuckIsAQuestionOfTheClock() {
+        assertTrue(!tracker.isStuck(T0, WINDOW));
+        clock.advance(WINDOW.plusSeconds(1));
+        assertTrue(tracker.isStuck(T0, WINDOW));
+        assertTrue(!tracker.isStuck(null, WINDOW), "no start, no verdict");
+    }
+
+    private static RoleAssignmentInfo grant(String name, String scope, Instant created) {
+        return new RoleAssignmentInfo(name, "Application EWS.AccessAsApp", "6731de76-14a6-49ae-97bc-6eba6914391e",
+                "ServicePrincipal", scope, true, created, created);
+    }
+}
