@@ -16,8 +16,9 @@ import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 /**
- * The daemon's dependencies run with the flow: targets and configuration at the bottom, then credentials, the probe
- * runner and its SPI, the probes (EWS, Graph), the control plane, and metrics and the API on top. Lower layers
+ * The daemon's dependencies run with the flow: targets and configuration at the bottom, then the state directory and
+ * credentials, the probe runner and its SPI, the probes (EWS, Graph), the control plane, and metrics and the API on
+ * top. Lower layers
  * publish through ports (ProbeObserver, ControlPlaneListener, TokenListener) that the upper ones implement. The
  * simulated tenant is sealed: it uses only the plain utilities of the root package, and only its launcher knows it.
  */
@@ -53,6 +54,7 @@ class ArchitectureTest {
                 .layer("Utilities").definedBy(utilities())
                 .layer("Target").definedBy(BASE + ".target..")
                 .layer("Config").definedBy(BASE + ".config..")
+                .layer("State").definedBy(BASE + ".state..")
                 .layer("Auth").definedBy(BASE + ".auth..")
                 .layer("Probe").definedBy(BASE + ".probe..")
                 .layer("Probes").definedBy(BASE + ".ews..", BASE + ".graph..")
@@ -62,10 +64,11 @@ class ArchitectureTest {
                 .layer("Simulator").definedBy(BASE + ".simulator..")
                 .whereLayer("Target").mayOnlyAccessLayers("Utilities")
                 .whereLayer("Config").mayOnlyAccessLayers("Target", "Utilities")
+                .whereLayer("State").mayOnlyAccessLayers("Config", "Target", "Utilities")
                 .whereLayer("Auth").mayOnlyAccessLayers("Config", "Target", "Utilities")
-                .whereLayer("Probe").mayOnlyAccessLayers("Auth", "Config", "Target", "Utilities")
+                .whereLayer("Probe").mayOnlyAccessLayers("State", "Auth", "Config", "Target", "Utilities")
                 .whereLayer("Probes").mayOnlyAccessLayers("Probe", "Auth", "Config", "Target", "Utilities")
-                .whereLayer("Control").mayOnlyAccessLayers("Probe", "Auth", "Config", "Target", "Utilities")
+                .whereLayer("Control").mayOnlyAccessLayers("Probe", "State", "Auth", "Config", "Target", "Utilities")
                 .whereLayer("Metrics").mayOnlyAccessLayers("Control", "Probe", "Auth", "Config", "Target", "Utilities")
                 .whereLayer("Api").mayOnlyAccessLayers("Control", "Probe", "Auth", "Config", "Target", "Utilities")
                 .whereLayer("Simulator").mayOnlyAccessLayers("Utilities");

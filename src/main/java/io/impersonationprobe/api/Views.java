@@ -121,9 +121,13 @@ public class Views {
                                  Instant whenCreated) {
     }
 
-    public record EventView(Instant at, String type, String description, boolean securityRelevant) {
+    /** @param since for a change made while the daemon was down: it happened between {@code since} and {@code at} */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record EventView(Instant at, String type, String subject, String description, boolean securityRelevant,
+                            Instant since) {
         static EventView of(ControlPlaneEvent event) {
-            return new EventView(event.at(), event.type().label(), event.description(), event.type().isSecurityRelevant());
+            return new EventView(event.at(), event.type().label(), event.subject(), event.description(),
+                    event.type().isSecurityRelevant(), event.since());
         }
     }
 

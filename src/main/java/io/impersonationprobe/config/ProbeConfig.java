@@ -117,6 +117,23 @@ public interface ProbeConfig {
     /** How several replicas split the targets between them; one replica probes everything by default. */
     Sharding sharding();
 
+    /** What the daemon keeps on disk so that a restart loses nothing that matters. */
+    State state();
+
+    interface State {
+        /**
+         * A directory, readable and writable by the daemon's user only, for the state that survives a restart: per
+         * tenant the last control-plane snapshot (organisation settings, role assignments, scopes), pending propagation
+         * with its start times, recent events, and the targets' recent results. Unset: nothing is written, and a
+         * restart forgets all of it (and cannot see changes made while the daemon was down).
+         */
+        Optional<Path> directory();
+
+        /** How often the targets' recent results are written (the control plane is written after each poll). */
+        @WithDefault("1m")
+        Duration saveInterval();
+    }
+
     interface Tenant {
         /** {@code exchange-online} (app-only OAuth, RBAC for Applications) or {@code on-premises} (ApplicationImpersonation). */
         TenantKind kind();

@@ -10,6 +10,7 @@ import io.impersonationprobe.probe.ProbeObserver;
 import io.impersonationprobe.probe.ProbeResult;
 import io.impersonationprobe.probe.ResultStore;
 import io.impersonationprobe.probe.TargetStatus;
+import io.impersonationprobe.state.StateDirectory;
 import io.impersonationprobe.target.ProbeKind;
 import io.impersonationprobe.target.Target;
 import io.impersonationprobe.target.TargetGroup;
@@ -52,6 +53,7 @@ public class ControlPlanePoller implements ProbeObserver {
     private final Clock clock;
     private final PropagationTracker tracker;
     private final List<ControlPlaneListener> listeners;
+    private final StateDirectory stateDirectory;
     private final Map<String, ControlPlaneSource> sources = new HashMap<>();
     private final Map<String, TenantState> states = new HashMap<>();
 
@@ -64,6 +66,9 @@ public class ControlPlanePoller implements ProbeObserver {
         final List<Target> targets;
         volatile OrganizationState organization;
         volatile AccessConfiguration access;
+        volatile Instant accessReadAt;
+        /** Set after a restart until the first read: changes found then happened after this time. */
+        volatile Instant restoredFrom;
         final Map<String, ConfiguredAccess> configured = new ConcurrentHashMap<>();
         final Deque<ControlPlaneEvent> events = new ConcurrentLinkedDeque<>();
 
@@ -78,11 +83,12 @@ public class ControlPlanePoller implements ProbeObserver {
     @Inject
     public ControlPlanePoller(ValidatedConfig config, CredentialRegistry credentials, Scheduler scheduler, Clock clock,
                               PropagationTracker tracker, Instance<ControlPlaneListener> listeners, ResultStore store,
-                              ObjectMapper json) {
+                              StateDirectory stateDirectory, ObjectMapper json) {
         this.scheduler = scheduler;
         this.clock = clock;
         this.tracker = tracker;
         this.listeners = listeners.stream().toList();
+        this.stateDirectory = stateDirectory;
         for (ResolvedTenant tenant : config.tenants().values()) {
             if (!config.pollsControlPlane(tenant)) {
                 continue;
@@ -109,6 +115,7 @@ public class ControlPlanePoller implements ProbeObserver {
 
     void start(@Observes StartupEvent event) {
         for (String tenant : sources.keySet()) {
+            restore(tenant);
             scheduler.newJob("control-plane-" + tenant)
                     .setInterval(states.get(tenant).settings.interval().toMillis() + "ms")
                     .setConcurrentExecution(Scheduled.ConcurrentExecution.SKIP)
@@ -130,6 +137,43 @@ public class ControlPlanePoller implements ProbeObserver {
         read(tenant, Poll.ROLE_ASSIGNMENTS, () -> accessRead(tenant, state, source.access()));
         if (!state.targets.isEmpty()) {
             read(tenant, Poll.AUTHORIZATION, () -> state.configured.putAll(source.configured(state.targets)));
+        }
+        save(tenant, state);
+    }
+
+    private static String stateName(String tenant) {
+        return "control-plane-" + tenant;
+    }
+
+    /** Takes back what the state directory kept of the tenant: the next poll is compared with it. */
+    private void restore(String tenant) {
+        TenantState state = states.get(tenant);
+        stateDirectory.read(stateName(tenant), ControlPlaneSnapshot.class).ifPresent(saved -> {
+            ControlPlaneSnapshot snapshot = saved.data();
+            state.organization = snapshot.organization();
+            state.access = snapshot.access();
+            state.accessReadAt = snapshot.accessReadAt();
+            state.restoredFrom = snapshot.access() == null ? null : snapshot.accessReadAt();
+            if (snapshot.events() != null) {
+                state.events.addAll(snapshot.events());
+            }
+            if (snapshot.configured() != null) {
+                state.configured.putAll(snapshot.configured());
+            }
+            if (snapshot.pending() != null) {
+                tracker.restore(tenant, snapshot.pending());
+            }
+            LOG.infof("Tenant %s: control plane restored from the state saved %s (%d event(s), %d grant(s) awaiting "
+                    + "their first effect); the next poll is compared with it", tenant, saved.savedAt(),
+                    state.events.size(), tracker.pending(tenant).awaiting().size());
+        });
+    }
+
+    private void save(String tenant, TenantState state) {
+        if (stateDirectory.enabled()) {
+            stateDirectory.write(stateName(tenant), new ControlPlaneSnapshot(state.organization, state.access,
+                    state.accessReadAt, List.copyOf(state.events), Map.copyOf(state.configured),
+                    tracker.pending(tenant)));
         }
     }
 
@@ -165,13 +209,18 @@ public class ControlPlanePoller implements ProbeObserver {
 
     private void accessRead(String tenant, TenantState state, AccessConfiguration now) {
         AccessConfiguration before = state.access;
+        Instant lastSeen = state.restoredFrom;
         state.access = now;
+        state.accessReadAt = clock.instant();
+        state.restoredFrom = null;
         if (before == null) {
             LOG.infof("Tenant %s: %d role assignment(s) grant mailbox access, %d management scope(s)", tenant,
                     now.assignments().size(), now.scopes().size());
             return;
         }
-        now.changesSince(before, tenant, clock.instant()).forEach(event -> record(state, event));
+        for (ControlPlaneEvent event : now.changesSince(before, tenant, state.accessReadAt)) {
+            record(state, lastSeen == null ? event : event.seenAfterRestart(lastSeen));
+        }
         for (RoleAssignmentInfo assignment : now.assignments().values()) {
             if (!before.assignments().containsKey(assignment.name()) && isAppEwsGrant(state, assignment)) {
                 tracker.grantAdded(tenant, assignment);

@@ -30,6 +30,10 @@ public class PropagationTracker {
     /** Per tenant and scope: when its reach last changed (it appeared, or its filter changed). */
     private final Map<String, Map<String, Instant>> scopeChangedAt = new ConcurrentHashMap<>();
 
+    /** What a tenant's propagation is waiting for, as the state directory keeps it across restarts. */
+    public record Pending(List<RoleAssignmentInfo> awaiting, Map<String, Instant> scopeChangedAt) {
+    }
+
     /** A grant that took effect, and how long after its creation. */
     public record Effect(RoleAssignmentInfo assignment, Duration delay) {
     }
@@ -37,6 +41,18 @@ public class PropagationTracker {
     @Inject
     public PropagationTracker(Clock clock) {
         this.clock = clock;
+    }
+
+    /** What the tenant's propagation waits for now. */
+    public Pending pending(String tenant) {
+        return new Pending(List.copyOf(awaiting.getOrDefault(tenant, Map.of()).values()),
+                Map.copyOf(scopeChangedAt.getOrDefault(tenant, Map.of())));
+    }
+
+    /** Takes back what a tenant's propagation waited for before a restart. */
+    public void restore(String tenant, Pending pending) {
+        pending.awaiting().forEach(grant -> grantAdded(tenant, grant));
+        pending.scopeChangedAt().forEach((scope, at) -> scopeChanged(tenant, scope, at));
     }
 
     /** The daemon's app got a new grant: its first effect on a probe measures the tenant's propagation time. */

@@ -115,6 +115,49 @@ public class ResultStore {
         return standing;
     }
 
+    /** Every status of the tenant's targets, as the state directory keeps them. */
+    public List<TargetStatus.Snapshot> snapshot(String tenant) {
+        List<TargetStatus.Snapshot> saved = new ArrayList<>();
+        for (TargetStatus status : all()) {
+            if (status.target().tenant().equals(tenant) && status.last() != null) {
+                saved.add(status.snapshot());
+            }
+        }
+        return saved;
+    }
+
+    /**
+     * Takes back saved statuses before the first probe of this run; those of targets no longer configured (or no longer
+     * probed with that kind) are skipped.
+     *
+     * @return how many were taken back
+     */
+    public int restore(List<TargetStatus.Snapshot> saved) {
+        int restored = 0;
+        for (TargetStatus.Snapshot snapshot : saved) {
+            TargetStatus status = byKey.get(new StatusKey(snapshot.probe(), snapshot.target()));
+            if (status == null) {
+                continue;
+            }
+            Counts groupCounts = counts.get(new GroupKey(status.probe(), status.target().group()));
+            synchronized (status) {
+                if (status.last() != null) {
+                    continue; // probed already in this run: what it found stands
+                }
+                TargetState stateBefore = status.state();
+                status.restore(snapshot);
+                groupCounts.byState.decrementAndGet(stateBefore.ordinal());
+                groupCounts.byState.incrementAndGet(status.state().ordinal());
+                if (isLeak(status.effective())) {
+                    groupCounts.leaks.incrementAndGet();
+                    updateLeaking(status.target());
+                }
+            }
+            restored++;
+        }
+        return restored;
+    }
+
     /** A mailbox leaks while any of its group's probe kinds can act as it. */
     private void updateLeaking(Target target) {
         Set<String> group = leaking.get(target.group());

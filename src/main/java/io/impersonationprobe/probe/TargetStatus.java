@@ -121,6 +121,57 @@ public final class TargetStatus {
     }
 
     /**
+     * One result as the state directory keeps it.
+     *
+     * @param remediation kept for the standing results only; null in the history
+     */
+    public record Saved(Outcome outcome, Instant startedAt, long durationMillis, int httpStatus, String responseCode,
+                        String detail, String remediation) {
+        static Saved of(ProbeResult r, boolean withRemediation) {
+            return r == null ? null : new Saved(r.outcome(), r.startedAt(), r.duration().toMillis(), r.httpStatus(),
+                    r.responseCode(), r.detail(), withRemediation ? r.remediation() : null);
+        }
+
+        /**
+         * The result for this target as configured now; a leak is the target's expectation applied to access, so it is
+         * worked out again in case the target's group changed.
+         */
+        ProbeResult toResult(Target target, ProbeKind probe) {
+            Outcome access = outcome == Outcome.SCOPE_LEAK ? Outcome.OK : outcome;
+            return new ProbeResult(target, probe, access.forExpectation(target.expect()), responseCode, httpStatus,
+                    startedAt, Duration.ofMillis(durationMillis), detail, remediation, null);
+        }
+    }
+
+    /** What the state directory keeps of one target's status, so that a restart loses no history. */
+    public record Snapshot(String target, ProbeKind probe, Saved last, Saved lastDefinite, Instant lastSuccessAt,
+                           List<Saved> successes, List<Saved> failures) {
+    }
+
+    synchronized Snapshot snapshot() {
+        return new Snapshot(target.id(), probe, Saved.of(last, true), Saved.of(lastDefinite, true), lastSuccessAt,
+                successes.stream().map(p -> Saved.of(p.toResult(target), false)).toList(),
+                failures == null ? List.of() : failures.stream().map(p -> Saved.of(p.toResult(target), false)).toList());
+    }
+
+    /** Takes back a saved status; only before the first probe of this run, which then goes on from it. */
+    synchronized void restore(Snapshot saved) {
+        last = saved.last() == null ? null : saved.last().toResult(target, probe);
+        lastDefinite = saved.lastDefinite() == null ? null : saved.lastDefinite().toResult(target, probe);
+        lastSuccessAt = saved.lastSuccessAt();
+        successes.clear();
+        for (Saved s : saved.successes()) {
+            successes.addLast(Past.of(s.toResult(target, probe), successes.peekLast()));
+        }
+        if (!saved.failures().isEmpty()) {
+            failures = new ArrayDeque<>();
+            for (Saved s : saved.failures()) {
+                failures.addLast(Past.of(s.toResult(target, probe), failures.peekLast()));
+            }
+        }
+    }
+
+    /**
      * Recent results, newest first: the last few successes and a longer tail of failures, merged by time. They carry
      * what the API shows of them; their remediation and back-off are not kept.
      */

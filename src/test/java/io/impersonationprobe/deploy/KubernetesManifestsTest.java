@@ -45,6 +45,10 @@ class KubernetesManifestsTest {
             return node.path("metadata").path("name").asText();
         }
 
+        JsonNode spec() {
+            return node.path("spec");
+        }
+
         Map<String, String> labels() {
             return strings(node.path("metadata").path("labels"));
         }
@@ -263,9 +267,39 @@ class KubernetesManifestsTest {
                     }
                 }
             }
+            // A StatefulSet's claim templates are volumes of its pods too.
+            workload.spec().path("volumeClaimTemplates").forEach(c -> volumes.add(c.path("metadata").path("name").asText()));
             for (JsonNode container : podSpec(workload).path("containers")) {
                 container.path("volumeMounts").forEach(m -> assertTrue(volumes.contains(m.path("name").asText()),
                         workload + " mounts a volume it has: " + m.path("name")));
+            }
+        }
+    }
+
+    @Test
+    void stateSurvivesRestartsOnAWritableVolumeOfItsOwn() {
+        for (Resource workload : workloads()) {
+            for (JsonNode container : podSpec(workload).path("containers")) {
+                String directory = null;
+                for (JsonNode env : container.path("env")) {
+                    if (env.path("name").asText().equals("IMPERSONATION_STATE_DIRECTORY")) {
+                        directory = env.path("value").asText();
+                    }
+                }
+                assertTrue(directory != null, workload + " sets impersonation.state.directory");
+                String mountedAt = directory;
+                JsonNode mount = null;
+                for (JsonNode m : container.path("volumeMounts")) {
+                    if (m.path("mountPath").asText().equals(mountedAt)) {
+                        mount = m;
+                    }
+                }
+                assertTrue(mount != null, workload + " mounts a volume at the state directory " + directory);
+                assertTrue(!mount.path("readOnly").asBoolean(false), workload + ": the state volume is writable");
+            }
+            if (workload.kind().equals("StatefulSet")) {
+                assertEquals(1, workload.spec().path("volumeClaimTemplates").size(),
+                        "each shard keeps its state on a volume of its own, through pod moves");
             }
         }
     }

@@ -73,6 +73,16 @@ class SystemdUnitTest {
     }
 
     @Test
+    void stateLivesInTheUnitsStateDirectory() throws IOException {
+        Map<String, List<String>> service = service();
+        String directory = "/var/lib/" + single(service, "StateDirectory");
+        assertEquals("0700", single(service, "StateDirectoryMode"), "readable by the daemon's user only");
+        List<String> environment = Files.readAllLines(DIR.resolve("impersonation-probe.env"));
+        assertTrue(environment.contains("IMPERSONATION_STATE_DIRECTORY=" + directory),
+                "the daemon writes where systemd keeps the state: " + directory);
+    }
+
+    @Test
     void secretsArriveAsCredentialsAndTheOriginalsAreHidden() throws IOException {
         Map<String, List<String>> service = service();
         List<String> credentials = service.getOrDefault("LoadCredential", List.of());
@@ -114,7 +124,7 @@ class SystemdUnitTest {
                 checked++;
             }
         }
-        assertEquals(2, checked, "the sharding examples");
+        assertEquals(3, checked, "the state directory and the sharding examples");
     }
 
     @Test
