@@ -1,5 +1,7 @@
 package io.impersonationprobe.probe;
 
+import java.util.Locale;
+
 /** A target's standing, counted per group in {@code impersonation_targets}. */
 public enum TargetState {
     /** The last verdict matched the expectation. */
@@ -10,6 +12,6 @@ public enum TargetState {
     UNKNOWN;
 
     public String label() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT);
     }
 }
