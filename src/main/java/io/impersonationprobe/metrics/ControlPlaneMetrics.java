@@ -53,7 +53,6 @@ public class ControlPlaneMetrics implements ControlPlaneListener {
     private final ControlPlanePoller controlPlane;
     private final Map<PollKey, AtomicReference<double[]>> lastPolls = new ConcurrentHashMap<>();
     private final Set<String> organizationsPublished = ConcurrentHashMap.newKeySet();
-    private final Set<String> assignmentsPublished = ConcurrentHashMap.newKeySet();
 
     private record PollKey(String tenant, Poll poll) {
     }
@@ -79,37 +78,60 @@ public class ControlPlaneMetrics implements ControlPlaneListener {
                         .tags("tenant", tenant, "state", state.label()).register(registry));
             }
             propagationTimer(tenant);
+            // Every poll, result and event type from the start, so that increase() sees the first of each.
+            for (Poll poll : Poll.values()) {
+                lastPoll(tenant, poll);
+                polls(tenant, poll, "ok");
+                for (ControlPlaneException.Failure failure : ControlPlaneException.Failure.values()) {
+                    polls(tenant, poll, failure.label());
+                }
+            }
+            for (ControlPlaneEvent.Type type : ControlPlaneEvent.Type.values()) {
+                events(tenant, type);
+            }
+            for (String role : AccessConfiguration.MAILBOX_ROLES) {
+                meters.own(Gauge.builder(ROLE_ASSIGNMENTS, () -> controlPlane.access(tenant)
+                                .map(a -> (double) a.countByRole().getOrDefault(role, 0L)).orElse(Double.NaN))
+                        .description("Enabled role assignments of a role that grants mailbox access, as the control "
+                                + "plane reports them; NaN until the first read")
+                        .tags("tenant", tenant, "role", role).register(registry));
+            }
         }
+    }
+
+    /** The last poll's result and duration; NaN until the first poll. */
+    private AtomicReference<double[]> lastPoll(String tenant, Poll poll) {
+        return lastPolls.computeIfAbsent(new PollKey(tenant, poll), key -> {
+            AtomicReference<double[]> last = new AtomicReference<>(new double[]{Double.NaN, Double.NaN});
+            meters.own(Gauge.builder(ADMIN_POLL_SUCCESS, last, l -> l.get()[0])
+                    .description("1 if the last poll of the control plane succeeded; NaN before the first")
+                    .tags("tenant", tenant, "poll", poll.label()).strongReference(true).register(registry));
+            meters.own(Gauge.builder(ADMIN_POLL_DURATION, last, l -> l.get()[1])
+                    .description("How long the last poll of the control plane took")
+                    .tags("tenant", tenant, "poll", poll.label()).strongReference(true).register(registry));
+            return last;
+        });
+    }
+
+    private Counter polls(String tenant, Poll poll, String result) {
+        return meters.own(Counter.builder(ADMIN_POLLS)
+                .description("Polls of the control plane, by result (ok or the failure class)")
+                .tags("tenant", tenant, "poll", poll.label(), "result", result)
+                .register(registry));
+    }
+
+    private Counter events(String tenant, ControlPlaneEvent.Type type) {
+        return meters.own(Counter.builder(CONTROL_PLANE_EVENTS)
+                .description("Changes seen in role assignments and management scopes, by type")
+                .tags("tenant", tenant, "type", type.label()).register(registry));
     }
 
     @Override
     public void polled(String tenant, Poll poll, ControlPlaneException.Failure failure, Duration took) {
-        lastPolls.computeIfAbsent(new PollKey(tenant, poll), key -> {
-            AtomicReference<double[]> last = new AtomicReference<>(new double[]{Double.NaN, Double.NaN});
-            meters.own(Gauge.builder(ADMIN_POLL_SUCCESS, last, l -> l.get()[0])
-                    .description("1 if the last poll of the Exchange Online admin API succeeded")
-                    .tags("tenant", tenant, "poll", poll.label()).strongReference(true).register(registry));
-            meters.own(Gauge.builder(ADMIN_POLL_DURATION, last, l -> l.get()[1])
-                    .description("How long the last poll of the Exchange Online admin API took")
-                    .tags("tenant", tenant, "poll", poll.label()).strongReference(true).register(registry));
-            return last;
-        }).set(new double[]{failure == null ? 1 : 0, took.toMillis() / 1000.0});
-        meters.own(Counter.builder(ADMIN_POLLS)
-                .description("Polls of the Exchange Online admin API, by result (ok or the failure class)")
-                .tags("tenant", tenant, "poll", poll.label(), "result", failure == null ? "ok" : failure.label())
-                .register(registry))
-                .increment();
+        lastPoll(tenant, poll).set(new double[]{failure == null ? 1 : 0, took.toMillis() / 1000.0});
+        polls(tenant, poll, failure == null ? "ok" : failure.label()).increment();
         if (failure == null && poll == Poll.ORGANIZATION_CONFIG && organizationsPublished.add(tenant)) {
             organization(tenant);
-        }
-        if (failure == null && poll == Poll.ROLE_ASSIGNMENTS && assignmentsPublished.add(tenant)) {
-            for (String role : AccessConfiguration.MAILBOX_ROLES) {
-                meters.own(Gauge.builder(ROLE_ASSIGNMENTS, () -> controlPlane.access(tenant)
-                                .map(a -> a.countByRole().getOrDefault(role, 0L)).orElse(0L))
-                        .description("Enabled role assignments of a role that grants mailbox access, as the admin API "
-                                + "reports them")
-                        .tags("tenant", tenant, "role", role).register(registry));
-            }
         }
     }
 
@@ -131,10 +153,7 @@ public class ControlPlaneMetrics implements ControlPlaneListener {
 
     @Override
     public void changed(ControlPlaneEvent event) {
-        meters.own(Counter.builder(CONTROL_PLANE_EVENTS)
-                .description("Changes seen in role assignments and management scopes, by type")
-                .tags("tenant", event.tenant(), "type", event.type().label()).register(registry))
-                .increment();
+        events(event.tenant(), event.type()).increment();
     }
 
     @Override

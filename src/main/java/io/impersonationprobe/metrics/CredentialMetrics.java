@@ -1,5 +1,6 @@
 package io.impersonationprobe.metrics;
 
+import io.impersonationprobe.auth.TokenException;
 import io.impersonationprobe.auth.TokenListener;
 import io.impersonationprobe.config.ResolvedTenant;
 import io.impersonationprobe.config.ValidatedConfig;
@@ -36,6 +37,12 @@ public class CredentialMetrics implements TokenListener {
         this.meters = meters;
         this.registry = meters.registry();
         for (ResolvedTenant tenant : config.tenants().values()) {
+            if (tenant.method().isOAuth()) {
+                // Every result from the start, so that increase() sees the first failure; the expiry once known.
+                requests(tenant.id(), "success");
+                TokenException.errorClasses().forEach(result -> requests(tenant.id(), result));
+                expiry(tenant.id());
+            }
             if (tenant.certificate() != null) {
                 double notAfter = epochSeconds(tenant.certificate().notAfter());
                 meters.own(Gauge.builder(CERTIFICATE_EXPIRY, () -> notAfter)
@@ -46,13 +53,29 @@ public class CredentialMetrics implements TokenListener {
         }
     }
 
-    @Override
-    public void tokenRequested(String tenant, String result, Duration took, Instant expiresAt) {
-        meters.own(Counter.builder(TOKEN_REQUESTS)
+    private Counter requests(String tenant, String result) {
+        return meters.own(Counter.builder(TOKEN_REQUESTS)
                 .description("Token requests sent to the identity provider (cache hits are not counted), by result")
                 .tags("tenant", tenant, "result", result)
-                .register(registry))
-                .increment();
+                .register(registry));
+    }
+
+    /** The tenant's current token expiry; NaN until the first token arrives. */
+    private AtomicReference<Instant> expiry(String tenant) {
+        return tokenExpiry.computeIfAbsent(tenant, t -> {
+            AtomicReference<Instant> expiry = new AtomicReference<>();
+            meters.own(Gauge.builder(TOKEN_EXPIRY, expiry, e -> e.get() == null ? Double.NaN : epochSeconds(e.get()))
+                    .description("When the tenant's current access token expires, in seconds since the epoch")
+                    .tags("tenant", t)
+                    .strongReference(true)
+                    .register(registry));
+            return expiry;
+        });
+    }
+
+    @Override
+    public void tokenRequested(String tenant, String result, Duration took, Instant expiresAt) {
+        requests(tenant, result).increment();
         meters.own(Timer.builder(TOKEN_ACQUISITION)
                 .description("Duration of token requests sent to the identity provider")
                 .tags("tenant", tenant)
@@ -60,15 +83,7 @@ public class CredentialMetrics implements TokenListener {
                 .register(registry))
                 .record(took);
         if (expiresAt != null) {
-            tokenExpiry.computeIfAbsent(tenant, t -> {
-                AtomicReference<Instant> expiry = new AtomicReference<>();
-                meters.own(Gauge.builder(TOKEN_EXPIRY, expiry, e -> epochSeconds(e.get()))
-                        .description("When the tenant's current access token expires, in seconds since the epoch")
-                        .tags("tenant", t)
-                        .strongReference(true)
-                        .register(registry));
-                return expiry;
-            }).set(expiresAt);
+            expiry(tenant).set(expiresAt);
         }
     }
 }

@@ -69,11 +69,9 @@ public class ProbeMetrics implements ProbeObserver {
     private final Set<SeriesKey> targetsWithRuns = ConcurrentHashMap.newKeySet();
     private final Set<SeriesKey> targetsWithSeries = ConcurrentHashMap.newKeySet();
     private final Set<SeriesKey> targetsWithSuccess = ConcurrentHashMap.newKeySet();
-    private final Map<OutcomeKey, OutcomeMeters> outcomeMeters = new ConcurrentHashMap<>();
-
     /** A group's counter and timer for one probe kind and outcome, looked up once rather than built per probe. */
-    private record OutcomeMeters(Counter probes, Timer duration) {
-    }
+    private final Map<OutcomeKey, Counter> outcomeCounters = new ConcurrentHashMap<>();
+    private final Map<OutcomeKey, Timer> outcomeTimers = new ConcurrentHashMap<>();
 
     private record OutcomeKey(String group, ProbeKind probe, Outcome outcome) {
     }
@@ -109,6 +107,8 @@ public class ProbeMetrics implements ProbeObserver {
                 .register(registry));
         boolean exchangeOnline = false;
         for (ResolvedTenant tenant : config.tenants().values()) {
+            throttled(tenant.id());
+            backedOff(tenant.id());
             exchangeOnline |= tenant.kind() == TenantKind.EXCHANGE_ONLINE;
             if (readiness.measured(tenant.id())) {
                 meters.own(Gauge.builder(MIGRATION_BLOCKERS, () -> readiness.blockers(tenant.id()))
@@ -133,6 +133,10 @@ public class ProbeMetrics implements ProbeObserver {
                         .register(registry));
             }
             for (ProbeKind probe : group.probes()) {
+                // Every outcome from the start, so that rate() and increase() see the first probe of each.
+                for (Outcome outcome : Outcome.values()) {
+                    outcomeCounter(group.tenant(), new OutcomeKey(group.name(), probe, outcome));
+                }
                 for (TargetState state : TargetState.values()) {
                     meters.own(Gauge.builder(TARGETS, () -> store.count(group.name(), probe, state))
                             .description("Targets of the group in each state (ok, failing, unknown) after the last "
@@ -145,31 +149,50 @@ public class ProbeMetrics implements ProbeObserver {
         }
     }
 
+    /** A probe counter per outcome from the start; the duration histogram only once an outcome occurs (14 series each). */
+    private Counter outcomeCounter(String tenant, OutcomeKey key) {
+        return outcomeCounters.computeIfAbsent(key, k -> meters.own(Counter.builder(PROBES)
+                .description("Scheduled probes run, by outcome")
+                .tags(outcomeTags(tenant, k))
+                .register(registry)));
+    }
+
+    private Timer outcomeTimer(String tenant, OutcomeKey key) {
+        return outcomeTimers.computeIfAbsent(key, k -> meters.own(Timer.builder(PROBE_DURATION)
+                .description("Duration of scheduled probes, token acquisition included, by outcome")
+                .tags(outcomeTags(tenant, k))
+                .serviceLevelObjectives(DURATION_BUCKETS)
+                .register(registry)));
+    }
+
+    private static Tags outcomeTags(String tenant, OutcomeKey key) {
+        return Tags.of("tenant", tenant, "group", key.group(), "probe", key.probe().label(),
+                "outcome", key.outcome().label());
+    }
+
+    private Counter throttled(String tenant) {
+        return meters.own(Counter.builder(THROTTLED)
+                .description("Scheduled probes that Exchange throttled")
+                .tags("tenant", tenant)
+                .register(registry));
+    }
+
+    private Counter backedOff(String tenant) {
+        return meters.own(Counter.builder(BACKOFF)
+                .description("Seconds a tenant's probes were paused because Exchange asked (BackOffMilliseconds, "
+                        + "Retry-After)")
+                .tags("tenant", tenant)
+                .register(registry));
+    }
+
     /** Publishes one scheduled probe's result. */
     @Override
     public void recorded(ProbeResult result, ProbeResult previous) {
-        OutcomeMeters outcome = outcomeMeters.computeIfAbsent(
-                new OutcomeKey(result.target().group(), result.probe(), result.outcome()), key -> {
-                    Tags groupTags = Tags.of("tenant", result.target().tenant(), "group", key.group(),
-                            "probe", key.probe().label(), "outcome", key.outcome().label());
-                    return new OutcomeMeters(meters.own(Counter.builder(PROBES)
-                            .description("Scheduled probes run, by outcome")
-                            .tags(groupTags)
-                            .register(registry)),
-                            meters.own(Timer.builder(PROBE_DURATION)
-                                    .description("Duration of scheduled probes, token acquisition included, by outcome")
-                                    .tags(groupTags)
-                                    .serviceLevelObjectives(DURATION_BUCKETS)
-                                    .register(registry)));
-                });
-        outcome.probes().increment();
-        outcome.duration().record(result.duration());
+        OutcomeKey outcome = new OutcomeKey(result.target().group(), result.probe(), result.outcome());
+        outcomeCounter(result.target().tenant(), outcome).increment();
+        outcomeTimer(result.target().tenant(), outcome).record(result.duration());
         if (result.outcome() == Outcome.THROTTLED) {
-            meters.own(Counter.builder(THROTTLED)
-                    .description("Scheduled probes that Exchange throttled")
-                    .tags("tenant", result.target().tenant())
-                    .register(registry))
-                    .increment();
+            throttled(result.target().tenant()).increment();
         }
         if (!groupsWithSeries.contains(result.target().group())) {
             return;
@@ -197,11 +220,7 @@ public class ProbeMetrics implements ProbeObserver {
     /** A tenant's probes paused for this much longer because Exchange asked. */
     @Override
     public void backedOff(String tenant, ProbeKind probe, Duration added) {
-        meters.own(Counter.builder(BACKOFF)
-                .description("Seconds a tenant's probes were paused because Exchange asked (BackOffMilliseconds, Retry-After)")
-                .tags("tenant", tenant)
-                .register(registry))
-                .increment(added.toMillis() / 1000.0);
+        backedOff(tenant).increment(added.toMillis() / 1000.0);
     }
 
     private void gauge(String name, String help, TargetStatus status, ToDoubleFunction<TargetStatus> value) {
