@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.impersonationprobe.simulator.DemoTenant;
 import io.impersonationprobe.simulator.EwsSchema;
-import io.impersonationprobe.simulator.SimulatedTenant;
+import io.impersonationprobe.simulator.Roles;
 import io.impersonationprobe.testing.Metrics;
 import io.impersonationprobe.testing.Promtool;
 import io.impersonationprobe.testing.ReferenceFiles;
@@ -227,7 +227,7 @@ class ScheduledProbeEndToEndTest {
         } finally {
             Instant restored = Instant.now();
             String body = JSON.writeValueAsString(java.util.Map.of("name", DemoTenant.ASSIGNMENT,
-                    "role", SimulatedTenant.EWS_APP_ROLE, "app", DemoTenant.APP_ID, "scope", DemoTenant.SCOPE));
+                    "role", Roles.EWS_ACCESS_AS_APP, "app", DemoTenant.APP_ID, "scope", DemoTenant.SCOPE));
             assertEquals(201, send("POST", SIMULATOR + "/control/role-assignments", body).statusCode());
             waitForCycleAfter(restored, "sales-and-support/alex.wilber@contoso.com");
         }
