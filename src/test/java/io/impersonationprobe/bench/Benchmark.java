@@ -47,8 +47,6 @@ public final class Benchmark {
     static final String DIRECTORY = "contoso.onmicrosoft.com";
     private static final String PREFIX = "bench";
 
-    private final int simulatorPort;
-    private final int daemonPort;
     private final Path work = Path.of("target", "benchmark").toAbsolutePath();
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
@@ -80,16 +78,11 @@ public final class Benchmark {
     record Baseline(double wallSeconds, double cpuMillisPerProbe, long connections, int failed) {
     }
 
-    Benchmark(int simulatorPort, int daemonPort) {
-        this.simulatorPort = simulatorPort;
-        this.daemonPort = daemonPort;
-    }
-
-    /** The demo tenant on a port of its own with N generated mailboxes and a fixed EWS latency, watched by a window. */
+    /** The demo tenant on a free port with N generated mailboxes and a fixed EWS latency, watched by a window. */
     private record Tenant(Simulator simulator, EwsWindow window) implements AutoCloseable {
-        static Tenant start(Scenario s, int port) {
+        static Tenant start(Scenario s) {
             EwsWindow window = new EwsWindow();
-            Simulator simulator = Simulator.start(SimulatorOptions.defaults().withPort(port).withEwsObserver(window));
+            Simulator simulator = Simulator.start(SimulatorOptions.defaults().withEwsObserver(window));
             simulator.tenant().setFaults(Faults.none().withEwsLatency(s.r));
             return new Tenant(simulator, window);
         }
@@ -124,9 +117,8 @@ public final class Benchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        int base = Integer.getInteger("bench.port", 41000);
         boolean profile = Boolean.getBoolean("bench.profile");
-        Benchmark bench = new Benchmark(base + 89, base + 80);
+        Benchmark bench = new Benchmark();
         Files.createDirectories(bench.work);
         List<Scenario> scenarios = List.of(
                 new Scenario(1_000, 8, 20, 3, 2, true, false),
@@ -163,7 +155,7 @@ public final class Benchmark {
             return daemon;
         }
         // A fresh tenant: the held cycle's requests still count against the app's concurrency budget in the old one.
-        try (Tenant simulator = Tenant.start(s, simulatorPort)) {
+        try (Tenant simulator = Tenant.start(s)) {
             simulator.addMailboxes(PREFIX, s.n);
             Baseline baseline = baseline(s, simulator);
             if (baseline.failed != 0 || simulator.serverBusy() != 0) {
@@ -177,7 +169,7 @@ public final class Benchmark {
     }
 
     private Result runDaemon(Scenario s) throws Exception {
-        try (Tenant simulator = Tenant.start(s, simulatorPort)) {
+        try (Tenant simulator = Tenant.start(s)) {
             List<String> mailboxes = simulator.addMailboxes(PREFIX, s.n);
             Path file = work.resolve("mailboxes-" + s.n + ".txt");
             Files.write(file, mailboxes, StandardCharsets.UTF_8);
@@ -191,7 +183,7 @@ public final class Benchmark {
             double wall = 0;
             long connectionsBefore;
             long connectionsAfter;
-            try (DaemonProcess daemon = DaemonProcess.start("bench-" + s.n + "-" + s.c, daemonPort,
+            try (DaemonProcess daemon = DaemonProcess.start("bench-" + s.n + "-" + s.c,
                     daemonProperties(s, file, simulator.url()), Map.of(), Path.of(System.getProperty("daemon.jar",
                             "target/quarkus-app/quarkus-run.jar")), null, jvm)) {
                 ProcessHandle process = ProcessHandle.of(daemon.pid()).orElseThrow();
