@@ -15,8 +15,8 @@ import java.util.Map;
 
 /**
  * {@code /control/}: read the simulated tenant and change it at runtime. A scenario (break access, fix it, leak a
- * scope) is a short series of these calls. Bad input gets 400, unknown names 404, conflicts 409, each with
- * {@code {"error": "..."}}.
+ * scope, move the clock) is a short series of these calls, and {@code POST /control/reset} undoes them all. Bad
+ * input gets 400, unknown names 404, conflicts 409, each with {@code {"error": "..."}}.
  */
 final class ControlApi {
     private final SimulatedTenant tenant;
