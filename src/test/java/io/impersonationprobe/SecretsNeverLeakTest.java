@@ -14,26 +14,23 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Runs after every other test (its own surefire execution) and reads everything the run produced: each test class's
- * captured log output, and the metrics, health, results and simulator answers the scenario tests saved. None may
- * contain a secret the tests gave the daemon, in clear or as a Basic credential.
+ * Runs after every other test (its own surefire execution) and reads what the whole run logged: each test class's
+ * captured output. None may contain a secret the tests gave the daemon, in clear or as a Basic credential. (What the
+ * daemon answers, publishes and sends is checked where it is made, by the scenario tests.)
  */
 class SecretsNeverLeakTest {
 
     @Test
     void noSecretAppearsInLogsMetricsOrAnswers() throws IOException {
         List<Path> files = new ArrayList<>();
-        for (Path dir : List.of(Path.of("target", "surefire-reports"), Path.of("target", "canary-inputs"))) {
-            if (Files.isDirectory(dir)) {
-                try (var listing = Files.list(dir)) {
-                    listing.filter(p -> p.toString().endsWith("-output.txt") || dir.endsWith("canary-inputs"))
-                            .forEach(files::add);
-                }
+        Path reports = Path.of("target", "surefire-reports");
+        if (Files.isDirectory(reports)) {
+            try (var listing = Files.list(reports)) {
+                listing.filter(p -> p.toString().endsWith("-output.txt")).forEach(files::add);
             }
         }
         assertTrue(files.stream().anyMatch(p -> p.toString().contains("ProbeScenarioTest-output")),
                 "the scenario test's log output was captured: " + files);
-        assertTrue(files.stream().anyMatch(p -> p.endsWith("scenario-metrics.txt")), "the metrics were saved: " + files);
         List<String> leaks = new ArrayList<>();
         for (Path file : files) {
             String text = Files.readString(file, StandardCharsets.UTF_8);

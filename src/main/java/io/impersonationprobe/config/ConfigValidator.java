@@ -66,7 +66,7 @@ public final class ConfigValidator {
         }
         List<ApiKey> apiKeys = validator.api(config.api());
         Shard shard = validator.shard(config.sharding(), hostname);
-        if (config.groups().isEmpty()) {
+        if (config.groups().isEmpty() && config.groupsRequired()) {
             validator.problem("impersonation.groups", "no target group is configured; add at least one, for example "
                     + "impersonation.groups.canaries.tenant and impersonation.groups.canaries.mailboxes");
         }

@@ -25,6 +25,14 @@ public interface ProbeConfig {
     /** Target groups, by name; the name is the {@code group} label. Each group probes its mailboxes at its own interval. */
     Map<String, Group> groups();
 
+    /**
+     * Whether startup fails when no target group is configured, as a daemon that probes nothing is almost always a
+     * mistake. Off only for a process meant to be idle: the {@code simulator} profile, which runs the simulated
+     * tenant alone.
+     */
+    @WithDefault("true")
+    boolean groupsRequired();
+
     /** How each probe runs. */
     Probe probe();
 

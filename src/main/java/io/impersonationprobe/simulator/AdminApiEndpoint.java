@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vertx.ext.web.RoutingContext;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,8 +15,8 @@ import java.util.Map;
  * The caller needs a token with the {@code Exchange.ManageAsApp} app role.
  */
 final class AdminApiEndpoint {
-    static final String MANAGE_AS_APP = "Exchange.ManageAsApp";
     static final String SYSTEM_MAILBOX = "SystemMailbox{bb558c35-97f1-4cb9-8ff7-d53741dc928c}";
+    static final int PAGE_SIZE = 100;
 
     private final SimulatedTenant tenant;
     private final TokenIssuer tokens;
@@ -37,8 +38,8 @@ final class AdminApiEndpoint {
     }
 
     private void answer(RoutingContext ctx) {
-        tenant.stats().adminRequests.incrementAndGet();
-        SimulatedTenant.RawAnswer raw = tenant.faults().adminRawAnswer();
+        tenant.stats().countAdminRequest();
+        Faults.RawAnswer raw = tenant.faults().adminRawAnswer();
         if (raw != null) {
             var response = ctx.response().setStatusCode(raw.status());
             if (raw.contentType() != null) {
@@ -65,14 +66,14 @@ final class AdminApiEndpoint {
             error(ctx, 401, "Unauthorized", e.getMessage());
             return;
         }
-        if (!(claims.get("roles") instanceof List<?> roles) || !roles.contains(MANAGE_AS_APP)) {
-            error(ctx, 403, "Forbidden", "The app has no " + MANAGE_AS_APP + " permission; grant it and a role "
+        if (!(claims.get("roles") instanceof List<?> roles) || !roles.contains(Roles.MANAGE_AS_APP)) {
+            error(ctx, 403, "Forbidden", "The app has no " + Roles.MANAGE_AS_APP + " permission; grant it and a role "
                     + "such as View-Only Organization Management to the app's service principal.");
             return;
         }
         String anchor = ctx.request().getHeader("X-AnchorMailbox");
         if (anchor == null || !anchor.equalsIgnoreCase("APP:" + SYSTEM_MAILBOX + "@" + tenant.domain())) {
-            tenant.stats().anchorMismatch.incrementAndGet();
+            tenant.stats().countAnchorMismatch();
         }
         JsonNode body;
         try {
@@ -85,12 +86,12 @@ final class AdminApiEndpoint {
         JsonNode parameters = body == null ? null : body.path("CmdletInput").path("Parameters");
         if (cmdlet.equals("Get-ManagementRoleAssignment")) {
             String role = parameters == null ? "" : parameters.path("Role").asText("");
-            List<Map<String, Object>> rows = new java.util.ArrayList<>();
-            for (SimulatedTenant.RoleAssignment a : tenant.configuredAssignments()) {
+            List<Map<String, Object>> rows = new ArrayList<>();
+            for (RoleAssignment a : tenant.state().configuredAssignments()) {
                 if (!role.isEmpty() && !a.role().equalsIgnoreCase(role)) {
                     continue;
                 }
-                boolean app = a.role().equals(SimulatedTenant.EWS_APP_ROLE);
+                boolean app = a.role().equals(Roles.EWS_ACCESS_AS_APP);
                 Map<String, Object> row = new LinkedHashMap<>();
                 row.put("Name", a.name());
                 row.put("Role", a.role());
@@ -105,24 +106,24 @@ final class AdminApiEndpoint {
             }
             page(ctx, rows);
         } else if (cmdlet.equals("Get-ManagementScope")) {
-            List<Map<String, Object>> rows = new java.util.ArrayList<>();
-            tenant.scopeFilters().forEach((name, filter) -> rows.add(Map.of("Name", name, "RecipientFilter", filter,
+            List<Map<String, Object>> rows = new ArrayList<>();
+            tenant.state().scopeFilters().forEach((name, filter) -> rows.add(Map.of("Name", name, "RecipientFilter", filter,
                     "ScopeRestrictionType", "RecipientScope", "Exclusive", false)));
             page(ctx, rows);
         } else if (cmdlet.equals("Test-ServicePrincipalAuthorization")) {
             String identity = parameters == null ? "" : parameters.path("Identity").asText("");
-            var mailbox = tenant.mailbox(parameters == null ? "" : parameters.path("Resource").asText(""));
+            var mailbox = tenant.state().mailbox(parameters == null ? "" : parameters.path("Resource").asText(""));
             if (mailbox.isEmpty()) {
                 error(ctx, 400, "BadRequest", "Ex6F9304|Microsoft.Exchange.Configuration.Tasks.ManagementObjectNotFoundException|"
                         + "The operation couldn't be performed because object '" + parameters.path("Resource").asText("")
                         + "' couldn't be found.");
                 return;
             }
-            send(ctx, 200, Map.of("value", tenant.testAuthorization(identity, mailbox.get())));
+            send(ctx, 200, Map.of("value", tenant.access().testAuthorization(identity, mailbox.get())));
         } else if (cmdlet.equals("New-ManagementRoleAssignment")) {
             try {
                 String app = parameters.path("App").asText(null);
-                SimulatedTenant.RoleAssignment created = tenant.addAssignment(parameters.path("Name").asText(""),
+                RoleAssignment created = tenant.state().addAssignment(parameters.path("Name").asText(""),
                         parameters.path("Role").asText(""), app != null ? app : parameters.path("User").asText(""),
                         parameters.path(app != null ? "CustomResourceScope" : "CustomRecipientWriteScope").asText(null));
                 send(ctx, 200, Map.of("value", List.of(Map.of("Name", created.name(), "Role", created.role(),
@@ -135,7 +136,7 @@ final class AdminApiEndpoint {
                         + e.getMessage());
             }
         } else if (cmdlet.equals("Get-OrganizationConfig")) {
-            SimulatedTenant.Org org = tenant.org();
+            Org org = tenant.state().org();
             Map<String, Object> config = new LinkedHashMap<>();
             config.put("Identity", tenant.domain());
             config.put("IsDehydrated", org.isDehydrated());
@@ -169,8 +170,6 @@ final class AdminApiEndpoint {
         }
         send(ctx, 200, answer);
     }
-
-    static final int PAGE_SIZE = 100;
 
     /** Errors in the admin API's shape: {@code error.details[].message}. */
     private void error(RoutingContext ctx, int status, String code, String message) {

@@ -35,7 +35,7 @@ final class ClientAssertions {
         }
     }
 
-    static void verify(String assertion, SimulatedTenant.App app, Instant now, ObjectMapper json) throws Refused {
+    static void verify(String assertion, App app, Instant now, ObjectMapper json) throws Refused {
         String[] parts = assertion.split("\\.", -1);
         if (parts.length != 3) {
             throw new Refused(50027, "Invalid JWT token. Token format not valid.");
@@ -78,7 +78,7 @@ final class ClientAssertions {
     }
 
     /** msal4j writes thumbprints in standard base64 with padding, other clients in base64url: compare the bytes. */
-    private static X509Certificate findCertificate(Map<String, Object> header, SimulatedTenant.App app) {
+    private static X509Certificate findCertificate(Map<String, Object> header, App app) {
         for (String name : new String[]{"x5t#S256", "x5t"}) {
             if (header.get(name) instanceof String value) {
                 byte[] wanted = decode(value);

@@ -5,91 +5,107 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * {@code /control/}: read the simulated tenant and change it at runtime. A scenario (break access, fix it, leak a
- * scope) is a short series of these calls. Bad input gets 400, unknown names 404, conflicts 409, each with
- * {@code {"error": "..."}}.
+ * scope, move the clock) is a short series of these calls, and {@code POST /control/reset} undoes them all. Bad
+ * input gets 400, unknown names 404, conflicts 409, each with {@code {"error": "..."}}.
  */
 final class ControlApi {
     private final SimulatedTenant tenant;
     private final EwsEndpoint ews;
+    private final Runnable reset;
     private final ObjectMapper json;
 
-    ControlApi(SimulatedTenant tenant, EwsEndpoint ews, ObjectMapper json) {
+    /** @param reset restores the demo tenant, as {@link Simulator#reset()} does */
+    ControlApi(SimulatedTenant tenant, EwsEndpoint ews, Runnable reset, ObjectMapper json) {
         this.tenant = tenant;
         this.ews = ews;
+        this.reset = reset;
         this.json = json;
     }
 
     void routes(Router router) {
-        router.get("/control/state").handler(ctx -> send(ctx, 200, tenant.snapshot()));
+        TenantState state = tenant.state();
+        router.get("/control/state").handler(ctx -> send(ctx, 200, TenantSnapshot.of(tenant)));
         router.get("/control/ews-requests").handler(ctx -> send(ctx, 200, ews.recentRequests()));
-        router.get("/control/stats").handler(ctx -> send(ctx, 200, tenant.statistics()));
+        router.get("/control/stats").handler(ctx -> send(ctx, 200, tenant.stats().counters()));
+        // The demo tenant again, as it started: content, faults, clock and counters. A body is not needed.
+        router.post("/control/reset").handler(ctx -> {
+            reset.run();
+            send(ctx, 200, TenantSnapshot.of(tenant));
+        });
         router.put("/control/org").handler(ctx -> change(ctx, body -> {
-            SimulatedTenant.Org org = tenant.org();
-            List<String> allowed = org.ewsAllowedAppIds();
-            if (body.has("ewsAllowedAppIds")) {
-                allowed = body.get("ewsAllowedAppIds").isNull() ? null : strings(body.get("ewsAllowedAppIds"));
+            Org org = state.org();
+            if (body.has("isDehydrated")) {
+                org = org.withDehydrated(flag(body, "isDehydrated"));
             }
-            String policy = body.has("ewsApplicationAccessPolicy") ? text(body, "ewsApplicationAccessPolicy")
-                    : org.ewsApplicationAccessPolicy();
-            List<String> allowList = body.has("ewsAllowList") ? (body.get("ewsAllowList").isNull() ? null
-                    : strings(body.get("ewsAllowList"))) : org.ewsAllowList();
-            List<String> blockList = body.has("ewsBlockList") ? (body.get("ewsBlockList").isNull() ? null
-                    : strings(body.get("ewsBlockList"))) : org.ewsBlockList();
-            tenant.setOrg(new SimulatedTenant.Org(flag(body, "isDehydrated", org.isDehydrated()),
-                    flag(body, "ewsEnabled", org.ewsEnabled()), allowed, policy, allowList, blockList));
-            return tenant.org();
+            if (body.has("ewsEnabled")) {
+                org = org.withEwsEnabled(flag(body, "ewsEnabled"));
+            }
+            if (body.has("ewsAllowedAppIds")) {
+                org = org.withEwsAllowedAppIds(nullableStrings(body, "ewsAllowedAppIds"));
+            }
+            if (body.has("ewsApplicationAccessPolicy")) {
+                org = org.withEwsApplicationAccessPolicy(text(body, "ewsApplicationAccessPolicy"));
+            }
+            if (body.has("ewsAllowList")) {
+                org = org.withEwsAllowList(nullableStrings(body, "ewsAllowList"));
+            }
+            if (body.has("ewsBlockList")) {
+                org = org.withEwsBlockList(nullableStrings(body, "ewsBlockList"));
+            }
+            state.setOrg(org);
+            return org;
         }));
         router.post("/control/service-accounts").handler(ctx -> change(ctx, body -> {
-            SimulatedTenant.ServiceAccount account = new SimulatedTenant.ServiceAccount(
-                    body.path("domain").asText("CONTOSO"), required(body, "name"), required(body, "password"));
-            tenant.addServiceAccount(account);
+            ServiceAccount account = new ServiceAccount(body.path("domain").asText("CONTOSO"), required(body, "name"),
+                    required(body, "password"));
+            state.addServiceAccount(account);
             return Map.of("domain", account.domain(), "name", account.name());
         }));
         router.put("/control/propagation").handler(ctx -> change(ctx, body -> {
-            tenant.setPropagationDelay(Duration.ofSeconds(number(body, "delaySeconds")));
+            state.setPropagationDelay(Duration.ofSeconds(number(body, "delaySeconds")));
             return Map.of("delaySeconds", body.get("delaySeconds").asLong());
         }));
         router.post("/control/apps").handler(ctx -> change(ctx, body -> {
-            SimulatedTenant.App app = new SimulatedTenant.App(required(body, "appId"), body.path("displayName").asText(""),
-                    text(body, "secret"), body.has("entraRoles") ? strings(body.get("entraRoles")) : List.of());
-            tenant.addApp(app);
+            App app = new App(required(body, "appId"), body.path("displayName").asText(""), text(body, "secret"),
+                    body.has("entraRoles") ? strings(body.get("entraRoles")) : List.of());
+            state.addApp(app);
             return Map.of("appId", app.appId(), "displayName", app.displayName(), "entraRoles", app.entraRoles());
         }));
         router.put("/control/management-scopes/:name").handler(ctx -> change(ctx, body -> {
-            tenant.changeScopeFilter(ctx.pathParam("name"), required(body, "recipientFilter"));
+            state.changeScopeFilter(ctx.pathParam("name"), required(body, "recipientFilter"));
             return Map.of("name", ctx.pathParam("name"), "recipientFilter", body.get("recipientFilter").asText());
         }));
         router.post("/control/apps/:appId/certificates").handler(ctx -> change(ctx, body -> {
-            SimulatedTenant.App app = tenant.app(ctx.pathParam("appId"))
-                    .orElseThrow(() -> new IllegalArgumentException("no app " + ctx.pathParam("appId")));
-            var certificate = ClientAssertions.parseCertificate(required(body, "certificate"));
-            String thumbprint = ClientAssertions.thumbprint(certificate);
-            app.certificates().put(thumbprint, certificate);
-            return Map.of("thumbprint", thumbprint);
+            String appId = ctx.pathParam("appId");
+            state.app(appId).orElseThrow(() -> new IllegalArgumentException("no app " + appId));
+            X509Certificate certificate = ClientAssertions.parseCertificate(required(body, "certificate"));
+            return Map.of("thumbprint", state.addCertificate(appId, certificate));
         }));
         router.post("/control/mailboxes").handler(ctx -> change(ctx, body -> {
             List<String> groups = new ArrayList<>();
             body.path("groups").forEach(g -> groups.add(g.asText()));
             Mailbox mailbox = new Mailbox(required(body, "smtp"), text(body, "type"), text(body, "department"), groups);
-            tenant.addMailbox(mailbox);
+            state.addMailbox(mailbox);
             return mailbox;
         }));
-        router.delete("/control/mailboxes/:smtp").handler(ctx -> removal(ctx, tenant.removeMailbox(ctx.pathParam("smtp"))));
+        router.delete("/control/mailboxes/:smtp").handler(ctx -> removal(ctx, state.removeMailbox(ctx.pathParam("smtp"))));
         router.post("/control/management-scopes").handler(ctx -> change(ctx, body -> {
-            tenant.addScope(required(body, "name"), required(body, "recipientFilter"));
+            state.addScope(required(body, "name"), required(body, "recipientFilter"));
             return Map.of("name", body.get("name").asText(), "recipientFilter", body.get("recipientFilter").asText());
         }));
         router.delete("/control/management-scopes/:name").handler(ctx -> {
             try {
-                removal(ctx, tenant.removeScope(ctx.pathParam("name")));
+                removal(ctx, state.removeScope(ctx.pathParam("name")));
             } catch (IllegalStateException e) {
                 error(ctx, 409, e.getMessage());
             }
@@ -99,67 +115,83 @@ final class ControlApi {
             if (assignee == null) {
                 throw new IllegalArgumentException("app (an app ID) or user (a service account) is required");
             }
-            return tenant.addAssignment(required(body, "name"), required(body, "role"), assignee, text(body, "scope"));
+            return state.addAssignment(required(body, "name"), required(body, "role"), assignee, text(body, "scope"));
         }));
         router.delete("/control/role-assignments/:name").handler(ctx ->
-                removal(ctx, tenant.removeAssignment(ctx.pathParam("name"))));
+                removal(ctx, state.removeAssignment(ctx.pathParam("name"))));
         router.post("/control/clock").handler(ctx -> change(ctx, body -> {
             try {
                 Duration by = Duration.parse(required(body, "advance"));
-                return Map.of("now", tenant.advanceClock(by).toString());
+                return Map.of("now", tenant.clock().advance(by).toString());
             } catch (DateTimeParseException e) {
                 throw new IllegalArgumentException("advance must be an ISO-8601 duration such as PT1H");
             }
         }));
         // Partial update: fields left out keep their value; DELETE switches every fault off.
         router.put("/control/faults").handler(ctx -> change(ctx, body -> {
-            SimulatedTenant.Faults f = tenant.faults();
-            Integer retryAfter = f.serviceUnavailableRetryAfterSeconds();
-            if (body.has("serviceUnavailableRetryAfterSeconds")) {
-                retryAfter = body.get("serviceUnavailableRetryAfterSeconds").isNull() ? null
-                        : number(body, "serviceUnavailableRetryAfterSeconds").intValue();
-            }
-            Map<String, String> codes = f.responseCodes();
-            if (body.has("responseCodes")) {
-                codes = new java.util.LinkedHashMap<>();
-                for (var field : (Iterable<Map.Entry<String, JsonNode>>) body.get("responseCodes")::fields) {
-                    codes.put(field.getKey().toLowerCase(java.util.Locale.ROOT), field.getValue().asText());
-                }
-            }
-            SimulatedTenant.RawAnswer raw = body.has("rawAnswer") ? rawAnswer(body.get("rawAnswer")) : f.rawAnswer();
-            SimulatedTenant.RawAnswer adminRaw = body.has("adminRawAnswer") ? rawAnswer(body.get("adminRawAnswer"))
-                    : f.adminRawAnswer();
-            Map<String, String> graphErrors = f.graphErrors();
-            if (body.has("graphErrors")) {
-                graphErrors = new java.util.LinkedHashMap<>();
-                for (var field : (Iterable<Map.Entry<String, JsonNode>>) body.get("graphErrors")::fields) {
-                    graphErrors.put(field.getKey().toLowerCase(java.util.Locale.ROOT), field.getValue().asText());
-                }
-            }
-            tenant.setFaults(new SimulatedTenant.Faults(
-                    body.has("ewsLatencyMs") ? number(body, "ewsLatencyMs") : f.ewsLatencyMs(),
-                    retryAfter, Map.copyOf(codes), raw,
-                    body.has("concurrencyBudget") ? number(body, "concurrencyBudget").intValue() : f.concurrencyBudget(),
-                    body.has("serverBusyBackOffMs") ? number(body, "serverBusyBackOffMs") : f.serverBusyBackOffMs(),
-                    body.has("missingAnchorLatencyMs") ? number(body, "missingAnchorLatencyMs") : f.missingAnchorLatencyMs(),
-                    adminRaw, body.has("adminLatencyMs") ? number(body, "adminLatencyMs") : f.adminLatencyMs(),
-                    body.has("graphLatencyMs") ? number(body, "graphLatencyMs") : f.graphLatencyMs(),
-                    optionalInt(body, "graphThrottledRetryAfterSeconds", f.graphThrottledRetryAfterSeconds()),
-                    optionalInt(body, "graphUnavailableRetryAfterSeconds", f.graphUnavailableRetryAfterSeconds()),
-                    Map.copyOf(graphErrors)));
-            return tenant.faults();
+            tenant.setFaults(changedFaults(tenant.faults(), body));
+            return TenantSnapshot.faults(tenant.faults());
         }));
         router.delete("/control/faults").handler(ctx -> {
-            tenant.setFaults(SimulatedTenant.Faults.NONE);
-            send(ctx, 200, tenant.faults());
+            tenant.setFaults(Faults.none());
+            send(ctx, 200, TenantSnapshot.faults(tenant.faults()));
         });
     }
 
-    /** A nullable integer field: absent keeps {@code current}, null switches it off. */
-    private static Integer optionalInt(JsonNode body, String field, Integer current) {
-        if (!body.has(field)) {
-            return current;
+    /** The faults with every field the body names changed; a field set to null switches that fault off. */
+    private static Faults changedFaults(Faults faults, JsonNode body) {
+        Faults f = faults;
+        if (body.has("ewsLatencyMs")) {
+            f = f.withEwsLatency(number(body, "ewsLatencyMs"));
         }
+        if (body.has("serviceUnavailableRetryAfterSeconds")) {
+            f = f.withServiceUnavailable(optionalInt(body, "serviceUnavailableRetryAfterSeconds"));
+        }
+        if (body.has("responseCodes")) {
+            f = f.withResponseCodes(byMailbox(body.get("responseCodes")));
+        }
+        if (body.has("rawAnswer")) {
+            f = f.withRawAnswer(rawAnswer(body.get("rawAnswer")));
+        }
+        if (body.has("concurrencyBudget")) {
+            f = f.withConcurrencyBudget(number(body, "concurrencyBudget").intValue());
+        }
+        if (body.has("serverBusyBackOffMs")) {
+            f = f.withServerBusyBackOff(number(body, "serverBusyBackOffMs"));
+        }
+        if (body.has("missingAnchorLatencyMs")) {
+            f = f.withMissingAnchorLatency(number(body, "missingAnchorLatencyMs"));
+        }
+        if (body.has("adminRawAnswer")) {
+            f = f.withAdminRawAnswer(rawAnswer(body.get("adminRawAnswer")));
+        }
+        if (body.has("adminLatencyMs")) {
+            f = f.withAdminLatency(number(body, "adminLatencyMs"));
+        }
+        if (body.has("graphLatencyMs")) {
+            f = f.withGraphLatency(number(body, "graphLatencyMs"));
+        }
+        if (body.has("graphThrottledRetryAfterSeconds")) {
+            f = f.withGraphThrottled(optionalInt(body, "graphThrottledRetryAfterSeconds"));
+        }
+        if (body.has("graphUnavailableRetryAfterSeconds")) {
+            f = f.withGraphUnavailable(optionalInt(body, "graphUnavailableRetryAfterSeconds"));
+        }
+        if (body.has("graphErrors")) {
+            f = f.withGraphErrors(byMailbox(body.get("graphErrors")));
+        }
+        return f;
+    }
+
+    /** A JSON object of mailbox (or {@code *}) to text. */
+    private static Map<String, String> byMailbox(JsonNode object) {
+        Map<String, String> values = new LinkedHashMap<>();
+        object.fields().forEachRemaining(field -> values.put(field.getKey(), field.getValue().asText()));
+        return values;
+    }
+
+    /** A present integer field that may be null (which switches its fault off). */
+    private static Integer optionalInt(JsonNode body, String field) {
         return body.get(field).isNull() ? null : number(body, field).intValue();
     }
 
@@ -198,8 +230,8 @@ final class ControlApi {
         }
     }
 
-    private static SimulatedTenant.RawAnswer rawAnswer(JsonNode r) {
-        return r.isNull() ? null : new SimulatedTenant.RawAnswer(number(r, "status").intValue(), text(r, "contentType"),
+    private static Faults.RawAnswer rawAnswer(JsonNode r) {
+        return r.isNull() ? null : new Faults.RawAnswer(number(r, "status").intValue(), text(r, "contentType"),
                 text(r, "body"));
     }
 
@@ -211,15 +243,17 @@ final class ControlApi {
         return node.asLong();
     }
 
-    private static boolean flag(JsonNode body, String field, boolean current) {
+    private static boolean flag(JsonNode body, String field) {
         JsonNode node = body.get(field);
-        if (node == null) {
-            return current;
-        }
         if (!node.isBoolean()) {
             throw new IllegalArgumentException(field + " must be true or false");
         }
         return node.asBoolean();
+    }
+
+    /** A present field holding an array of strings, or null (which clears the list). */
+    private static List<String> nullableStrings(JsonNode body, String field) {
+        return body.get(field).isNull() ? null : strings(body.get(field));
     }
 
     private static List<String> strings(JsonNode array) {

@@ -1,5 +1,7 @@
 package io.impersonationprobe.simulator;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -34,13 +36,16 @@ public final class DemoTenant {
     private DemoTenant() {
     }
 
-    static void seed(SimulatedTenant tenant) {
+    /**
+     * Fills an empty tenant with the demo's content. The assignments were made a day before {@code seededAt}: long
+     * propagated when the demo starts.
+     */
+    static void seed(TenantState tenant, Instant seededAt) {
         // Exchange.ManageAsApp lets the daemon read the organisation's configuration; it grants no mailbox access.
-        tenant.addApp(new SimulatedTenant.App(APP_ID, "Contoso mail archiver", APP_SECRET,
-                List.of(AdminApiEndpoint.MANAGE_AS_APP)));
-        tenant.addApp(new SimulatedTenant.App(ONCALL_APP_ID, "Contoso on-call tooling", ONCALL_APP_SECRET, List.of()));
+        tenant.addApp(new App(APP_ID, "Contoso mail archiver", APP_SECRET, List.of(Roles.MANAGE_AS_APP)));
+        tenant.addApp(new App(ONCALL_APP_ID, "Contoso on-call tooling", ONCALL_APP_SECRET, List.of()));
         tenant.grantDaemonApiRoles(ONCALL_APP_ID, List.of(READ_ROLE, CHECK_ROLE));
-        tenant.addApp(new SimulatedTenant.App(DASHBOARD_APP_ID, "Contoso dashboards", DASHBOARD_APP_SECRET, List.of()));
+        tenant.addApp(new App(DASHBOARD_APP_ID, "Contoso dashboards", DASHBOARD_APP_SECRET, List.of()));
         tenant.grantDaemonApiRoles(DASHBOARD_APP_ID, List.of(READ_ROLE));
         for (Mailbox mailbox : List.of(
                 new Mailbox("alex.wilber@contoso.com", "UserMailbox", "Sales", List.of("Sales Team")),
@@ -54,14 +59,12 @@ public final class DemoTenant {
                 new Mailbox("boardroom@contoso.com", "RoomMailbox", null, List.of()))) {
             tenant.addMailbox(mailbox);
         }
+        Instant assigned = seededAt.minus(Duration.ofDays(1));
         tenant.addScope(SCOPE, "Department -eq 'Sales' -or Department -eq 'Support'");
-        // Made a day ago: long propagated by the time the demo starts.
-        tenant.addAssignment(ASSIGNMENT, SimulatedTenant.EWS_APP_ROLE, APP_ID, SCOPE,
-                tenant.now().minus(java.time.Duration.ofDays(1)));
+        tenant.addAssignment(ASSIGNMENT, Roles.EWS_ACCESS_AS_APP, APP_ID, SCOPE, assigned);
         // Written when only user mailboxes were migrated to the new tool: the shared mailbox was forgotten.
         tenant.addScope(GRAPH_SCOPE, "(Department -eq 'Sales' -or Department -eq 'Support') "
                 + "-and RecipientTypeDetails -eq 'UserMailbox'");
-        tenant.addAssignment(GRAPH_ASSIGNMENT, GRAPH_ROLE, APP_ID, GRAPH_SCOPE,
-                tenant.now().minus(java.time.Duration.ofDays(1)));
+        tenant.addAssignment(GRAPH_ASSIGNMENT, GRAPH_ROLE, APP_ID, GRAPH_SCOPE, assigned);
     }
 }

@@ -3,7 +3,6 @@ package io.impersonationprobe.simulator;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.ext.web.RoutingContext;
-import org.jboss.logging.Logger;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.Node;
@@ -14,13 +13,18 @@ import javax.xml.parsers.DocumentBuilderFactory;
 import javax.xml.parsers.ParserConfigurationException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The simulated {@code /EWS/Exchange.asmx}: checks the bearer token, parses the SOAP request (validating it against
@@ -29,7 +33,6 @@ import java.util.Map;
  */
 final class EwsEndpoint {
     static final String AUDIENCE = "https://outlook.office365.com";
-    private static final Logger LOG = Logger.getLogger(EwsEndpoint.class);
     private static final int RECENT_REQUESTS = 20;
 
     private final SimulatedTenant tenant;
@@ -38,8 +41,10 @@ final class EwsEndpoint {
     private final DocumentBuilderFactory parsers;
     private final Deque<Map<String, Object>> recent = new ArrayDeque<>();
     /** NTLM authenticates a connection, not a request: the challenge sent on it, then the account it proved. */
-    private final Map<HttpConnection, byte[]> ntlmChallenges = new java.util.concurrent.ConcurrentHashMap<>();
-    private final Map<HttpConnection, SimulatedTenant.ServiceAccount> ntlmAccounts = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<HttpConnection, byte[]> ntlmChallenges = new ConcurrentHashMap<>();
+    private final Map<HttpConnection, ServiceAccount> ntlmAccounts = new ConcurrentHashMap<>();
+    /** Requests in flight per principal, against the concurrency budget. */
+    private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
 
     EwsEndpoint(SimulatedTenant tenant, TokenIssuer tokens, EwsSchema schema) {
         this.tenant = tenant;
@@ -56,11 +61,21 @@ final class EwsEndpoint {
         }
     }
 
+    /**
+     * Forgets the requests received and the connections NTLM authenticated: after a reset their accounts may be
+     * gone. Requests in flight still release their place in the concurrency budget.
+     */
+    synchronized void reset() {
+        recent.clear();
+        ntlmChallenges.clear();
+        ntlmAccounts.clear();
+    }
+
     void handle(RoutingContext ctx) {
-        tenant.stats().ewsRequests.incrementAndGet();
+        tenant.stats().countEwsRequest();
         String body = ctx.body().asString();
         remember(ctx, body);
-        SimulatedTenant.Faults faults = tenant.faults();
+        Faults faults = tenant.faults();
         Answer answer = answer(ctx, body, faults);
         long latency = faults.ewsLatencyMs() + answer.extraLatencyMs;
         if (latency > 0) {
@@ -70,7 +85,7 @@ final class EwsEndpoint {
         }
     }
 
-    private Answer answer(RoutingContext ctx, String body, SimulatedTenant.Faults faults) {
+    private Answer answer(RoutingContext ctx, String body, Faults faults) {
         if (faults.rawAnswer() != null) {
             return Answer.raw(faults.rawAnswer());
         }
@@ -90,7 +105,7 @@ final class EwsEndpoint {
             } catch (TokenIssuer.InvalidTokenException e) {
                 return Answer.unauthorized(e.diagnosticsCode, e.getMessage());
             }
-            if (!tenant.org().allowsEws(principal.appId, ctx.request().getHeader("User-Agent"))) {
+            if (tenant.access().ewsGate(principal.appId, ctx.request().getHeader("User-Agent")) != AccessRules.EwsGate.OPEN) {
                 // EWS switched off for the organisation, the app not on EwsAllowedAppIDs, or its user agent refused.
                 return new Answer(403, Map.of(), null, null, 0);
             }
@@ -98,7 +113,7 @@ final class EwsEndpoint {
             HttpConnection connection = ctx.request().connection();
             byte[] token;
             try {
-                token = java.util.Base64.getDecoder().decode(authorization.substring(5).strip());
+                token = Base64.getDecoder().decode(authorization.substring(5).strip());
             } catch (IllegalArgumentException e) {
                 return Answer.unauthorized(null, null);
             }
@@ -108,16 +123,16 @@ final class EwsEndpoint {
                 if (ntlmChallenges.put(connection, challenge) == null && !ntlmAccounts.containsKey(connection)) {
                     connection.closeHandler(closed -> forget(connection));
                 }
-                return new Answer(401, Map.of("WWW-Authenticate", "NTLM " + java.util.Base64.getEncoder()
+                return new Answer(401, Map.of("WWW-Authenticate", "NTLM " + Base64.getEncoder()
                         .encodeToString(NtlmServer.challengeMessage("CONTOSO", challenge))), null, null, 0);
             }
             byte[] challenge = ntlmChallenges.remove(connection);
-            var account = type == 3 && challenge != null ? NtlmServer.verify(token, challenge, tenant)
-                    : java.util.Optional.<SimulatedTenant.ServiceAccount>empty();
+            var account = type == 3 && challenge != null ? NtlmServer.verify(token, challenge, tenant.state())
+                    : Optional.<ServiceAccount>empty();
             if (account.isEmpty()) {
                 return Answer.unauthorized(null, null);
             }
-            tenant.stats().ntlmHandshakes.incrementAndGet();
+            tenant.stats().countNtlmHandshake();
             ntlmAccounts.put(connection, account.get());
             principal = new Principal(null, List.of(), account.get());
         } else if (authorization == null && ntlmAccounts.containsKey(ctx.request().connection())) {
@@ -136,7 +151,7 @@ final class EwsEndpoint {
         Document request;
         try {
             DocumentBuilder parser = parsers.newDocumentBuilder();
-            request = parser.parse(new ByteArrayInputStream(body.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            request = parser.parse(new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8)));
         } catch (SAXException | IOException | ParserConfigurationException e) {
             return Answer.fault("ErrorSchemaValidation", "The request failed schema validation: " + e.getMessage(), null);
         }
@@ -154,8 +169,8 @@ final class EwsEndpoint {
         }
 
         String budgetKey = principal.key();
-        if (tenant.enter(budgetKey) > faults.concurrencyBudget()) {
-            tenant.stats().serverBusy.incrementAndGet();
+        if (enter(budgetKey) > faults.concurrencyBudget()) {
+            tenant.stats().countServerBusy();
             return Answer.fault("ErrorServerBusy", "The server cannot service this request right now. Try again later.",
                     SoapMessages.value("BackOffMilliseconds", String.valueOf(faults.serverBusyBackOffMs())))
                     .leaving(budgetKey);
@@ -164,7 +179,7 @@ final class EwsEndpoint {
     }
 
     private Answer accessAnswer(RoutingContext ctx, Element header, Element operation, Principal principal,
-                                SimulatedTenant.Faults faults) {
+                                Faults faults) {
         Element impersonation = header == null ? null : child(header, SoapMessages.TYPES, "ExchangeImpersonation");
         if (impersonation == null) {
             if (principal.account == null) {
@@ -183,24 +198,24 @@ final class EwsEndpoint {
         if (anchor == null) {
             // Without the anchor Exchange Online routes blindly: slower, and now and then a failure.
             extraLatency = faults.missingAnchorLatencyMs();
-            if (tenant.stats().missingAnchorHeader.incrementAndGet() % 2 == 0) {
+            if (tenant.stats().countMissingAnchor() % 2 == 0) {
                 return Answer.fault("ErrorInternalServerError", "An internal server error occurred. The operation failed.",
                         null).slower(extraLatency);
             }
         } else if (!anchor.equalsIgnoreCase(smtp)) {
-            tenant.stats().anchorMismatch.incrementAndGet();
+            tenant.stats().countAnchorMismatch();
         }
-        var mailbox = tenant.mailbox(smtp);
+        var mailbox = tenant.state().mailbox(smtp);
         if (mailbox.isEmpty()) {
             return Answer.fault("ErrorNonExistentMailbox", "The SMTP address has no mailbox associated with it.",
                     SoapMessages.value("SmtpAddress", smtp)).slower(extraLatency);
         }
-        String injected = faults.responseCodes().getOrDefault(mailbox.get().smtp(), faults.responseCodes().get("*"));
+        String injected = faults.responseCodeFor(mailbox.get().smtp());
         if (injected != null) {
             return Answer.fault(injected, SoapMessages.messageFor(injected), null).slower(extraLatency);
         }
-        boolean granted = principal.account != null ? tenant.canImpersonate(principal.account, mailbox.get())
-                : tenant.canActAs(principal.appId, principal.roles, mailbox.get());
+        boolean granted = principal.account != null ? tenant.access().canImpersonate(principal.account, mailbox.get())
+                : tenant.access().canActAs(principal.appId, principal.roles, mailbox.get());
         if (!granted) {
             return Answer.fault("ErrorImpersonateUserDenied",
                     "The account does not have permission to impersonate the requested user.", null).slower(extraLatency);
@@ -215,15 +230,24 @@ final class EwsEndpoint {
         return Answer.ok(SoapMessages.getFolderSuccess(mailbox.get().smtp(), folderId.getAttribute("Id"))).slower(extraLatency);
     }
 
-    private java.util.Optional<SimulatedTenant.ServiceAccount> basic(String encoded) {
+    private Optional<ServiceAccount> basic(String encoded) {
         try {
-            String decoded = new String(java.util.Base64.getDecoder().decode(encoded), java.nio.charset.StandardCharsets.UTF_8);
+            String decoded = new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8);
             int colon = decoded.indexOf(':');
-            return colon < 0 ? java.util.Optional.empty()
-                    : tenant.authenticate(decoded.substring(0, colon), decoded.substring(colon + 1));
+            return colon < 0 ? Optional.empty()
+                    : tenant.state().authenticate(decoded.substring(0, colon), decoded.substring(colon + 1));
         } catch (IllegalArgumentException e) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
+    }
+
+    /** Counts a request in flight for a principal; returns how many are in flight with it. */
+    private int enter(String principal) {
+        return inFlight.computeIfAbsent(principal, p -> new AtomicInteger()).incrementAndGet();
+    }
+
+    private void leave(String principal) {
+        inFlight.get(principal).decrementAndGet();
     }
 
     private void forget(HttpConnection connection) {
@@ -232,7 +256,7 @@ final class EwsEndpoint {
     }
 
     /** Who is asking: an app (with its token's roles) or an on-premises service account. */
-    private record Principal(String appId, List<String> roles, SimulatedTenant.ServiceAccount account) {
+    private record Principal(String appId, List<String> roles, ServiceAccount account) {
         String key() {
             return account != null ? "user:" + account.name().toLowerCase(Locale.ROOT) : "app:" + appId;
         }
@@ -310,7 +334,7 @@ final class EwsEndpoint {
 
     private void send(RoutingContext ctx, Answer answer) {
         if (answer.budgetKey != null) {
-            tenant.leave(answer.budgetKey);
+            leave(answer.budgetKey);
         }
         var response = ctx.response().setStatusCode(answer.status);
         answer.headers.forEach((name, value) -> {
@@ -360,7 +384,7 @@ final class EwsEndpoint {
             return new Answer(500, Map.of(), SoapMessages.fault(code, message, messageXml), null, 0);
         }
 
-        static Answer raw(SimulatedTenant.RawAnswer raw) {
+        static Answer raw(Faults.RawAnswer raw) {
             return new Answer(raw.status(), raw.contentType() == null ? Map.of() : Map.of("Content-Type", raw.contentType()),
                     raw.body() == null || raw.body().isEmpty() ? null : raw.body(), null, 0);
         }

@@ -12,6 +12,7 @@ import javax.xml.validation.SchemaFactory;
 import javax.xml.validation.Validator;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -108,8 +109,8 @@ public final class EwsSchema {
 
         @Override default InputStream getByteStream() { return null; }
         @Override default String getStringData() { return null; }
-        @Override default java.io.Reader getCharacterStream() { return null; }
-        @Override default void setCharacterStream(java.io.Reader r) { }
+        @Override default Reader getCharacterStream() { return null; }
+        @Override default void setCharacterStream(Reader r) { }
         @Override default void setByteStream(InputStream s) { }
         @Override default void setStringData(String s) { }
         @Override default String getSystemId() { return systemId(); }

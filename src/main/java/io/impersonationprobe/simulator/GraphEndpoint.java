@@ -61,7 +61,7 @@ final class GraphEndpoint {
     }
 
     void handle(RoutingContext ctx) {
-        tenant.stats().graphRequests.incrementAndGet();
+        tenant.stats().countGraphRequest();
         long latency = tenant.faults().graphLatencyMs();
         if (latency > 0) {
             ctx.vertx().setTimer(latency, id -> answer(ctx));
@@ -78,11 +78,11 @@ final class GraphEndpoint {
                 .putHeader("request-id", requestId)
                 .putHeader("client-request-id", clientRequestId)
                 .putHeader("Cache-Control", "no-store")
-                .putHeader("Date", java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME.format(
+                .putHeader("Date", DateTimeFormatter.RFC_1123_DATE_TIME.format(
                         tenant.now().atOffset(ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS)))
                 .putHeader("x-ms-ags-diagnostic", "{\"ServerInfo\":{\"DataCenter\":\"Simulated\",\"Slice\":\"E\","
                         + "\"Ring\":\"5\",\"ScaleUnit\":\"000\",\"RoleInstance\":\"SIM0001\"}}");
-        SimulatedTenant.Faults faults = tenant.faults();
+        Faults faults = tenant.faults();
         if (faults.graphThrottledRetryAfterSeconds() != null) {
             response.putHeader("Retry-After", String.valueOf(faults.graphThrottledRetryAfterSeconds()));
             error(ctx, 429, "ApplicationThrottled", ERRORS.get("ApplicationThrottled").message(), requestId, clientRequestId);
@@ -103,13 +103,13 @@ final class GraphEndpoint {
         }
         String folder = ctx.pathParam("folder").toLowerCase(Locale.ROOT);
         String id = ctx.pathParam("id");
-        var mailbox = tenant.mailbox(id);
+        var mailbox = tenant.state().mailbox(id);
         if (mailbox.isEmpty()) {
             error(ctx, 404, "ErrorInvalidUser", "The requested user '" + id + "' is invalid.", requestId, clientRequestId);
             return;
         }
         String smtp = mailbox.get().smtp();
-        String injected = faults.graphErrors().getOrDefault(smtp.toLowerCase(Locale.ROOT), faults.graphErrors().get("*"));
+        String injected = faults.graphErrorFor(smtp);
         if (injected != null) {
             Error e = ERRORS.get(injected);
             error(ctx, e.status(), injected, e.message(), requestId, clientRequestId);
@@ -117,7 +117,7 @@ final class GraphEndpoint {
         }
         @SuppressWarnings("unchecked")
         List<String> roles = claims.get("roles") instanceof List<?> list ? (List<String>) list : List.of();
-        if (!tenant.canReadFolderOverGraph(String.valueOf(claims.get("appid")), roles, mailbox.get())) {
+        if (!tenant.access().canReadFolderOverGraph(String.valueOf(claims.get("appid")), roles, mailbox.get())) {
             error(ctx, 403, "ErrorAccessDenied", ERRORS.get("ErrorAccessDenied").message(), requestId, clientRequestId);
             return;
         }

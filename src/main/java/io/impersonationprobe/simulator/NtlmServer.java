@@ -67,7 +67,7 @@ final class NtlmServer {
     }
 
     /** The account a Type 3 message proves, if its NTLMv2 response matches the account's password. */
-    static Optional<SimulatedTenant.ServiceAccount> verify(byte[] type3, byte[] serverChallenge, SimulatedTenant tenant) {
+    static Optional<ServiceAccount> verify(byte[] type3, byte[] serverChallenge, TenantState tenant) {
         try {
             byte[] ntResponse = field(type3, 20);
             String domain = new String(field(type3, 28), StandardCharsets.UTF_16LE);
@@ -75,7 +75,7 @@ final class NtlmServer {
             if (ntResponse.length <= 24) {
                 return Optional.empty(); // NTLMv1: refused, as a hardened server does
             }
-            Optional<SimulatedTenant.ServiceAccount> account = tenant.serviceAccount(user);
+            Optional<ServiceAccount> account = tenant.serviceAccount(user);
             if (account.isEmpty()) {
                 return Optional.empty();
             }

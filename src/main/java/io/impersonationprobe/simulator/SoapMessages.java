@@ -2,6 +2,7 @@ package io.impersonationprobe.simulator;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.Map;
 
 /** The SOAP the simulated EWS endpoint answers with, shaped like the responses recorded from Exchange Online. */
 final class SoapMessages {
@@ -52,7 +53,7 @@ final class SoapMessages {
                 + "</detail></s:Fault></s:Body></s:Envelope>";
     }
 
-    private static final java.util.Map<String, String> RESPONSE_MESSAGES = java.util.Map.of(
+    private static final Map<String, String> RESPONSE_MESSAGES = Map.of(
             "ErrorMailboxMoveInProgress", "Mailbox move in progress. Try again later.",
             "ErrorMailboxStoreUnavailable", "The mailbox database is temporarily unavailable.",
             "ErrorInvalidLicense", "The mailbox doesn't have a valid license.",

@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -32,7 +33,7 @@ final class TokenEndpoint {
     }
 
     void handle(RoutingContext ctx) {
-        tenant.stats().tokenRequests.incrementAndGet();
+        tenant.stats().countTokenRequest();
         String tenantId = ctx.pathParam("tenant");
         var form = ctx.request().formAttributes();
         if (!tenant.isTenant(tenantId)) {
@@ -46,7 +47,7 @@ final class TokenEndpoint {
             return;
         }
         String clientId = form.get("client_id");
-        var app = clientId == null ? java.util.Optional.<SimulatedTenant.App>empty() : tenant.app(clientId);
+        Optional<App> app = clientId == null ? Optional.empty() : tenant.state().app(clientId);
         if (app.isEmpty()) {
             error(ctx, 400, "unauthorized_client", 700016, "Application with identifier '" + clientId
                     + "' was not found in the directory '" + tenant.domain() + "'.");
@@ -124,7 +125,7 @@ final class TokenEndpoint {
         claims.put("idtyp", "app");
         claims.put("oid", UUID.nameUUIDFromBytes(clientId.getBytes(StandardCharsets.UTF_8)).toString());
         claims.put("sub", UUID.nameUUIDFromBytes(clientId.getBytes(StandardCharsets.UTF_8)).toString());
-        claims.put("roles", tenant.daemonApiRoles(clientId));
+        claims.put("roles", tenant.state().daemonApiRoles(clientId));
         claims.put("tid", tenant.directoryId());
         claims.put("ver", "2.0");
         return tokenAnswer(claims);
@@ -159,7 +160,7 @@ final class TokenEndpoint {
         send(ctx, 200, tokens.jwks());
     }
 
-    private static boolean isSecret(String secret, SimulatedTenant.App app) {
+    private static boolean isSecret(String secret, App app) {
         return secret != null && app.secret() != null && MessageDigest.isEqual(secret.getBytes(StandardCharsets.UTF_8),
                 app.secret().getBytes(StandardCharsets.UTF_8));
     }

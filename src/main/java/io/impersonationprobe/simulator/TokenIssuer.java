@@ -3,22 +3,35 @@ package io.impersonationprobe.simulator;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.Signature;
+import java.security.interfaces.RSAPublicKey;
+import java.util.Arrays;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** Signs and verifies the simulated tenant's RS256 access tokens with a key pair made at startup. */
 final class TokenIssuer {
     private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
     private static final Base64.Decoder DECODER = Base64.getUrlDecoder();
+    private static final int VERIFIED_KEPT = 256;
 
     private final KeyPair keys;
     private final ObjectMapper json;
+    /**
+     * Tokens whose signature was verified, with their claims: like a real server, the simulator checks a token's
+     * signature once, not on every request (the caller still checks expiry and audience each time). Bounded: cleared
+     * when full.
+     */
+    private final Map<String, Map<String, Object>> verified = new ConcurrentHashMap<>();
 
     TokenIssuer(ObjectMapper json) {
         this.json = json;
@@ -48,17 +61,9 @@ final class TokenIssuer {
         }
     }
 
-    /**
-     * Tokens whose signature was verified, with their claims: like a real server, the simulator checks a token's
-     * signature once, not on every request (the caller still checks expiry and audience each time). Bounded: cleared
-     * when full.
-     */
-    private final Map<String, Map<String, Object>> verified = new java.util.concurrent.ConcurrentHashMap<>();
-    private static final int VERIFIED_KEPT = 256;
-
     /** The signing key as a JSON Web Key Set, as Entra ID publishes it at {@code /{tenant}/discovery/v2.0/keys}. */
     Map<String, Object> jwks() {
-        java.security.interfaces.RSAPublicKey key = (java.security.interfaces.RSAPublicKey) keys.getPublic();
+        RSAPublicKey key = (RSAPublicKey) keys.getPublic();
         Map<String, Object> jwk = new LinkedHashMap<>();
         jwk.put("kty", "RSA");
         jwk.put("use", "sig");
@@ -66,12 +71,12 @@ final class TokenIssuer {
         jwk.put("alg", "RS256");
         jwk.put("n", ENCODER.encodeToString(unsigned(key.getModulus())));
         jwk.put("e", ENCODER.encodeToString(unsigned(key.getPublicExponent())));
-        return Map.of("keys", java.util.List.of(jwk));
+        return Map.of("keys", List.of(jwk));
     }
 
-    private static byte[] unsigned(java.math.BigInteger value) {
+    private static byte[] unsigned(BigInteger value) {
         byte[] bytes = value.toByteArray();
-        return bytes[0] == 0 ? java.util.Arrays.copyOfRange(bytes, 1, bytes.length) : bytes;
+        return bytes[0] == 0 ? Arrays.copyOfRange(bytes, 1, bytes.length) : bytes;
     }
 
     /** The claims of a token this issuer signed, or throws {@link InvalidTokenException} saying why not. */
@@ -84,7 +89,7 @@ final class TokenIssuer {
         if (verified.size() >= VERIFIED_KEPT) {
             verified.clear();
         }
-        verified.put(token, java.util.Collections.unmodifiableMap(claims));
+        verified.put(token, Collections.unmodifiableMap(claims));
         return claims;
     }
 

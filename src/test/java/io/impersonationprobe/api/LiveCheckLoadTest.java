@@ -1,10 +1,19 @@
 package io.impersonationprobe.api;
 
-import io.impersonationprobe.testing.Await;
+import io.impersonationprobe.config.ValidatedConfig;
+import io.impersonationprobe.control.ControlPlanePoller;
 import io.impersonationprobe.probe.ProbeScheduler;
+import io.impersonationprobe.simulator.Faults;
+import io.impersonationprobe.simulator.Simulator;
+import io.impersonationprobe.testing.Daemon;
+import io.impersonationprobe.testing.FreshDemo;
+import io.impersonationprobe.testing.SimulatorResource;
+import io.impersonationprobe.testing.SimulatorResource.InjectSimulator;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
@@ -33,25 +42,33 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * and nothing may fail. Prints its figures; asserts only what must hold on any machine.
  */
 @QuarkusTest
+@WithTestResource(value = SimulatorResource.class, scope = TestResourceScope.MATCHING_RESOURCES)
 class LiveCheckLoadTest {
-    static final String DAEMON = "http://127.0.0.1:18080";
     static final int CALLERS = 50;
     static final Duration LOAD = Duration.ofSeconds(21);
     static final Duration INTERVAL = Duration.ofSeconds(5);
 
+    @InjectSimulator
+    Simulator simulator;
+
     @Inject
     ProbeScheduler scheduler;
 
-    @AfterEach
-    void clearFaults() throws Exception {
-        OnDemandApiTest.simulator("DELETE", "/control/faults", null);
+    @Inject
+    ControlPlanePoller poller;
+
+    @Inject
+    ValidatedConfig config;
+
+    @BeforeEach
+    void demoTenant() {
+        FreshDemo.restore(simulator, scheduler, poller, config);
     }
 
     @Test
     void burstOfLiveChecksNeverDelaysScheduledCycles() throws Exception {
-        Await.until(Duration.ofSeconds(30), "the first cycle of sales-and-support",
-                () -> scheduler.progress().get("sales-and-support").completedCycles() > 0);
-        OnDemandApiTest.simulator("PUT", "/control/faults", "{\"ewsLatencyMs\":200}");
+        String daemon = Daemon.url();
+        simulator.tenant().setFaults(Faults.none().withEwsLatency(200));
         HttpClient http = HttpClient.newBuilder().executor(Executors.newFixedThreadPool(8)).build();
         Map<String, AtomicInteger> answers = new ConcurrentHashMap<>();
         List<Long> checkMillis = Collections.synchronizedList(new ArrayList<>());
@@ -81,7 +98,7 @@ class LiveCheckLoadTest {
                     start.await();
                     while (Instant.now().isBefore(end)) {
                         Instant sent = Instant.now();
-                        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(DAEMON + "/api/v1/checks"))
+                        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(daemon + "/api/v1/checks"))
                                 .header("Authorization", "Bearer test-load-key").header("Content-Type", "application/json")
                                 .timeout(Duration.ofSeconds(30))
                                 .POST(HttpRequest.BodyPublishers.ofString(
@@ -132,7 +149,7 @@ class LiveCheckLoadTest {
             assertTrue(gap < INTERVAL.toMillis() * 3 / 2, "a cycle came late under load: gaps " + gaps);
         }
         // Still alive and answering.
-        HttpResponse<String> live = http.send(HttpRequest.newBuilder(URI.create(DAEMON + "/q/health/live")).build(),
+        HttpResponse<String> live = http.send(HttpRequest.newBuilder(URI.create(daemon + "/q/health/live")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, live.statusCode(), live.body());
     }

@@ -2,9 +2,15 @@ package io.impersonationprobe.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.impersonationprobe.simulator.DemoTenant;
+import io.impersonationprobe.simulator.Simulator;
+import io.impersonationprobe.testing.SimulatorResource;
+import io.impersonationprobe.testing.SimulatorResource.InjectSimulator;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
@@ -24,15 +30,23 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * are refused.
  */
 @QuarkusTest
+@WithTestResource(value = SimulatorResource.class, scope = TestResourceScope.MATCHING_RESOURCES)
 class OidcBearerTest {
-    static final String SIMULATOR = "http://127.0.0.1:18089";
     static final ObjectMapper JSON = new ObjectMapper();
 
-    static String token(String appId, String secret, String scope) throws Exception {
+    @InjectSimulator
+    Simulator simulator;
+
+    @BeforeEach
+    void demoTenant() {
+        simulator.reset();
+    }
+
+    private String token(String appId, String secret, String scope) throws Exception {
         String form = "grant_type=client_credentials&client_id=" + appId + "&client_secret="
                 + URLEncoder.encode(secret, StandardCharsets.UTF_8) + "&scope=" + URLEncoder.encode(scope, StandardCharsets.UTF_8);
         HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        URI.create(SIMULATOR + "/" + DemoTenant.DOMAIN + "/oauth2/v2.0/token"))
+                        URI.create(simulator.baseUrl() + "/" + DemoTenant.DOMAIN + "/oauth2/v2.0/token"))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, response.statusCode(), response.body());

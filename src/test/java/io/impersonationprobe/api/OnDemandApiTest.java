@@ -1,19 +1,25 @@
 package io.impersonationprobe.api;
 
-import io.impersonationprobe.testing.Await;
+import io.impersonationprobe.config.ValidatedConfig;
+import io.impersonationprobe.control.ControlPlanePoller;
+import io.impersonationprobe.probe.ProbeScheduler;
+import io.impersonationprobe.simulator.Faults;
+import io.impersonationprobe.simulator.Simulator;
+import io.impersonationprobe.testing.FreshDemo;
+import io.impersonationprobe.testing.SimulatorResource;
+import io.impersonationprobe.testing.SimulatorResource.InjectSimulator;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
+import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -41,14 +47,25 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * RFC 9457 problem. Keys come from {@code src/test/resources/api-keys.txt}; each is {@code test-<caller>-key}.
  */
 @QuarkusTest
+@WithTestResource(value = SimulatorResource.class, scope = TestResourceScope.MATCHING_RESOURCES)
 class OnDemandApiTest {
-    static final String SIMULATOR = "http://127.0.0.1:18089";
     static final String READER = "test-reader-key";
     static final String CHECKER = "test-checker-key";
     static final String ADMIN = "test-admin-key";
     static final String LEAK = "nestor.wilke@contoso.com";
     static final String ALLOWED = "megan.bowen@contoso.com";
-    static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @InjectSimulator
+    Simulator simulator;
+
+    @Inject
+    ProbeScheduler scheduler;
+
+    @Inject
+    ControlPlanePoller poller;
+
+    @Inject
+    ValidatedConfig config;
 
     private final List<LogRecord> audit = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Handler auditCapture = new Handler() {
@@ -67,17 +84,15 @@ class OnDemandApiTest {
     };
 
     @BeforeEach
-    void captureAudit() {
+    void demoTenantAndAudit() {
+        // The read endpoints serve the results of scheduled probes of the demo tenant.
+        FreshDemo.restore(simulator, scheduler, poller, config);
         Logger.getLogger("io.impersonationprobe.audit").addHandler(auditCapture);
-        // Results of scheduled probes must exist for the read endpoints.
-        Await.until(Duration.ofSeconds(30), "readiness after the first probe cycle",
-                () -> RestAssured.get("/q/health/ready").statusCode() == 200);
     }
 
     @AfterEach
-    void stopCapture() throws Exception {
+    void stopCapture() {
         Logger.getLogger("io.impersonationprobe.audit").removeHandler(auditCapture);
-        simulator("DELETE", "/control/faults", null);
     }
 
     static RequestSpecification as(String key) {
@@ -120,7 +135,7 @@ class OnDemandApiTest {
         String before = as(READER).get("/api/v1/targets/sales-and-support/" + ALLOWED).then().statusCode(200)
                 .extract().path("outcome");
         assertEquals("ok", before);
-        simulator("PUT", "/control/faults", "{\"responseCodes\":{\"" + ALLOWED + "\":\"ErrorImpersonateUserDenied\"}}");
+        simulator.tenant().setFaults(Faults.none().withResponseCode(ALLOWED, "ErrorImpersonateUserDenied"));
         check(CHECKER, "{\"tenant\":\"contoso\",\"mailbox\":\"" + ALLOWED + "\"}").then().statusCode(200)
                 .body("outcome", equalTo("impersonation_denied"))
                 .body("success", equalTo(false))
@@ -201,7 +216,7 @@ class OnDemandApiTest {
     @Test
     void scrapeTimeoutBoundsTheProbe() {
         // 1.2 s from Prometheus leaves 0.7 s, raised to the 1 s floor: a 3 s EWS delay times out.
-        simulatorQuietly("PUT", "/control/faults", "{\"ewsLatencyMs\":3000}");
+        simulator.tenant().setFaults(Faults.none().withEwsLatency(3000));
         Instant started = Instant.now();
         String body = as(CHECKER).header("X-Prometheus-Scrape-Timeout-Seconds", "1.2").queryParam("tenant", "contoso")
                 .queryParam("mailbox", ALLOWED).get("/probe").then().statusCode(200).extract().asString();
@@ -330,20 +345,5 @@ class OnDemandApiTest {
             assertTrue(openapi.contains(path + ":"), path);
         }
         RestAssured.get("/q/swagger-ui/").then().statusCode(200);
-    }
-
-    static void simulator(String method, String path, String body) throws Exception {
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(SIMULATOR + path))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
-                .header("Content-Type", "application/json").build(), HttpResponse.BodyHandlers.ofString());
-        assertTrue(response.statusCode() < 300, method + " " + path + ": " + response.body());
-    }
-
-    static void simulatorQuietly(String method, String path, String body) {
-        try {
-            simulator(method, path, body);
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
     }
 }

@@ -1,5 +1,8 @@
 package io.impersonationprobe.api;
 
+import io.impersonationprobe.testing.SimulatorResource;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -13,6 +16,7 @@ import static org.hamcrest.Matchers.containsString;
 /** With protection switched on, {@code /q/metrics} and the status page need a key with the read role. */
 @QuarkusTest
 @TestProfile(ProtectedEndpointsTest.Protected.class)
+@WithTestResource(value = SimulatorResource.class, scope = TestResourceScope.MATCHING_RESOURCES)
 class ProtectedEndpointsTest {
 
     public static class Protected implements QuarkusTestProfile {

@@ -1,9 +1,21 @@
 package io.impersonationprobe.api;
 
+import io.impersonationprobe.config.ValidatedConfig;
+import io.impersonationprobe.control.ControlPlanePoller;
+import io.impersonationprobe.probe.ProbeScheduler;
+import io.impersonationprobe.simulator.Simulator;
 import io.impersonationprobe.testing.Await;
+import io.impersonationprobe.testing.Daemon;
+import io.impersonationprobe.testing.FreshDemo;
 import io.impersonationprobe.testing.RequiredTool;
+import io.impersonationprobe.testing.SimulatorResource;
+import io.impersonationprobe.testing.SimulatorResource.InjectSimulator;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -24,16 +36,33 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * and a phone go to {@code target/}.
  */
 @QuarkusTest
+@WithTestResource(value = SimulatorResource.class, scope = TestResourceScope.MATCHING_RESOURCES)
 class StatusPageBrowserTest {
-    static final String PAGE = "http://127.0.0.1:18080/";
+    @InjectSimulator
+    Simulator simulator;
+
+    @Inject
+    ProbeScheduler scheduler;
+
+    @Inject
+    ControlPlanePoller poller;
+
+    @Inject
+    ValidatedConfig config;
+
+    @BeforeEach
+    void demoTenant() {
+        FreshDemo.restore(simulator, scheduler, poller, config);
+    }
 
     @Test
     void failingTargetAndItsFixAreVisible() throws Exception {
         Path chromium = chromium();
+        String page = Daemon.url() + "/";
         Await.until(Duration.ofSeconds(30), "the scope leak among the results", () -> RestAssured.given()
                 .header("Authorization", "Bearer test-reader-key").queryParam("outcome", "scope_leak")
                 .get("/api/v1/targets").then().extract().<Integer>path("total") == 1);
-        String dom = chromium(chromium, "--dump-dom", PAGE);
+        String dom = chromium(chromium, "--dump-dom", page);
         // The test profile's failing targets: the demo's scope leak and the departed employee's missing mailbox.
         assertTrue(dom.contains("<h2 id=\"failing\">Failing targets (2)</h2>"), dom);
         String failing = java.util.Arrays.stream(dom.split("<tr class=\"failing-target\">")).skip(1)
@@ -49,7 +78,7 @@ class StatusPageBrowserTest {
         for (String[] shot : List.of(new String[]{"status-page.png", "1280,1400"}, new String[]{"status-page-phone.png", "390,2400"})) {
             Path file = Path.of("target", shot[0]).toAbsolutePath();
             Files.deleteIfExists(file);
-            chromium(chromium, "--screenshot=" + file, "--window-size=" + shot[1], "--hide-scrollbars", PAGE);
+            chromium(chromium, "--screenshot=" + file, "--window-size=" + shot[1], "--hide-scrollbars", page);
             assertTrue(Files.size(file) > 10_000, "screenshot " + file + " has content");
             byte[] png = Files.readAllBytes(file);
             assertEquals((byte) 0x89, png[0]);

@@ -1,6 +1,9 @@
 package io.impersonationprobe.bench;
 
-import io.impersonationprobe.simulator.StandaloneSimulator;
+import io.impersonationprobe.simulator.Faults;
+import io.impersonationprobe.simulator.Mailbox;
+import io.impersonationprobe.simulator.Simulator;
+import io.impersonationprobe.simulator.SimulatorOptions;
 import io.impersonationprobe.testing.DaemonProcess;
 
 import java.io.IOException;
@@ -44,8 +47,6 @@ public final class Benchmark {
     static final String DIRECTORY = "contoso.onmicrosoft.com";
     private static final String PREFIX = "bench";
 
-    private final int simulatorPort;
-    private final int daemonPort;
     private final Path work = Path.of("target", "benchmark").toAbsolutePath();
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
@@ -77,15 +78,47 @@ public final class Benchmark {
     record Baseline(double wallSeconds, double cpuMillisPerProbe, long connections, int failed) {
     }
 
-    Benchmark(int simulatorPort, int daemonPort) {
-        this.simulatorPort = simulatorPort;
-        this.daemonPort = daemonPort;
+    /** The demo tenant on a free port with N generated mailboxes and a fixed EWS latency, watched by a window. */
+    private record Tenant(Simulator simulator, EwsWindow window) implements AutoCloseable {
+        static Tenant start(Scenario s) {
+            EwsWindow window = new EwsWindow();
+            Simulator simulator = Simulator.start(SimulatorOptions.defaults().withEwsObserver(window));
+            simulator.tenant().setFaults(Faults.none().withEwsLatency(s.r));
+            return new Tenant(simulator, window);
+        }
+
+        /** Mailboxes {@code prefix000000@contoso.com} and on, in the Sales department: the demo app's scope covers them. */
+        List<String> addMailboxes(String prefix, int count) {
+            List<String> added = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) {
+                String smtp = String.format("%s%06d@contoso.com", prefix, i);
+                simulator.tenant().state().addMailbox(new Mailbox(smtp, "UserMailbox", "Sales", List.of()));
+                added.add(smtp);
+            }
+            return added;
+        }
+
+        String url() {
+            return simulator.baseUrl();
+        }
+
+        long connectionsAccepted() {
+            return simulator.tenant().stats().connectionsAccepted();
+        }
+
+        long serverBusy() {
+            return simulator.tenant().stats().serverBusy();
+        }
+
+        @Override
+        public void close() {
+            simulator.close();
+        }
     }
 
     public static void main(String[] args) throws Exception {
-        int base = Integer.getInteger("bench.port", 41000);
         boolean profile = Boolean.getBoolean("bench.profile");
-        Benchmark bench = new Benchmark(base + 89, base + 80);
+        Benchmark bench = new Benchmark();
         Files.createDirectories(bench.work);
         List<Scenario> scenarios = List.of(
                 new Scenario(1_000, 8, 20, 3, 2, true, false),
@@ -122,8 +155,7 @@ public final class Benchmark {
             return daemon;
         }
         // A fresh tenant: the held cycle's requests still count against the app's concurrency budget in the old one.
-        try (StandaloneSimulator simulator = StandaloneSimulator.start(simulatorPort)) {
-            simulator.ewsLatency(s.r);
+        try (Tenant simulator = Tenant.start(s)) {
             simulator.addMailboxes(PREFIX, s.n);
             Baseline baseline = baseline(s, simulator);
             if (baseline.failed != 0 || simulator.serverBusy() != 0) {
@@ -137,8 +169,7 @@ public final class Benchmark {
     }
 
     private Result runDaemon(Scenario s) throws Exception {
-        try (StandaloneSimulator simulator = StandaloneSimulator.start(simulatorPort)) {
-            simulator.ewsLatency(s.r);
+        try (Tenant simulator = Tenant.start(s)) {
             List<String> mailboxes = simulator.addMailboxes(PREFIX, s.n);
             Path file = work.resolve("mailboxes-" + s.n + ".txt");
             Files.write(file, mailboxes, StandardCharsets.UTF_8);
@@ -152,8 +183,8 @@ public final class Benchmark {
             double wall = 0;
             long connectionsBefore;
             long connectionsAfter;
-            try (DaemonProcess daemon = DaemonProcess.start("bench-" + s.n + "-" + s.c, daemonPort,
-                    daemonProperties(s, file), Map.of(), Path.of(System.getProperty("daemon.jar",
+            try (DaemonProcess daemon = DaemonProcess.start("bench-" + s.n + "-" + s.c,
+                    daemonProperties(s, file, simulator.url()), Map.of(), Path.of(System.getProperty("daemon.jar",
                             "target/quarkus-app/quarkus-run.jar")), null, jvm)) {
                 ProcessHandle process = ProcessHandle.of(daemon.pid()).orElseThrow();
                 awaitAnswers(simulator, (long) s.warmup * s.n, s);
@@ -161,24 +192,24 @@ public final class Benchmark {
                 long simulatorCpuBefore = cpuNanos(ProcessHandle.current());
                 connectionsBefore = simulator.connectionsAccepted();
                 for (int cycle = 0; cycle < s.measured; cycle++) {
-                    simulator.openWindow();
+                    simulator.window().open();
                     awaitAnswers(simulator, (long) (s.warmup + cycle + 1) * s.n, s);
-                    wall += simulator.windowLength().toNanos() / 1e9;
+                    wall += simulator.window().length().toNanos() / 1e9;
                 }
                 cpuAfter = cpuNanos(process);
                 double simulatorCpu = (cpuNanos(ProcessHandle.current()) - simulatorCpuBefore) / 1e6
                         / (s.n * (double) s.measured);
                 connectionsAfter = simulator.connectionsAccepted();
                 // Hold the next cycle in the simulator: the daemon is idle while it is measured.
-                simulator.ewsLatency(600_000);
+                simulator.simulator().tenant().setFaults(Faults.none().withEwsLatency(600_000));
                 if (capturedRequest == null) {
-                    capture();
+                    capture(simulator);
                 }
                 double[] scrape = scrape(daemon);
                 requireAllOk(daemon, s.n);
                 long heap = liveHeap(daemon.pid(), s.n >= 100_000);
                 Result result = new Result(s, wall / s.measured, (cpuAfter - cpuBefore) / 1e6 / (s.n * (double) s.measured),
-                        (connectionsAfter - connectionsBefore) / (double) s.measured, simulator.tokenRequests(), heap,
+                        (connectionsAfter - connectionsBefore) / (double) s.measured, simulator.simulator().tenant().stats().tokenRequests(), heap,
                         scrape[0], (long) scrape[1], simulator.serverBusy(), simulatorCpu, null);
                 daemon.close();
                 if (s.profile) {
@@ -189,8 +220,7 @@ public final class Benchmark {
         }
     }
 
-    private Map<String, String> daemonProperties(Scenario s, Path mailboxes) {
-        String sim = "http://127.0.0.1:" + simulatorPort;
+    private Map<String, String> daemonProperties(Scenario s, Path mailboxes, String sim) {
         Map<String, String> p = new LinkedHashMap<>();
         p.put("impersonation.tenants.bench.kind", "exchange-online");
         p.put("impersonation.tenants.bench.ews-url", sim + "/EWS/Exchange.asmx");
@@ -211,11 +241,11 @@ public final class Benchmark {
     }
 
     /** Waits until the simulator has answered this many EWS requests in all. */
-    private static void awaitAnswers(StandaloneSimulator simulator, long count, Scenario s) throws InterruptedException {
+    private static void awaitAnswers(Tenant simulator, long count, Scenario s) throws InterruptedException {
         Instant deadline = Instant.now().plus(s.interval().multipliedBy(3)).plusSeconds(120);
-        while (simulator.answered() < count) {
+        while (simulator.window().answers() < count) {
             if (Instant.now().isAfter(deadline)) {
-                throw new IllegalStateException("only " + simulator.answered() + " of " + count + " answers");
+                throw new IllegalStateException("only " + simulator.window().answers() + " of " + count + " answers");
             }
             Thread.sleep(1);
         }
@@ -227,8 +257,8 @@ public final class Benchmark {
     }
 
     /** The daemon's last EWS request as the simulator received it: the baseline sends the same bytes. */
-    private void capture() throws Exception {
-        String json = get("http://127.0.0.1:" + simulatorPort + "/control/ews-requests").body();
+    private void capture(Tenant simulator) throws Exception {
+        String json = get(simulator.url() + "/control/ews-requests").body();
         var tree = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json).get(0);
         StringBuilder request = new StringBuilder();
         tree.get("headers").fields().forEachRemaining(h -> request.append(h.getKey()).append(": ")
@@ -239,11 +269,11 @@ public final class Benchmark {
         Files.writeString(capturedRequest, request.toString(), StandardCharsets.UTF_8);
     }
 
-    private Baseline baseline(Scenario s, StandaloneSimulator simulator) throws Exception {
+    private Baseline baseline(Scenario s, Tenant simulator) throws Exception {
         long connections = simulator.connectionsAccepted();
         List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx1g", "-XX:+UseG1GC", "-cp", System.getProperty("java.class.path"), BaselineClient.class.getName(),
-                String.valueOf(simulatorPort), capturedRequest.toString(), capturedMailbox, PREFIX,
+                String.valueOf(simulator.simulator().port()), capturedRequest.toString(), capturedMailbox, PREFIX,
                 String.valueOf(s.n), String.valueOf(s.c), String.valueOf((long) s.warmup * s.n));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -21,6 +21,8 @@ final class StartupFailure {
     static Map<String, String> validConfig() {
         Map<String, String> config = new LinkedHashMap<>();
         config.put("quarkus.profile", "prod");
+        // A free port, so that another build on the machine cannot be in the way.
+        config.put("quarkus.http.test-port", "0");
         config.put("simulator.enabled", "false");
         config.put("impersonation.tenants.contoso.kind", "exchange-online");
         config.put("impersonation.tenants.contoso.auth.directory", "contoso.onmicrosoft.com");

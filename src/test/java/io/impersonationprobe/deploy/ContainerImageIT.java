@@ -1,14 +1,12 @@
 package io.impersonationprobe.deploy;
 
+import io.impersonationprobe.simulator.Simulator;
+import io.impersonationprobe.simulator.SimulatorOptions;
 import io.impersonationprobe.testing.DaemonProcess;
 import io.impersonationprobe.testing.Metrics;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,19 +47,22 @@ class ContainerImageIT {
         Path jar = root.resolve(file.environment().get("JAVA_APP_JAR").substring(1));
         assertTrue(Files.isRegularFile(jar), "JAVA_APP_JAR is among the copied files");
 
-        // Only this file says where the simulator listens: it answering there proves config/ was read.
-        Files.createDirectories(workdir.resolve("config"));
-        Files.writeString(workdir.resolve("config").resolve("application.properties"), "simulator.port=38389\n");
-        try (DaemonProcess daemon = DaemonProcess.start("container-layout", 38380,
-                Map.of("quarkus.profile", "demo"), Map.of(), jar, workdir)) {
-            daemon.awaitReady(Duration.ofSeconds(60));
-            HttpResponse<String> state = HttpClient.newHttpClient().send(
-                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:38389/control/state")).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            assertEquals(200, state.statusCode(), "the simulator listens on the port from config/application.properties");
-            Metrics metrics = Metrics.scrape(daemon.baseUrl());
-            assertEquals(8.0, metrics.find("impersonation_targets", "tenant", "contoso", "probe", "ews").stream()
-                    .mapToDouble(Metrics.Sample::value).sum(), "the daemon probes the demo tenant from this layout");
+        // Only this file says where the simulated tenant is (in this JVM, on a free port) and that the daemon must
+        // not run one of its own: its probes arriving there prove config/ was read.
+        try (Simulator simulator = Simulator.start(SimulatorOptions.defaults())) {
+            Files.createDirectories(workdir.resolve("config"));
+            Files.writeString(workdir.resolve("config").resolve("application.properties"),
+                    "simulator.enabled=false\nsimulator.port=" + simulator.port() + "\n");
+            try (DaemonProcess daemon = DaemonProcess.start("container-layout", Map.of("quarkus.profile", "demo"),
+                    Map.of(), jar, workdir)) {
+                daemon.awaitReady(Duration.ofSeconds(60));
+                assertTrue(simulator.tenant().stats().ewsRequests() >= 8,
+                        "the daemon probes the simulator named in config/application.properties: "
+                                + simulator.tenant().stats().counters());
+                Metrics metrics = Metrics.scrape(daemon.baseUrl());
+                assertEquals(8.0, metrics.find("impersonation_targets", "tenant", "contoso", "probe", "ews").stream()
+                        .mapToDouble(Metrics.Sample::value).sum(), "the daemon probes the demo tenant from this layout");
+            }
         }
     }
 

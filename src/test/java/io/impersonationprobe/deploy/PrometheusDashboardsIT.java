@@ -3,6 +3,9 @@ package io.impersonationprobe.deploy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.impersonationprobe.simulator.Simulator;
+import io.impersonationprobe.simulator.SimulatorOptions;
+import io.impersonationprobe.testing.Await;
 import io.impersonationprobe.testing.DaemonProcess;
 import io.impersonationprobe.testing.Metrics;
 import io.impersonationprobe.testing.PrometheusServer;
@@ -10,6 +13,7 @@ import io.impersonationprobe.testing.TestCertificates;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -19,7 +23,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -43,10 +46,6 @@ import static org.junit.jupiter.api.Assertions.fail;
  * error, and the alerts must match the data: the demo's scope leak among them.
  */
 class PrometheusDashboardsIT {
-    /** Fixed ports, which -Ddashboards.it.*-port moves when they are taken on a shared machine. */
-    static final int HTTP_PORT = Integer.getInteger("dashboards.it.http-port", 28080);
-    static final int SIMULATOR_PORT = Integer.getInteger("dashboards.it.simulator-port", 28089);
-    static final int PROMETHEUS_PORT = Integer.getInteger("dashboards.it.prometheus-port", 28090);
     static final Path WORK = Path.of("target", "prometheus-dashboards-it");
     static final Path DASHBOARDS = Path.of("grafana", "dashboards");
     static final String APP_ID = "6731de76-14a6-49ae-97bc-6eba6914391e";
@@ -69,10 +68,12 @@ class PrometheusDashboardsIT {
         PrometheusServer.require();
         deleteRecursively(WORK);
         Files.createDirectories(WORK);
-        try (DaemonProcess daemon = DaemonProcess.start("dashboards", HTTP_PORT, daemonProperties());
-             PrometheusServer prometheus = PrometheusServer.start(WORK.resolve("prometheus"), PROMETHEUS_PORT,
-                     prometheusConfig())) {
-            runScenario(daemon);
+        // The simulated tenant in this JVM, the daemon and Prometheus each on a free port.
+        try (Simulator simulator = Simulator.start(SimulatorOptions.defaults());
+             DaemonProcess daemon = DaemonProcess.start("dashboards", daemonProperties(simulator.baseUrl(),
+                     simulator.port()));
+             PrometheusServer prometheus = PrometheusServer.start(WORK.resolve("prometheus"), prometheusConfig(daemon))) {
+            runScenario(daemon, simulator.baseUrl());
             awaitInPrometheus(prometheus);
 
             List<String> problems = new ArrayList<>();
@@ -93,19 +94,18 @@ class PrometheusDashboardsIT {
 
     // ---------------------------------------------------------------------------------------------- the set-up
 
-    private Map<String, String> daemonProperties() throws IOException {
+    private Map<String, String> daemonProperties(String simulator, int simulatorPort) throws IOException {
         String password = "dashboards-it";
         Path p12 = TestCertificates.keyPair(WORK, "probe", "impersonation-probe dashboards", null, password, 10);
         Path certificate = Files.writeString(WORK.resolve("probe-cert.pem"),
                 TestCertificates.certificatePem(TestCertificates.certificate(p12, password)));
         Path key = Files.writeString(WORK.resolve("probe-key.pem"), TestCertificates.privateKeyPem(p12, password));
-        String simulator = "http://127.0.0.1:" + SIMULATOR_PORT;
         String tenant = "impersonation.tenants." + CERT_TENANT + ".";
         String group = "impersonation.groups." + CERT_GROUP + ".";
         Map<String, String> properties = new LinkedHashMap<>();
         properties.put("quarkus.profile", "demo");
-        properties.put("simulator.port", String.valueOf(SIMULATOR_PORT));
-        properties.put("simulator.propagation-delay", "0s");
+        properties.put("simulator.enabled", "false");
+        properties.put("simulator.port", String.valueOf(simulatorPort));
         // The shortest intervals the configuration allows, so that a minute gives every panel data.
         properties.put("impersonation.groups.sales-and-support.interval", "5s");
         properties.put("impersonation.groups.executives.interval", "5s");
@@ -126,7 +126,7 @@ class PrometheusDashboardsIT {
     }
 
     /** The shipped prometheus.yml, scraping every second, pointed at this daemon, with the shipped rules. */
-    private static String prometheusConfig() throws IOException {
+    private static String prometheusConfig(DaemonProcess daemon) throws IOException {
         ObjectNode config = (ObjectNode) PrometheusRulesTest.YAML.readTree(PrometheusRulesTest.PROMETHEUS_CONFIG.toFile());
         ObjectNode global = (ObjectNode) config.path("global");
         global.put("scrape_interval", "1s");
@@ -135,11 +135,11 @@ class PrometheusDashboardsIT {
         ObjectNode job = (ObjectNode) config.path("scrape_configs").get(0);
         job.put("scrape_interval", "1s");
         ObjectNode targets = (ObjectNode) job.path("static_configs").get(0);
-        targets.putArray("targets").add("127.0.0.1:" + HTTP_PORT);
+        targets.putArray("targets").add(URI.create(daemon.baseUrl()).getAuthority());
         return PrometheusRulesTest.YAML.writeValueAsString(config);
     }
 
-    private void runScenario(DaemonProcess daemon) throws Exception {
+    private void runScenario(DaemonProcess daemon, String simulator) throws Exception {
         await(daemon, "the demo's first results and control-plane poll", m ->
                 value(m, "impersonation_targets", "group", "sales-and-support", "probe", "ews", "state", "ok") == 5
                         && value(m, "impersonation_targets", "group", "sales-and-support", "probe", "graph", "state",
@@ -151,35 +151,35 @@ class PrometheusDashboardsIT {
                         "invalid_client") >= 1);
 
         // A new principal gains mailbox access: a security event.
-        simulator("POST", "/control/apps", "{\"appId\":\"0badc0de-0000-4000-8000-00000000b0b0\",\"displayName\":\"Backup tool\"}");
-        simulator("POST", "/control/role-assignments", "{\"name\":\"Backup grant\",\"role\":\"Application EWS.AccessAsApp\","
+        simulator(simulator, "POST", "/control/apps", "{\"appId\":\"0badc0de-0000-4000-8000-00000000b0b0\",\"displayName\":\"Backup tool\"}");
+        simulator(simulator, "POST", "/control/role-assignments", "{\"name\":\"Backup grant\",\"role\":\"Application EWS.AccessAsApp\","
                 + "\"app\":\"0badc0de-0000-4000-8000-00000000b0b0\"}");
 
         // Over the concurrency budget with slow answers: ErrorServerBusy, throttled probes and a back-off.
-        simulator("PUT", "/control/faults", "{\"concurrencyBudget\":1,\"ewsLatencyMs\":300,\"serverBusyBackOffMs\":1000}");
+        simulator(simulator, "PUT", "/control/faults", "{\"concurrencyBudget\":1,\"ewsLatencyMs\":300,\"serverBusyBackOffMs\":1000}");
         await(daemon, "throttled probes and a back-off", m ->
                 value(m, "impersonation_throttled_total", "tenant", "contoso") >= 1
                         && value(m, "impersonation_backoff_seconds_total", "tenant", "contoso") > 0);
-        simulator("DELETE", "/control/faults", null);
+        simulator(simulator, "DELETE", "/control/faults", null);
 
         // The archiver's grant removed, seen by a poll, then granted again with a 12 s propagation delay: pending
         // targets, then a measured delay.
-        simulator("DELETE", "/control/role-assignments/" + path(ARCHIVER_GRANT), null);
+        simulator(simulator, "DELETE", "/control/role-assignments/" + path(ARCHIVER_GRANT), null);
         await(daemon, "the grant's removal in the probes and the control plane", m ->
                 value(m, "impersonation_targets", "group", "sales-and-support", "probe", "ews", "state", "failing") == 5
                         && value(m, "impersonation_control_plane_events_total", "type", "assignment_removed") >= 1
                         && value(m, "impersonation_control_plane_events_total", "type", "principal_gained_access") >= 1);
-        simulator("PUT", "/control/propagation", "{\"delaySeconds\":12}");
-        simulator("POST", "/control/role-assignments", "{\"name\":\"" + ARCHIVER_GRANT + "\",\"role\":\"Application "
+        simulator(simulator, "PUT", "/control/propagation", "{\"delaySeconds\":12}");
+        simulator(simulator, "POST", "/control/role-assignments", "{\"name\":\"" + ARCHIVER_GRANT + "\",\"role\":\"Application "
                 + "EWS.AccessAsApp\",\"app\":\"" + APP_ID + "\",\"scope\":\"Sales and Support\"}");
         await(daemon, "a measured propagation delay", m ->
                 value(m, "impersonation_propagation_delay_seconds_count", "tenant", "contoso") >= 1
                         && value(m, "impersonation_targets", "group", "sales-and-support", "probe", "ews", "state",
                         "ok") == 5);
-        simulator("PUT", "/control/propagation", "{\"delaySeconds\":0}");
+        simulator(simulator, "PUT", "/control/propagation", "{\"delaySeconds\":0}");
 
         // A departed user: one failing target that once succeeded, too few to break its group.
-        simulator("DELETE", "/control/mailboxes/megan.bowen@contoso.com", null);
+        simulator(simulator, "DELETE", "/control/mailboxes/megan.bowen@contoso.com", null);
         await(daemon, "the deleted mailbox failing", m ->
                 value(m, "impersonation_targets", "group", "sales-and-support", "probe", "ews", "state", "failing") == 1
                         && value(m, "impersonation_probes_total", "group", "sales-and-support", "probe", "ews", "outcome",
@@ -187,21 +187,24 @@ class PrometheusDashboardsIT {
     }
 
     /** Until Prometheus has scraped the scenario's end state and evaluated the rules on it. */
-    private static void awaitInPrometheus(PrometheusServer prometheus) throws IOException {
+    private static void awaitInPrometheus(PrometheusServer prometheus) {
         List<String> expressions = List.of(
                 "impersonation_targets{group=\"sales-and-support\",probe=\"ews\",state=\"failing\"} == 1",
                 "impersonation_migration_blockers{tenant=\"contoso\"} == 1",
                 "impersonation_propagation_delay_seconds_count{tenant=\"contoso\"} > 0",
                 "tenant_group_probe:impersonation_probe_success:ratio{group=\"sales-and-support\",probe=\"ews\"} == 0.8",
                 "ALERTS{alertname=\"ImpersonationProbeScopeLeak\"}");
-        Instant deadline = Instant.now().plus(STEP_TIMEOUT);
         for (String expression : expressions) {
-            while (prometheus.query(expression).path("result").isEmpty()) {
-                if (Instant.now().isAfter(deadline)) {
-                    fail("Prometheus did not show " + expression + " in time; see " + prometheus.log());
-                }
-                sleep(Duration.ofMillis(500));
-            }
+            Await.until(STEP_TIMEOUT, "Prometheus to show " + expression + "; see " + prometheus.log(),
+                    () -> !query(prometheus, expression).path("result").isEmpty());
+        }
+    }
+
+    private static JsonNode query(PrometheusServer prometheus, String expression) {
+        try {
+            return prometheus.query(expression);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -283,18 +286,22 @@ class PrometheusDashboardsIT {
     }
 
     /** Alerts follow the data by a rule evaluation or two: the checks may take a few tries. */
-    private static void awaitAlerts(PrometheusServer prometheus) throws IOException {
-        Instant deadline = Instant.now().plusSeconds(15);
-        while (true) {
-            try {
-                checkAlerts(prometheus);
-                return;
-            } catch (AssertionError notYet) {
-                if (Instant.now().isAfter(deadline)) {
-                    throw notYet;
+    private static void awaitAlerts(PrometheusServer prometheus) {
+        AssertionError[] lastMismatch = new AssertionError[1];
+        try {
+            Await.until(Duration.ofSeconds(15), "the alerts to match the data", () -> {
+                try {
+                    checkAlerts(prometheus);
+                    return true;
+                } catch (AssertionError notYet) {
+                    lastMismatch[0] = notYet;
+                    return false;
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
                 }
-                sleep(Duration.ofSeconds(1));
-            }
+            });
+        } catch (AssertionError timedOut) {
+            throw lastMismatch[0] != null ? lastMismatch[0] : timedOut;
         }
     }
 
@@ -416,14 +423,17 @@ class PrometheusDashboardsIT {
         return samples.stream().map(sample -> sample.path(1).asText()).anyMatch(v -> !v.isEmpty() && !v.equals("NaN"));
     }
 
-    private void await(DaemonProcess daemon, String what, Predicate<Metrics> condition) throws Exception {
-        Instant deadline = Instant.now().plus(STEP_TIMEOUT);
-        while (!condition.test(Metrics.scrape(daemon.baseUrl()))) {
-            if (Instant.now().isAfter(deadline)) {
-                fail("timed out after " + STEP_TIMEOUT + " waiting for " + what + "; see " + daemon.log());
+    private static void await(DaemonProcess daemon, String what, Predicate<Metrics> condition) {
+        Await.until(STEP_TIMEOUT, what + "; see " + daemon.log(), () -> {
+            try {
+                return condition.test(Metrics.scrape(daemon.baseUrl()));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
             }
-            sleep(Duration.ofMillis(500));
-        }
+        });
     }
 
     /** The value of the one sample matching, summed over the others' labels; -1 when there is none. */
@@ -432,8 +442,8 @@ class PrometheusDashboardsIT {
         return samples.isEmpty() ? -1 : samples.stream().mapToDouble(Metrics.Sample::value).sum();
     }
 
-    private void simulator(String method, String path, String json) throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + SIMULATOR_PORT + path));
+    private void simulator(String base, String method, String path, String json) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path));
         if (json == null) {
             request.method(method, HttpRequest.BodyPublishers.noBody());
         } else {
@@ -446,15 +456,6 @@ class PrometheusDashboardsIT {
 
     private static String path(String segment) {
         return URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20");
-    }
-
-    private static void sleep(Duration duration) {
-        try {
-            Thread.sleep(duration.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 
     private static void deleteRecursively(Path path) throws IOException {

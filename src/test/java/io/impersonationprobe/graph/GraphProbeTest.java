@@ -1,16 +1,27 @@
 package io.impersonationprobe.graph;
 
 import io.impersonationprobe.target.ProbeKind;
-import io.impersonationprobe.testing.Await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.impersonationprobe.config.ValidatedConfig;
+import io.impersonationprobe.control.ControlPlanePoller;
 import io.impersonationprobe.probe.Outcome;
 import io.impersonationprobe.probe.ProbeResult;
 import io.impersonationprobe.probe.ProbeRunner;
+import io.impersonationprobe.probe.ProbeScheduler;
 import io.impersonationprobe.probe.ResultStore;
 import io.impersonationprobe.probe.TargetStatus;
+import io.impersonationprobe.simulator.Simulator;
+import io.impersonationprobe.testing.Await;
+import io.impersonationprobe.testing.Daemon;
+import io.impersonationprobe.testing.FreshDemo;
+import io.impersonationprobe.testing.Http;
 import io.impersonationprobe.testing.Metrics;
 import io.impersonationprobe.testing.Promtool;
+import io.impersonationprobe.testing.SimulatorResource;
+import io.impersonationprobe.testing.SimulatorResource.InjectSimulator;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -18,16 +29,9 @@ import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.ConfigProvider;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
@@ -48,18 +52,25 @@ import static org.junit.jupiter.api.Assertions.fail;
  */
 @QuarkusTest
 @TestProfile(GraphProbeTest.BothProbes.class)
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@WithTestResource(value = SimulatorResource.class, scope = TestResourceScope.MATCHING_RESOURCES)
 class GraphProbeTest {
     static final String KEY = "test-admin-key";
     static final String BLOCKER = "support@contoso.com";
     static final ObjectMapper JSON = new ObjectMapper();
 
+    @InjectSimulator
+    Simulator simulator;
     @Inject
     ResultStore store;
     @Inject
-    ProbeRunner runner;
+    ProbeScheduler scheduler;
 
-    private final HttpClient http = HttpClient.newHttpClient();
+    @Inject
+    ProbeRunner runner;
+    @Inject
+    ControlPlanePoller poller;
+    @Inject
+    ValidatedConfig config;
 
     public static class BothProbes implements QuarkusTestProfile {
         @Override
@@ -72,24 +83,13 @@ class GraphProbeTest {
         }
     }
 
-    static String simulator() {
-        return "http://127.0.0.1:" + ConfigProvider.getConfig().getValue("simulator.port", Integer.class);
-    }
-
-    @AfterEach
-    void noFaults() throws Exception {
-        send("DELETE", "/control/faults", null);
+    @BeforeEach
+    void demoTenant() {
+        FreshDemo.restore(simulator, scheduler, poller, config);
     }
 
     @Test
-    @Order(1)
     void scheduledGraphProbesClassifyEveryDemoTarget() {
-        awaitResult(ProbeKind.GRAPH, "sales-and-support/alex.wilber@contoso.com");
-        for (String target : List.of("sales-and-support/megan.bowen@contoso.com", "sales-and-support/" + BLOCKER,
-                "executives/nestor.wilke@contoso.com", "executives/patti.fernandez@contoso.com",
-                "departed/former.employee@contoso.com")) {
-            awaitResult(ProbeKind.GRAPH, target);
-        }
         assertEquals(Outcome.OK, effective(ProbeKind.GRAPH, "sales-and-support/alex.wilber@contoso.com").outcome());
         ProbeResult blocked = effective(ProbeKind.GRAPH, "sales-and-support/" + BLOCKER);
         assertEquals(Outcome.ACCESS_DENIED, blocked.outcome(), blocked.detail());
@@ -108,10 +108,8 @@ class GraphProbeTest {
     }
 
     @Test
-    @Order(2)
     void metricsCountBlockersAndStatesPerProbeKind() throws Exception {
-        awaitResult(ProbeKind.EWS, "sales-and-support/" + BLOCKER);
-        Metrics metrics = Metrics.scrape(RestAssured.baseURI + ":" + RestAssured.port);
+        Metrics metrics = Metrics.scrape(Daemon.url());
         assertEquals(1.0, metrics.value("impersonation_migration_blockers", "tenant", "contoso").orElseThrow());
         assertEquals(1.8065376E9, metrics.value("impersonation_ews_retirement_timestamp_seconds").orElseThrow(),
                 "2027-04-01T00:00:00Z");
@@ -135,7 +133,6 @@ class GraphProbeTest {
     }
 
     @Test
-    @Order(3)
     void readinessShowsTheBlockerInTheApiAndOnThePage() {
         JsonNode readiness = json(api().get("/api/v1/readiness").then().statusCode(200).extract().response());
         assertEquals(1, readiness.size());
@@ -179,7 +176,6 @@ class GraphProbeTest {
     }
 
     @Test
-    @Order(4)
     void aDenyTargetReachableOverGraphOnlyIsAScopeLeak() throws Exception {
         // Patti (Executive) is refused over EWS; a Graph grant for the executive office opens her to Graph alone.
         send("POST", "/control/management-scopes", "{\"name\":\"Executive office (Graph)\",\"recipientFilter\":"
@@ -187,38 +183,33 @@ class GraphProbeTest {
         send("POST", "/control/role-assignments", "{\"name\":\"Graph access for the executive office\",\"role\":"
                 + "\"Application Mail.ReadBasic\",\"app\":\"6731de76-14a6-49ae-97bc-6eba6914391e\",\"scope\":"
                 + "\"Executive office (Graph)\"}");
-        try {
-            String patti = "executives/patti.fernandez@contoso.com";
-            Instant after = Instant.now();
-            Await.until(Duration.ofSeconds(30), "patti's graph probe after the grant", () -> {
-                TargetStatus status = store.status(ProbeKind.GRAPH, patti);
-                return status.last() != null && status.last().startedAt().isAfter(after);
-            });
-            assertEquals(Outcome.SCOPE_LEAK, effective(ProbeKind.GRAPH, patti).outcome());
-            assertEquals(Outcome.IMPERSONATION_DENIED, effective(ProbeKind.EWS, patti).outcome(), "EWS still refuses her");
-            Await.until(Duration.ofSeconds(30), "the leak counted", () -> store.scopeLeaks("executives") == 2);
+        String patti = "executives/patti.fernandez@contoso.com";
+        Instant after = Instant.now();
+        Await.until(Duration.ofSeconds(30), "patti's scheduled graph probe after the grant", () -> {
+            TargetStatus status = store.status(ProbeKind.GRAPH, patti);
+            return status.last() != null && status.last().startedAt().isAfter(after);
+        });
+        assertEquals(Outcome.SCOPE_LEAK, effective(ProbeKind.GRAPH, patti).outcome());
+        assertEquals(Outcome.IMPERSONATION_DENIED, effective(ProbeKind.EWS, patti).outcome(), "EWS still refuses her");
+        Await.until(Duration.ofSeconds(30), "the leak counted", () -> store.scopeLeaks("executives") == 2);
 
-            JsonNode readiness = json(api().get("/api/v1/readiness").then().statusCode(200).extract().response());
-            JsonNode row = find(readiness.get(0).path("readiness").path("targets"), patti);
-            assertEquals("graph_leak", row.path("state").asText());
-            assertEquals("impersonation_denied", row.path("ewsOutcome").asText());
-            assertEquals("scope_leak", row.path("graphOutcome").asText());
+        JsonNode readiness = json(api().get("/api/v1/readiness").then().statusCode(200).extract().response());
+        JsonNode row = find(readiness.get(0).path("readiness").path("targets"), patti);
+        assertEquals("graph_leak", row.path("state").asText());
+        assertEquals("impersonation_denied", row.path("ewsOutcome").asText());
+        assertEquals("scope_leak", row.path("graphOutcome").asText());
 
-            JsonNode check = liveCheck("patti.fernandez@contoso.com");
-            assertEquals("scope_leak", check.path("outcome").asText());
-            assertFalse(check.path("success").asBoolean());
-            JsonNode response = step(check, "graph-response");
-            assertEquals(200, response.path("detail").path("httpStatus").asInt());
-            assertFalse(response.path("detail").path("requestId").asText().isEmpty(), "request-id for support");
-            assertEquals(step(check, "graph-request").path("detail").path("clientRequestId").asText(),
-                    response.path("detail").path("clientRequestId").asText(), "Graph echoes our client-request-id");
-        } finally {
-            send("DELETE", "/control/role-assignments/Graph%20access%20for%20the%20executive%20office", null);
-        }
+        JsonNode check = liveCheck("patti.fernandez@contoso.com");
+        assertEquals("scope_leak", check.path("outcome").asText());
+        assertFalse(check.path("success").asBoolean());
+        JsonNode response = step(check, "graph-response");
+        assertEquals(200, response.path("detail").path("httpStatus").asInt());
+        assertFalse(response.path("detail").path("requestId").asText().isEmpty(), "request-id for support");
+        assertEquals(step(check, "graph-request").path("detail").path("clientRequestId").asText(),
+                response.path("detail").path("clientRequestId").asText(), "Graph echoes our client-request-id");
     }
 
     @Test
-    @Order(5)
     void throttlingPausesTheGraphProbesOnly() throws Exception {
         send("PUT", "/control/faults", "{\"graphThrottledRetryAfterSeconds\":3}");
         JsonNode check = liveCheck("alex.wilber@contoso.com");
@@ -240,7 +231,6 @@ class GraphProbeTest {
     }
 
     @Test
-    @Order(6)
     void notFoundNotEnabledAndTimeoutAreClassified() throws Exception {
         send("PUT", "/control/faults", "{\"graphErrors\":{\"lynne.robbins@contoso.com\":\"MailboxNotEnabledForRESTAPI\","
                 + "\"diego.siciliani@contoso.com\":\"ErrorItemNotFound\"}}");
@@ -253,7 +243,6 @@ class GraphProbeTest {
     }
 
     @Test
-    @Order(7)
     void anUnknownProbeKindIsRefused() {
         api().contentType(ContentType.JSON).body("{\"tenant\":\"contoso\",\"mailbox\":\"alex.wilber@contoso.com\","
                 + "\"probe\":\"imap\"}").post("/api/v1/checks").then().statusCode(400);
@@ -313,15 +302,8 @@ class GraphProbeTest {
         return status.effective();
     }
 
-    private void awaitResult(ProbeKind probe, String id) {
-        Await.until(Duration.ofSeconds(30), probe.label() + " result of " + id, () -> store.status(probe, id).effective() != null);
-    }
-
-    private void send(String method, String path, String body) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(simulator() + path));
-        request = body == null ? request.method(method, HttpRequest.BodyPublishers.noBody())
-                : request.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body));
-        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    private void send(String method, String path, String body) {
+        HttpResponse<String> response = Http.send(method, simulator.baseUrl() + path, body);
         assertTrue(response.statusCode() / 100 == 2, method + " " + path + ": " + response.statusCode() + " "
                 + response.body());
     }

@@ -1,28 +1,26 @@
 package io.impersonationprobe.probe;
 
+import io.impersonationprobe.simulator.Simulator;
+import io.impersonationprobe.testing.Await;
 import io.impersonationprobe.testing.Metrics;
+import io.impersonationprobe.testing.SimulatorResource;
+import io.impersonationprobe.testing.SimulatorResource.InjectSimulator;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.RestAssured;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -36,6 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @QuarkusTest
 @TestProfile(ScaleGuardTest.LargeEstate.class)
+@WithTestResource(value = SimulatorResource.class, scope = TestResourceScope.MATCHING_RESOURCES)
 class ScaleGuardTest {
     static final int BULK = 600;
     static final int CONCURRENCY = 8;
@@ -59,6 +58,9 @@ class ScaleGuardTest {
             }
         }
     }
+
+    @InjectSimulator
+    Simulator simulator;
 
     @Inject
     ProbeScheduler scheduler;
@@ -97,25 +99,12 @@ class ScaleGuardTest {
                 .orElseThrow() >= (double) BULK * 3, "group-level counters go on");
     }
 
-    private void awaitCycles(String group, int cycles) throws InterruptedException {
-        Instant end = Instant.now().plus(Duration.ofSeconds(60));
-        while (scheduler.progress().get(group).completedCycles() < cycles && Instant.now().isBefore(end)) {
-            Thread.sleep(50);
-        }
-        assertTrue(scheduler.progress().get(group).completedCycles() >= cycles, "group " + group + " reached " + cycles
-                + " cycles");
+    private void awaitCycles(String group, int cycles) {
+        Await.until(Duration.ofSeconds(60), "group " + group + " to reach " + cycles + " cycles",
+                () -> scheduler.progress().get(group).completedCycles() >= cycles);
     }
 
-    private static Map<String, Long> simulatorStats() throws IOException, InterruptedException {
-        int port = ConfigProvider.getConfig().getValue("simulator.port", Integer.class);
-        String json = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + port + "/control/stats")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
-        Map<String, Long> stats = new java.util.HashMap<>();
-        Matcher m = Pattern.compile("\"(\\w+)\"\\s*:\\s*(\\d+)").matcher(json);
-        while (m.find()) {
-            stats.put(m.group(1), Long.parseLong(m.group(2)));
-        }
-        return stats;
+    private Map<String, Long> simulatorStats() {
+        return simulator.tenant().stats().counters();
     }
 }

@@ -1,8 +1,11 @@
 package io.impersonationprobe.probe;
 
 import io.impersonationprobe.target.ProbeKind;
-import io.quarkus.test.common.QuarkusTestResource;
+import io.impersonationprobe.testing.Await;
+import io.impersonationprobe.testing.SimulatorResource;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -10,10 +13,10 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -28,7 +31,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @QuarkusTest
 @TestProfile(TenantIsolationTest.WithBlackHoleTenant.class)
-@QuarkusTestResource(value = TenantIsolationTest.BlackHole.class, restrictToAnnotatedClass = true)
+@WithTestResource(value = SimulatorResource.class, scope = TestResourceScope.MATCHING_RESOURCES)
+@WithTestResource(TenantIsolationTest.BlackHole.class)
 class TenantIsolationTest {
 
     @Inject
@@ -38,22 +42,18 @@ class TenantIsolationTest {
     ResultStore store;
 
     @Test
-    void aHangingTenantDoesNotDelayAHealthyOne() throws InterruptedException {
-        Instant end = Instant.now().plus(Duration.ofSeconds(30));
-        while (scheduler.progress().get("sales-and-support").completedCycles() < 3 && Instant.now().isBefore(end)) {
-            Thread.sleep(100);
-        }
-        // Three healthy cycles (5 s apart) have run while the stuck group has not finished its first.
-        assertTrue(scheduler.progress().get("sales-and-support").completedCycles() >= 3);
+    void aHangingTenantDoesNotDelayAHealthyOne() {
+        // Three healthy cycles (5 s apart) run while the stuck group has not finished its first.
+        Await.until(Duration.ofSeconds(30), "three cycles of the healthy group",
+                () -> scheduler.progress().get("sales-and-support").completedCycles() >= 3);
         assertEquals(0, scheduler.progress().get("stuck").completedCycles(), "the stuck group is still on cycle one");
         assertEquals(1, scheduler.progress().get("stuck").startedCycles(),
                 "three intervals passed, yet no second cycle started over the first");
         assertEquals(Outcome.OK, store.status(ProbeKind.EWS, "sales-and-support/alex.wilber@contoso.com").last().outcome());
 
         // And the stuck tenant's probes end as TIMEOUT at their deadline, one after another on its single thread.
-        while (store.status(ProbeKind.EWS, "stuck/mailbox1@fabrikam.com").last() == null && Instant.now().isBefore(end)) {
-            Thread.sleep(100);
-        }
+        Await.until(Duration.ofSeconds(10), "the stuck tenant's first probe to end",
+                () -> store.status(ProbeKind.EWS, "stuck/mailbox1@fabrikam.com").last() != null);
         ProbeResult first = store.status(ProbeKind.EWS, "stuck/mailbox1@fabrikam.com").last();
         assertEquals(Outcome.TIMEOUT, first.outcome(), first.detail());
         assertTrue(first.duration().compareTo(Duration.ofSeconds(6)) < 0, "cut at the 5 s deadline: " + first.duration());
@@ -69,7 +69,7 @@ class TenantIsolationTest {
                     Map.entry("impersonation.tenants.fabrikam.auth.directory", "contoso.onmicrosoft.com"),
                     Map.entry("impersonation.tenants.fabrikam.auth.client-id", "6731de76-14a6-49ae-97bc-6eba6914391e"),
                     Map.entry("impersonation.tenants.fabrikam.auth.client-secret", "simulator-demo-secret"),
-                    Map.entry("impersonation.tenants.fabrikam.auth.authority-url-override", "http://127.0.0.1:18089"),
+                    Map.entry("impersonation.tenants.fabrikam.auth.authority-url-override", "http://127.0.0.1:${simulator.port}"),
                     Map.entry("impersonation.tenants.fabrikam.control-plane.enabled", "false"),
                     Map.entry("impersonation.groups.stuck.tenant", "fabrikam"),
                     Map.entry("impersonation.groups.stuck.interval", "5s"),
@@ -86,7 +86,7 @@ class TenantIsolationTest {
         @Override
         public Map<String, String> start() {
             try {
-                server = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+                server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
             } catch (IOException e) {
                 throw new IllegalStateException(e);
             }

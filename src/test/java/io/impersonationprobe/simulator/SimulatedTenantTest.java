@@ -3,6 +3,7 @@ package io.impersonationprobe.simulator;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -10,68 +11,57 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Access follows the model: scope, Entra consent, and a propagation delay both ways, as in Exchange Online. */
+/** The tenant as a whole: the movable clock, and a reset that brings back the demo tenant exactly. */
 class SimulatedTenantTest {
-    static final Duration DELAY = Duration.ofMinutes(30);
 
-    private static SimulatedTenant tenant() {
-        return new SimulatedTenant(DELAY);
-    }
-
-    private static boolean canReach(SimulatedTenant tenant, String smtp) {
-        return tenant.canActAs(DemoTenant.APP_ID, List.of(), tenant.mailbox(smtp).orElseThrow());
+    @Test
+    void theClockOnlyMovesForwardUntilAReset() {
+        SimulatedTenant tenant = new SimulatedTenant(Duration.ZERO);
+        Instant before = tenant.clock().instant();
+        assertThrows(IllegalArgumentException.class, () -> tenant.clock().advance(Duration.ofSeconds(-1)));
+        Instant moved = tenant.clock().advance(Duration.ofHours(2));
+        assertTrue(Duration.between(before, moved).compareTo(Duration.ofHours(2)) >= 0, before + " -> " + moved);
+        assertEquals(Duration.ofHours(2), tenant.clock().offset());
+        tenant.reset();
+        assertEquals(Duration.ZERO, tenant.clock().offset(), "a reset is back on real time");
     }
 
     @Test
-    void theDemoScopeCoversSalesAndSupportAndLeaksTheSalesVp() {
-        SimulatedTenant tenant = tenant();
-        assertTrue(canReach(tenant, "alex.wilber@contoso.com"));
-        assertTrue(canReach(tenant, "support@contoso.com"));
-        assertFalse(canReach(tenant, "patti.fernandez@contoso.com"));
-        assertFalse(canReach(tenant, "boardroom@contoso.com"));
-        assertTrue(canReach(tenant, "nestor.wilke@contoso.com"), "the scope leak the demo shows");
+    void aResetRestoresTheDemoTenantItsFaultsAndItsCounters() {
+        SimulatedTenant tenant = new SimulatedTenant(Duration.ofMinutes(30));
+        TenantState state = tenant.state();
+        List<RoleAssignment> demoAssignments = state.configuredAssignments();
+        List<Mailbox> demoMailboxes = state.mailboxes();
+
+        state.addMailbox(new Mailbox("temp@contoso.com", "UserMailbox", "Sales", List.of()));
+        assertTrue(state.removeMailbox("alex.wilber@contoso.com"));
+        assertTrue(state.removeAssignment(DemoTenant.ASSIGNMENT));
+        state.addServiceAccount(new ServiceAccount("CONTOSO", "svc-probe", "secret"));
+        state.setOrg(state.org().withDehydrated(true).withEwsEnabled(false));
+        state.setPropagationDelay(Duration.ofHours(2));
+        tenant.setFaults(Faults.none().withEwsLatency(300).withResponseCode("*", "ErrorServerBusy"));
+        tenant.stats().countEwsRequest();
+        tenant.clock().advance(Duration.ofDays(1));
+
+        tenant.reset();
+        assertEquals(demoMailboxes, state.mailboxes());
+        assertEquals(demoAssignments, state.configuredAssignments(), "the same assignments, created at the same time");
+        assertTrue(state.serviceAccounts().isEmpty());
+        assertEquals(Org.DEFAULT, state.org());
+        assertEquals(Duration.ofMinutes(30), state.propagationDelay(), "the delay the tenant started with");
+        assertEquals(0, tenant.faults().ewsLatencyMs());
+        assertTrue(tenant.faults().responseCodes().isEmpty());
+        assertEquals(0, tenant.stats().ewsRequests());
+        assertTrue(tenant.access().canActAs(DemoTenant.APP_ID, List.of(),
+                state.mailbox("alex.wilber@contoso.com").orElseThrow()), "the removal's pending revocation is gone too");
     }
 
     @Test
-    void aNewAssignmentTakesEffectOnlyAfterTheDelay() {
-        SimulatedTenant tenant = tenant();
-        tenant.addScope("Executives", "MemberOfGroup -eq 'Leadership'");
-        tenant.addAssignment("exec", SimulatedTenant.EWS_APP_ROLE, DemoTenant.APP_ID, "Executives");
-        assertFalse(canReach(tenant, "patti.fernandez@contoso.com"), "pending");
-        tenant.advanceClock(DELAY.minusSeconds(1));
-        assertFalse(canReach(tenant, "patti.fernandez@contoso.com"), "still pending");
-        tenant.advanceClock(Duration.ofSeconds(1));
-        assertTrue(canReach(tenant, "patti.fernandez@contoso.com"), "effective");
-    }
-
-    @Test
-    void aRemovedAssignmentKeepsGrantingUntilTheDelayHasPassedEvenWhenReAdded() {
-        SimulatedTenant tenant = tenant();
-        assertTrue(tenant.removeAssignment(DemoTenant.ASSIGNMENT));
-        assertTrue(canReach(tenant, "alex.wilber@contoso.com"), "revocation pending");
-        // Re-adding under the same name starts a new grant; the old one still counts until it is revoked.
-        tenant.addAssignment(DemoTenant.ASSIGNMENT, SimulatedTenant.EWS_APP_ROLE, DemoTenant.APP_ID, DemoTenant.SCOPE);
-        assertTrue(canReach(tenant, "alex.wilber@contoso.com"));
-        assertThrows(IllegalStateException.class, () -> tenant.removeScope(DemoTenant.SCOPE));
-        tenant.removeAssignment(DemoTenant.ASSIGNMENT);
-        tenant.advanceClock(DELAY);
-        assertFalse(canReach(tenant, "alex.wilber@contoso.com"), "revoked");
-        assertTrue(tenant.removeScope(DemoTenant.SCOPE), "no assignment uses the scope any more");
-        assertFalse(tenant.removeAssignment(DemoTenant.ASSIGNMENT), "already removed");
-    }
-
-    @Test
-    void entraConsentedFullAccessOverridesEveryScope() {
-        SimulatedTenant tenant = tenant();
-        assertTrue(tenant.canActAs("any-app", List.of("full_access_as_app"),
-                tenant.mailbox("patti.fernandez@contoso.com").orElseThrow()));
-        assertFalse(tenant.canActAs("any-app", List.of(), tenant.mailbox("alex.wilber@contoso.com").orElseThrow()),
-                "another app has no assignment");
-    }
-
-    @Test
-    void theClockOnlyMovesForward() {
-        assertThrows(IllegalArgumentException.class, () -> tenant().advanceClock(Duration.ofSeconds(-1)));
-        assertEquals(DELAY.toSeconds(), tenant().snapshot().get("propagationDelaySeconds"));
+    void theDemoTenantIsValidExchangeContent() {
+        TenantState state = new SimulatedTenant(Duration.ZERO).state();
+        assertEquals(9, state.mailboxes().size());
+        assertEquals(List.of(DemoTenant.SCOPE, DemoTenant.GRAPH_SCOPE), List.copyOf(state.scopeFilters().keySet()));
+        assertFalse(state.org().isDehydrated(), "customised: role assignments can be made");
+        assertEquals(List.of(DemoTenant.READ_ROLE, DemoTenant.CHECK_ROLE), state.daemonApiRoles(DemoTenant.ONCALL_APP_ID));
     }
 }

@@ -4,8 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.impersonationprobe.testing.ReferenceFiles;
 import io.impersonationprobe.testing.Xml;
-import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 
@@ -17,8 +20,11 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -27,13 +33,71 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The simulator must answer what a real server sends: its EWS answers validate against Microsoft's schema and have
  * the shape of responses recorded from Exchange; its token endpoint answers like Entra ID, AADSTS codes included.
+ * The simulator runs alone here, as plain Java on a free port, reset to the demo tenant before each test.
  */
-@QuarkusTest
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SimulatorConformanceTest {
-    static final String SIMULATOR = "http://127.0.0.1:18089";
-    static final String EWS = SIMULATOR + "/EWS/Exchange.asmx";
     static final HttpClient HTTP = HttpClient.newHttpClient();
     static final ObjectMapper JSON = new ObjectMapper();
+
+    private Simulator simulator;
+
+    @BeforeAll
+    void start() {
+        Path schema = ReferenceFiles.ewsDir().resolve("schema");
+        simulator = Simulator.start(SimulatorOptions.defaults().withSchemaDir(Files.isDirectory(schema) ? schema : null));
+    }
+
+    @AfterAll
+    void stop() {
+        simulator.close();
+    }
+
+    @BeforeEach
+    void demoTenant() {
+        simulator.reset();
+    }
+
+    @Test
+    void aResetOverTheControlApiRestoresTheDemoTenant() throws Exception {
+        JsonNode demo = state();
+        assertEquals(201, control("POST", "/control/mailboxes", "{\"smtp\":\"new.hire@contoso.com\"}").statusCode());
+        assertEquals(204, control("DELETE", "/control/role-assignments/" + enc(DemoTenant.ASSIGNMENT).replace("+", "%20"),
+                null).statusCode());
+        assertEquals(200, control("PUT", "/control/org", "{\"ewsEnabled\":false}").statusCode());
+        assertEquals(200, control("PUT", "/control/faults", "{\"ewsLatencyMs\":100}").statusCode());
+        assertEquals(200, control("PUT", "/control/propagation", "{\"delaySeconds\":3600}").statusCode());
+        assertEquals(200, control("POST", "/control/clock", "{\"advance\":\"PT3H\"}").statusCode());
+        assertEquals(403, ews(token(), getFolder("alex.wilber@contoso.com", "IdOnly", "inbox")).statusCode());
+
+        HttpResponse<String> reset = control("POST", "/control/reset", null);
+        assertEquals(200, reset.statusCode(), reset.body());
+        JsonNode after = state();
+        for (String part : List.of("tenant", "propagationDelaySeconds", "mailboxes", "org", "apps", "serviceAccounts",
+                "managementScopes", "roleAssignments", "faults")) {
+            assertEquals(demo.get(part), after.get(part), part + " is the demo tenant's again");
+        }
+        assertEquals(0, after.at("/clock/offsetSeconds").asLong(), "back on real time");
+        assertEquals(JSON.readTree(reset.body()).get("roleAssignments"), after.get("roleAssignments"),
+                "the reset answers with the state it made");
+        assertEquals(0, after.at("/stats/ewsRequests").asLong(), "counters start again");
+        assertEquals("[]", control("GET", "/control/ews-requests", null).body(), "and so does the request log");
+        assertEquals(200, ews(token(), getFolder("alex.wilber@contoso.com", "IdOnly", "inbox")).statusCode());
+    }
+
+    @Test
+    void movingTheClockExpiresTokens() throws Exception {
+        String token = token();
+        assertEquals(200, ews(token, getFolder("alex.wilber@contoso.com", "IdOnly", "inbox")).statusCode());
+        HttpResponse<String> moved = control("POST", "/control/clock", "{\"advance\":\"PT61M\"}");
+        assertEquals(200, moved.statusCode(), moved.body());
+        HttpResponse<String> expired = ews(token, getFolder("alex.wilber@contoso.com", "IdOnly", "inbox"));
+        assertEquals(401, expired.statusCode());
+        assertTrue(expired.headers().firstValue("x-ms-diagnostics").orElseThrow().contains("The token has expired"),
+                expired.headers().map().toString());
+        assertEquals(400, control("POST", "/control/clock", "{\"advance\":\"-PT1M\"}").statusCode(),
+                "the clock only moves forward");
+    }
 
     @Test
     void successAnswersValidateAndMatchARecordedExchangeOnlineResponse() throws Exception {
@@ -109,7 +173,7 @@ class SimulatorConformanceTest {
 
     @Test
     void badTokensGet401WithDiagnostics() throws Exception {
-        HttpResponse<String> none = HTTP.send(HttpRequest.newBuilder(URI.create(EWS))
+        HttpResponse<String> none = HTTP.send(HttpRequest.newBuilder(URI.create(simulator.baseUrl() + "/EWS/Exchange.asmx"))
                 .POST(HttpRequest.BodyPublishers.ofString(getFolder("alex.wilber@contoso.com", "IdOnly", "inbox")))
                 .header("Content-Type", "text/xml; charset=utf-8").build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(401, none.statusCode());
@@ -146,14 +210,11 @@ class SimulatorConformanceTest {
                 + "\"Name\":\"conformance grant\",\"Role\":\"Application EWS.AccessAsApp\",\"App\":\"" + DemoTenant.APP_ID
                 + "\",\"CustomResourceScope\":\"" + DemoTenant.SCOPE + "\"}}}";
         assertEquals(200, control("PUT", "/control/org", "{\"isDehydrated\":true}").statusCode());
-        try {
-            HttpResponse<String> refused = admin(assign);
-            assertEquals(400, refused.statusCode());
-            String message = JSON.readTree(refused.body()).at("/error/details/0/message").asText();
-            assertTrue(message.contains("Run Enable-OrganizationCustomization first"), message);
-        } finally {
-            control("PUT", "/control/org", "{\"isDehydrated\":false}");
-        }
+        HttpResponse<String> refused = admin(assign);
+        assertEquals(400, refused.statusCode());
+        String message = JSON.readTree(refused.body()).at("/error/details/0/message").asText();
+        assertTrue(message.contains("Run Enable-OrganizationCustomization first"), message);
+        control("PUT", "/control/org", "{\"isDehydrated\":false}");
         HttpResponse<String> created = admin(assign);
         assertEquals(200, created.statusCode(), created.body());
         assertEquals(204, control("DELETE", "/control/role-assignments/conformance%20grant", null).statusCode());
@@ -163,8 +224,8 @@ class SimulatorConformanceTest {
         assertTrue(org.get("EwsEnabled").asBoolean());
     }
 
-    private static HttpResponse<String> admin(String body) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(SIMULATOR + "/adminapi/beta/" + DemoTenant.DOMAIN + "/InvokeCommand"))
+    private HttpResponse<String> admin(String body) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(simulator.baseUrl() + "/adminapi/beta/" + DemoTenant.DOMAIN + "/InvokeCommand"))
                 .POST(HttpRequest.BodyPublishers.ofString(body))
                 .header("Content-Type", "application/json")
                 .header("Authorization", "Bearer " + token())
@@ -186,6 +247,10 @@ class SimulatorConformanceTest {
         assertEquals(404, control("DELETE", "/control/role-assignments/no-such-assignment", null).statusCode());
         assertEquals(409, control("POST", "/control/mailboxes", "{\"smtp\":\"alex.wilber@contoso.com\"}").statusCode());
         assertEquals(400, control("POST", "/control/mailboxes", "{\"smtp\":\"not an address\"}").statusCode());
+    }
+
+    private JsonNode state() throws Exception {
+        return JSON.readTree(control("GET", "/control/state", null).body());
     }
 
     private static void validateEnvelopeParts(Document answer) throws Exception {
@@ -224,13 +289,13 @@ class SimulatorConformanceTest {
     }
 
     /** Sends as a correct client does, with X-AnchorMailbox naming the impersonated mailbox. */
-    private static HttpResponse<String> ews(String token, String body) throws Exception {
-        java.util.regex.Matcher smtp = java.util.regex.Pattern.compile("<t:SmtpAddress>([^<]+)<").matcher(body);
+    private HttpResponse<String> ews(String token, String body) throws Exception {
+        Matcher smtp = Pattern.compile("<t:SmtpAddress>([^<]+)<").matcher(body);
         return ews(token, body, smtp.find() ? smtp.group(1) : null);
     }
 
-    private static HttpResponse<String> ews(String token, String body, String anchor) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(EWS))
+    private HttpResponse<String> ews(String token, String body, String anchor) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(simulator.baseUrl() + "/EWS/Exchange.asmx"))
                 .POST(HttpRequest.BodyPublishers.ofString(body))
                 .header("Content-Type", "text/xml; charset=utf-8")
                 .header("Authorization", "Bearer " + token);
@@ -240,18 +305,18 @@ class SimulatorConformanceTest {
         return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    private static String token() throws Exception {
+    private String token() throws Exception {
         HttpResponse<String> response = tokenRequest(DemoTenant.DOMAIN, DemoTenant.APP_ID, DemoTenant.APP_SECRET,
                 "https://outlook.office365.com/.default");
         assertEquals(200, response.statusCode(), response.body());
         return JSON.readTree(response.body()).get("access_token").asText();
     }
 
-    private static HttpResponse<String> tokenRequest(String tenant, String clientId, String secret, String scope)
+    private HttpResponse<String> tokenRequest(String tenant, String clientId, String secret, String scope)
             throws Exception {
         String form = "grant_type=client_credentials&client_id=" + enc(clientId) + "&client_secret=" + enc(secret)
                 + "&scope=" + enc(scope);
-        return HTTP.send(HttpRequest.newBuilder(URI.create(SIMULATOR + "/" + tenant + "/oauth2/v2.0/token"))
+        return HTTP.send(HttpRequest.newBuilder(URI.create(simulator.baseUrl() + "/" + tenant + "/oauth2/v2.0/token"))
                 .POST(HttpRequest.BodyPublishers.ofString(form))
                 .header("Content-Type", "application/x-www-form-urlencoded").build(), HttpResponse.BodyHandlers.ofString());
     }
@@ -264,8 +329,8 @@ class SimulatorConformanceTest {
         assertTrue(body.get("error_description").asText().startsWith("AADSTS" + code + ":"));
     }
 
-    private static HttpResponse<String> control(String method, String path, String json) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(SIMULATOR + path))
+    private HttpResponse<String> control(String method, String path, String json) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(simulator.baseUrl() + path))
                 .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json))
                 .header("Content-Type", "application/json").build(), HttpResponse.BodyHandlers.ofString());
     }

@@ -1,7 +1,7 @@
 package io.impersonationprobe.testing;
 
+import io.impersonationprobe.SimulatorLauncher;
 import io.impersonationprobe.config.ProbeConfig;
-import io.impersonationprobe.simulator.SimulatorConfig;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithName;
 
@@ -25,7 +25,7 @@ public final class ConfigProperties {
     private static final List<Pattern> ENVIRONMENT = new ArrayList<>();
 
     static {
-        for (Class<?> mapping : List.of(ProbeConfig.class, SimulatorConfig.class)) {
+        for (Class<?> mapping : List.of(ProbeConfig.class, SimulatorLauncher.Settings.class)) {
             walk(mapping.getAnnotation(ConfigMapping.class).prefix(), mapping);
         }
     }

@@ -1,7 +1,7 @@
 package io.impersonationprobe.testing;
 
 import java.io.IOException;
-import java.net.ServerSocket;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -13,20 +13,26 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The packaged daemon ({@code target/quarkus-app/quarkus-run.jar}) started as a real process, for integration tests
- * that need more than one daemon or an outside server (Prometheus) scraping it. Output goes to a log file under
- * {@code target/} so a failure can be read afterwards.
+ * that need more than one daemon or an outside server (Prometheus) scraping it. It listens on a free port, which its
+ * startup log names. Output goes to a log file under {@code target/} so a failure can be read afterwards.
  */
 public final class DaemonProcess implements AutoCloseable {
-    private final Process process;
-    private final int httpPort;
-    private final Path log;
+    private static final Pattern LISTENING = Pattern.compile("started in [0-9.]+s\\. Listening on: https?://[^:\\s]+:(\\d+)");
+    private static final Duration STARTUP = Duration.ofSeconds(60);
 
-    private DaemonProcess(Process process, int httpPort, Path log) {
+    private final Process process;
+    private final Path log;
+    private int httpPort;
+
+    private DaemonProcess(Process process, Path log) {
         this.process = process;
-        this.httpPort = httpPort;
         this.log = log;
     }
 
@@ -34,46 +40,52 @@ public final class DaemonProcess implements AutoCloseable {
      * Starts the daemon with the given system properties (for example {@code quarkus.profile=demo},
      * {@code simulator.port}) and waits until {@code /q/health/live} answers.
      */
-    public static DaemonProcess start(String name, int httpPort, Map<String, String> properties) throws IOException {
-        return start(name, httpPort, properties, Map.of());
+    public static DaemonProcess start(String name, Map<String, String> properties) throws IOException {
+        return start(name, properties, Map.of());
     }
 
-    /** As {@link #start(String, int, Map)}, with environment variables added to this JVM's (such as {@code HOSTNAME}). */
-    public static DaemonProcess start(String name, int httpPort, Map<String, String> properties,
-                                      Map<String, String> environment) throws IOException {
-        Path jar = Path.of(System.getProperty("daemon.jar", "target/quarkus-app/quarkus-run.jar"));
-        return start(name, httpPort, properties, environment, jar, null);
+    /** As {@link #start(String, Map)}, with environment variables added to this JVM's (such as {@code HOSTNAME}). */
+    public static DaemonProcess start(String name, Map<String, String> properties, Map<String, String> environment)
+            throws IOException {
+        return start(name, properties, environment, jar(), null);
     }
 
     /**
      * Starts a given jar from a given working directory (where Quarkus looks for {@code config/application.properties}),
      * for example a copy of the layout a container image holds.
      */
-    public static DaemonProcess start(String name, int httpPort, Map<String, String> properties,
-                                      Map<String, String> environment, Path jar, Path workingDirectory) throws IOException {
-        return start(name, httpPort, properties, environment, jar, workingDirectory, List.of("-Xmx256m"));
+    public static DaemonProcess start(String name, Map<String, String> properties, Map<String, String> environment,
+                                      Path jar, Path workingDirectory) throws IOException {
+        return start(name, properties, environment, jar, workingDirectory, List.of("-Xmx256m"));
     }
 
     /**
-     * As {@link #start(String, int, Map, Map, Path, Path)}, with the JVM's options (heap size, flight recorder) in
-     * place of the default {@code -Xmx256m}.
+     * As {@link #start(String, Map, Map, Path, Path)}, with the JVM's options (heap size, flight recorder) in place of
+     * the default {@code -Xmx256m}.
      */
-    public static DaemonProcess start(String name, int httpPort, Map<String, String> properties,
-                                      Map<String, String> environment, Path jar, Path workingDirectory,
-                                      List<String> jvmOptions) throws IOException {
+    public static DaemonProcess start(String name, Map<String, String> properties, Map<String, String> environment,
+                                      Path jar, Path workingDirectory, List<String> jvmOptions) throws IOException {
+        DaemonProcess daemon = launch(name, properties, environment, jar, workingDirectory, jvmOptions);
+        daemon.httpPort = Integer.parseInt(daemon.awaitLog(LISTENING, STARTUP).group(1));
+        daemon.awaitHealth("live", STARTUP);
+        return daemon;
+    }
+
+    /** The packaged jar the build made, or the one {@code -Ddaemon.jar} names. */
+    static Path jar() {
+        return Path.of(System.getProperty("daemon.jar", "target/quarkus-app/quarkus-run.jar"));
+    }
+
+    /** Starts the jar on a free HTTP port ({@code quarkus.http.port=0}), without waiting for anything. */
+    static DaemonProcess launch(String name, Map<String, String> properties, Map<String, String> environment,
+                                Path jar, Path workingDirectory, List<String> jvmOptions) throws IOException {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("packaged daemon not found at " + jar + "; run ./mvnw verify");
-        }
-        // A daemon left over on the port would answer the liveness check in place of this one.
-        try {
-            new ServerSocket(httpPort).close();
-        } catch (IOException e) {
-            throw new IllegalStateException("port " + httpPort + " is already in use", e);
         }
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
-        command.add("-Dquarkus.http.port=" + httpPort);
+        command.add("-Dquarkus.http.port=0");
         properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.add("-jar");
         command.add(jar.toAbsolutePath().toString());
@@ -84,10 +96,7 @@ public final class DaemonProcess implements AutoCloseable {
         if (workingDirectory != null) {
             builder.directory(workingDirectory.toFile());
         }
-        Process process = builder.start();
-        DaemonProcess daemon = new DaemonProcess(process, httpPort, log);
-        daemon.awaitLive(Duration.ofSeconds(60));
-        return daemon;
+        return new DaemonProcess(builder.start(), log);
     }
 
     /** The daemon's process, for reading its CPU time or attaching tools to it. */
@@ -103,45 +112,64 @@ public final class DaemonProcess implements AutoCloseable {
         return log;
     }
 
-    private void awaitLive(Duration timeout) throws IOException {
-        awaitHealth("live", timeout);
-    }
-
     /** Waits until {@code /q/health/ready} answers 200: every group has finished its first probe cycle. */
-    public void awaitReady(Duration timeout) throws IOException {
+    public void awaitReady(Duration timeout) {
         awaitHealth("ready", timeout);
     }
 
-    private void awaitHealth(String check, Duration timeout) throws IOException {
+    /** Waits for the first log line that matches; the process is stopped when it ends or the time runs out first. */
+    Matcher awaitLog(Pattern line, Duration timeout) {
+        return stoppedOnFailure(() -> Await.result(timeout, "'" + line + "' in " + log, () -> {
+            Matcher matcher = line.matcher(read(log));
+            if (matcher.find()) {
+                return Optional.of(matcher);
+            }
+            requireAlive();
+            return Optional.empty();
+        }));
+    }
+
+    private void awaitHealth(String check, Duration timeout) {
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-        Instant deadline = Instant.now().plus(timeout);
-        while (Instant.now().isBefore(deadline)) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("daemon exited with " + process.exitValue() + "; see " + log);
-            }
-            try {
-                HttpResponse<Void> response = client.send(
-                        HttpRequest.newBuilder(URI.create(baseUrl() + "/q/health/" + check))
-                                .timeout(Duration.ofSeconds(2)).build(),
-                        HttpResponse.BodyHandlers.discarding());
-                if (response.statusCode() == 200) {
-                    return;
+        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl() + "/q/health/" + check))
+                .timeout(Duration.ofSeconds(2)).build();
+        stoppedOnFailure(() -> {
+            Await.until(timeout, "the daemon to be " + check + "; see " + log, () -> {
+                requireAlive();
+                try {
+                    return client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+                } catch (IOException notYet) {
+                    return false;
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException(e);
                 }
-            } catch (IOException notYet) {
-                // not listening yet
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException(e);
-            }
-            try {
-                Thread.sleep(250);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException(e);
-            }
+            });
+            return null;
+        });
+    }
+
+    private void requireAlive() {
+        if (!process.isAlive()) {
+            throw new IllegalStateException("daemon exited with " + process.exitValue() + "; see " + log);
         }
-        close();
-        throw new IllegalStateException("daemon not " + check + " within " + timeout + "; see " + log);
+    }
+
+    private <T> T stoppedOnFailure(Supplier<T> wait) {
+        try {
+            return wait.get();
+        } catch (RuntimeException | AssertionError e) {
+            close();
+            throw e;
+        }
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.exists(file) ? Files.readString(file) : "";
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Override

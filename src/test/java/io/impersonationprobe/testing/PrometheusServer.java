@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -13,8 +14,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A real Prometheus server (Debian's prometheus package) started as a process for integration tests, with its HTTP
@@ -22,6 +26,8 @@ import java.util.List;
  */
 public final class PrometheusServer implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern LISTENING = Pattern.compile("msg=\"Listening on\" address=127\\.0\\.0\\.1:(\\d+)");
+    private static final Duration STARTUP = Duration.ofSeconds(30);
 
     private final Process process;
     private final int port;
@@ -41,9 +47,9 @@ public final class PrometheusServer implements AutoCloseable {
 
     /**
      * Starts Prometheus with the given configuration (written to {@code dir/prometheus.yml}) and an empty database
-     * in {@code dir/data}, listening on 127.0.0.1:{@code port}, and waits until it is ready.
+     * in {@code dir/data}, listening on a free port of 127.0.0.1, and waits until it is ready.
      */
-    public static PrometheusServer start(Path dir, int port, String config) throws IOException {
+    public static PrometheusServer start(Path dir, String config) throws IOException {
         Path binary = require();
         Files.createDirectories(dir);
         Path configFile = dir.resolve("prometheus.yml");
@@ -54,11 +60,26 @@ public final class PrometheusServer implements AutoCloseable {
         Process process = new ProcessBuilder(List.of(binary.toString(),
                 "--config.file=" + configFile.toAbsolutePath(),
                 "--storage.tsdb.path=" + data.toAbsolutePath(),
-                "--web.listen-address=127.0.0.1:" + port))
+                "--web.listen-address=127.0.0.1:0"))
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        PrometheusServer server = new PrometheusServer(process, port, log);
-        server.awaitReady(Duration.ofSeconds(30));
-        return server;
+        try {
+            int port = Await.result(STARTUP, "Prometheus to say where it listens; see " + log, () -> {
+                Matcher listening = LISTENING.matcher(read(log));
+                if (listening.find()) {
+                    return Optional.of(Integer.parseInt(listening.group(1)));
+                }
+                if (!process.isAlive()) {
+                    throw new IllegalStateException("prometheus exited with " + process.exitValue() + "; see " + log);
+                }
+                return Optional.empty();
+            });
+            PrometheusServer server = new PrometheusServer(process, port, log);
+            server.awaitReady();
+            return server;
+        } catch (RuntimeException | AssertionError e) {
+            Processes.stop(process);
+            throw e;
+        }
     }
 
     public String baseUrl() {
@@ -99,28 +120,29 @@ public final class PrometheusServer implements AutoCloseable {
         }
     }
 
-    private void awaitReady(Duration timeout) throws IOException {
-        Instant deadline = Instant.now().plus(timeout);
-        while (Instant.now().isBefore(deadline)) {
+    private void awaitReady() {
+        HttpRequest ready = HttpRequest.newBuilder(URI.create(baseUrl() + "/-/ready")).timeout(Duration.ofSeconds(2)).build();
+        Await.until(STARTUP, "Prometheus to be ready; see " + log, () -> {
             if (!process.isAlive()) {
                 throw new IllegalStateException("prometheus exited with " + process.exitValue() + "; see " + log);
             }
             try {
-                HttpResponse<Void> response = http.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/-/ready"))
-                        .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
-                if (response.statusCode() == 200) {
-                    return;
-                }
+                return http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
             } catch (IOException notYet) {
-                // not listening yet
+                return false;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new IOException(e);
+                throw new IllegalStateException(e);
             }
-            sleep(Duration.ofMillis(250));
+        });
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.exists(file) ? Files.readString(file) : "";
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        close();
-        throw new IllegalStateException("prometheus not ready within " + timeout + "; see " + log);
     }
 
     @Override
@@ -128,21 +150,12 @@ public final class PrometheusServer implements AutoCloseable {
         Processes.stop(process);
     }
 
-    private static void sleep(Duration duration) throws IOException {
-        try {
-            Thread.sleep(duration.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException(e);
-        }
-    }
-
     private static void deleteRecursively(Path path) throws IOException {
         if (!Files.exists(path)) {
             return;
         }
         try (var paths = Files.walk(path)) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
                 Files.delete(p);
             }
         }
