@@ -4,6 +4,7 @@ import io.impersonationprobe.control.ControlPlaneEvent.Type;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -30,7 +31,9 @@ public record AccessConfiguration(Map<String, RoleAssignmentInfo> assignments, M
                 relevant.put(assignment.name(), assignment);
             }
         }
-        return new AccessConfiguration(Map.copyOf(relevant), Map.copyOf(scopes));
+        // Sorted by name, so that the API and the status page list them in a stable order.
+        return new AccessConfiguration(Collections.unmodifiableMap(relevant),
+                Collections.unmodifiableMap(new TreeMap<>(scopes)));
     }
 
     public Map<String, Long> countByRole() {

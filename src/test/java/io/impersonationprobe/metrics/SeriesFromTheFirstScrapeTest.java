@@ -25,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * scraped". Independent of what the probes have done so far, so it holds at any point of the run.
  */
 @QuarkusTest
-class SeriesAtStartupTest {
+class SeriesFromTheFirstScrapeTest {
 
     @TestHTTPResource("/")
     URL daemon;
