@@ -202,6 +202,9 @@ class InvalidConfigTest {
                 arguments("invalid-group-mailboxes-file-unreadable",
                         "impersonation.groups.canaries.mailboxes-file: cannot read "
                                 + "src/test/resources/config/files/absent (NoSuchFileException)"),
+                arguments("invalid-group-mailboxes-file-not-utf-8",
+                        "impersonation.groups.canaries.mailboxes-file: cannot read "
+                                + "src/test/resources/config/files/mailboxes-latin-1.txt (MalformedInputException)"),
                 arguments("invalid-group-mailboxes-file-entry",
                         "impersonation.groups.canaries.mailboxes-file "
                                 + "(src/test/resources/config/files/mailboxes-malformed.txt, entry 2): "
