@@ -1,5 +1,7 @@
 package io.impersonationprobe.config;
 
+import java.util.Locale;
+
 /** What an API caller may do. */
 public enum ApiRole {
     /** Read results, targets and tenants. */
@@ -8,6 +10,6 @@ public enum ApiRole {
     CHECK;
 
     public String label() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT);
     }
 }

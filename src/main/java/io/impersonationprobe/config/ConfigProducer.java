@@ -17,7 +17,7 @@ public class ConfigProducer {
     @Singleton
     @Startup
     ValidatedConfig validatedConfig(ProbeConfig config) {
-        ValidatedConfig all = ConfigValidator.validate(config);
+        ValidatedConfig all = ConfigValidator.validate(config, System.getenv("HOSTNAME"));
         // Everything downstream (scheduler, results, readiness, metrics, control plane) sees only this replica's share.
         ValidatedConfig mine = all.ownShare();
         if (mine.shard().replicas() > 1) {

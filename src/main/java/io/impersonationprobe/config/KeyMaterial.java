@@ -1,42 +1,47 @@
 package io.impersonationprobe.config;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.Key;
 import java.security.KeyFactory;
 import java.security.KeyStore;
 import java.security.PrivateKey;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.security.interfaces.RSAPrivateCrtKey;
+import java.security.interfaces.RSAPublicKey;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Reads certificates, private keys and trust stores from files, with errors that say what is wrong with the file
- * and never what is in it.
+ * Reads certificates, private keys and key stores from the bytes of their files, with errors that say what is wrong
+ * with the content and never what is in it. Reading the files is the resolvers' job, so that a missing file is
+ * reported as one and not as a wrong password.
  */
 final class KeyMaterial {
     private static final Pattern PEM = Pattern.compile(
             "-----BEGIN ([A-Z ]+)-----([A-Za-z0-9+/=\\s]+)-----END \\1-----");
+    /** Client assertions are signed with RS256, so the app's key must be RSA. */
+    private static final String NOT_RSA = "the private key is not an RSA key; client assertions are signed with RS256";
 
     private KeyMaterial() {
     }
 
-    static ClientCertificate pkcs12(Path file, char[] password) throws IOException, GeneralSecurityException {
+    /** The one private key of a PKCS12 store, with its certificate. */
+    static ClientCertificate pkcs12(byte[] content, char[] password) throws GeneralSecurityException {
         KeyStore store = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(file)) {
-            store.load(in, password);
+        try {
+            store.load(new ByteArrayInputStream(content), password);
         } catch (IOException e) {
             // KeyStore reports a wrong password as an IOException; say so without echoing anything.
             throw new GeneralSecurityException("cannot open it as PKCS12 (wrong password or not a PKCS12 file)");
@@ -51,34 +56,31 @@ final class KeyMaterial {
             throw new GeneralSecurityException("it holds " + keyAliases.size() + " private keys; exactly one is needed");
         }
         Key key = store.getKey(keyAliases.get(0), password);
-        if (!(key instanceof PrivateKey privateKey) || !(store.getCertificate(keyAliases.get(0)) instanceof X509Certificate cert)) {
+        if (!(key instanceof PrivateKey privateKey)
+                || !(store.getCertificate(keyAliases.get(0)) instanceof X509Certificate certificate)) {
             throw new GeneralSecurityException("its key entry has no private key with an X.509 certificate");
         }
         if (!"RSA".equals(privateKey.getAlgorithm())) {
             throw new GeneralSecurityException(NOT_RSA);
         }
-        return matching(privateKey, cert);
+        return matching(privateKey, certificate);
     }
 
-    static ClientCertificate pem(Path certificateFile, Path keyFile) throws IOException, GeneralSecurityException {
-        List<X509Certificate> certificates = certificates(certificateFile);
-        if (certificates.isEmpty()) {
-            throw new GeneralSecurityException(certificateFile + " holds no PEM certificate");
+    /** The first certificate of a PEM file: the app's, before any chain. */
+    static X509Certificate firstCertificate(byte[] pem) throws GeneralSecurityException {
+        Collection<? extends Certificate> certificates;
+        try {
+            certificates = CertificateFactory.getInstance("X.509").generateCertificates(new ByteArrayInputStream(pem));
+        } catch (CertificateException e) {
+            throw new GeneralSecurityException("it holds no PEM certificate");
         }
-        return matching(privateKey(Files.readString(keyFile, StandardCharsets.US_ASCII)), certificates.get(0));
-    }
-
-    static List<X509Certificate> certificates(Path file) throws IOException, GeneralSecurityException {
-        List<X509Certificate> certificates = new ArrayList<>();
-        CertificateFactory factory = CertificateFactory.getInstance("X.509");
-        try (InputStream in = Files.newInputStream(file)) {
-            for (var certificate : factory.generateCertificates(in)) {
-                certificates.add((X509Certificate) certificate);
-            }
+        if (certificates.isEmpty() || !(certificates.iterator().next() instanceof X509Certificate certificate)) {
+            throw new GeneralSecurityException("it holds no PEM certificate");
         }
-        return certificates;
+        return certificate;
     }
 
+    /** An unencrypted RSA private key in PEM: PKCS#8 ("PRIVATE KEY") or PKCS#1 ("RSA PRIVATE KEY"). */
     static PrivateKey privateKey(String pem) throws GeneralSecurityException {
         Matcher m = PEM.matcher(pem);
         boolean legacyEncrypted = pem.contains("Proc-Type: 4,ENCRYPTED");
@@ -98,8 +100,28 @@ final class KeyMaterial {
         };
     }
 
-    /** Client assertions are signed with RS256, so the app's key must be RSA. */
-    private static final String NOT_RSA = "the private key is not an RSA key; client assertions are signed with RS256";
+    /** Refuses a key that does not belong to the certificate: the assertion would be refused by Entra anyway. */
+    static ClientCertificate matching(PrivateKey key, X509Certificate certificate) throws GeneralSecurityException {
+        if (!(key instanceof RSAPrivateCrtKey rsa) || !(certificate.getPublicKey() instanceof RSAPublicKey publicKey)
+                || !rsa.getModulus().equals(publicKey.getModulus())) {
+            throw new GeneralSecurityException("the private key does not belong to the certificate");
+        }
+        return new ClientCertificate(key, certificate);
+    }
+
+    /** A trust store in PKCS12 or JKS. */
+    static KeyStore trustStore(byte[] content, char[] password) throws GeneralSecurityException {
+        for (String type : List.of("PKCS12", "JKS")) {
+            try {
+                KeyStore store = KeyStore.getInstance(type);
+                store.load(new ByteArrayInputStream(content), password);
+                return store;
+            } catch (IOException | GeneralSecurityException tryNext) {
+                // Not this type, or a wrong password.
+            }
+        }
+        throw new GeneralSecurityException("cannot open it as a PKCS12 or JKS trust store (wrong password or format)");
+    }
 
     private static PrivateKey rsa(byte[] der) throws GeneralSecurityException {
         try {
@@ -123,8 +145,7 @@ final class KeyMaterial {
     }
 
     private static byte[] der(int tag, byte[] content) {
-        byte[] length = content.length < 128 ? new byte[]{(byte) content.length}
-                : lengthBytes(content.length);
+        byte[] length = content.length < 128 ? new byte[]{(byte) content.length} : lengthBytes(content.length);
         byte[] out = new byte[1 + length.length + content.length];
         out[0] = (byte) tag;
         System.arraycopy(length, 0, out, 1, length.length);
@@ -139,27 +160,5 @@ final class KeyMaterial {
         out[0] = (byte) (0x80 | (value.length - start));
         System.arraycopy(value, start, out, 1, value.length - start);
         return out;
-    }
-
-    /** Refuses a key that does not belong to the certificate: the assertion would be refused by Entra anyway. */
-    private static ClientCertificate matching(PrivateKey key, X509Certificate certificate) throws GeneralSecurityException {
-        if (!(key instanceof RSAPrivateCrtKey rsa) || !(certificate.getPublicKey() instanceof java.security.interfaces.RSAPublicKey pub)
-                || !rsa.getModulus().equals(pub.getModulus())) {
-            throw new GeneralSecurityException("the private key does not belong to the certificate");
-        }
-        return new ClientCertificate(key, certificate);
-    }
-
-    static KeyStore trustStore(Path file, char[] password) throws IOException, GeneralSecurityException {
-        for (String type : List.of("PKCS12", "JKS")) {
-            try (InputStream in = Files.newInputStream(file)) {
-                KeyStore store = KeyStore.getInstance(type);
-                store.load(in, password);
-                return store;
-            } catch (IOException | GeneralSecurityException tryNext) {
-                // Not this type, or a wrong password.
-            }
-        }
-        throw new GeneralSecurityException("cannot open it as a PKCS12 or JKS trust store (wrong password or format)");
     }
 }

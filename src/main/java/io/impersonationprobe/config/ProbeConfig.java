@@ -1,9 +1,18 @@
 package io.impersonationprobe.config;
 
 import io.impersonationprobe.target.Expectation;
+import io.impersonationprobe.target.PerMailboxSeries;
+import io.impersonationprobe.target.ProbeKind;
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithConverter;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.Pattern;
+import microsoft.exchange.webservices.data.core.enumeration.property.WellKnownFolderName;
+import org.hibernate.validator.constraints.Range;
+import org.hibernate.validator.constraints.time.DurationMax;
+import org.hibernate.validator.constraints.time.DurationMin;
 
 import java.net.URI;
 import java.nio.file.Path;
@@ -13,11 +22,20 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Everything the daemon probes and how. Cross-property rules (a group's tenant exists, URLs are https, mailboxes are
- * well-formed, credentials are complete) are checked by {@link ConfigValidator} at startup.
+ * Everything the daemon probes and how. A wrong configuration stops startup in up to three steps, each reporting all
+ * of its problems with their properties: values that cannot be read as their type (the closed sets say which values
+ * there are, through {@link EnumConverters}), then values out of their range (the Bean Validation constraints here,
+ * which Quarkus checks when it maps the configuration), then the rules that span properties and what the
+ * configuration points to, such as files and secrets ({@link ConfigValidator}).
  */
 @ConfigMapping(prefix = "impersonation")
 public interface ProbeConfig {
+    String EXCHANGE_ONLINE_EWS_URL = "https://outlook.office365.com/EWS/Exchange.asmx";
+    String EXCHANGE_ONLINE_SCOPE = "https://outlook.office365.com/.default";
+    String GRAPH_URL = "https://graph.microsoft.com";
+    String GRAPH_SCOPE = "https://graph.microsoft.com/.default";
+    /** Exchange's EWSMaxConcurrency in Exchange Online: more parallel requests per account are refused. */
+    int MAX_CONCURRENCY = 27;
 
     /** Exchange organisations to probe, by an id of your choosing; the id is the {@code tenant} label of every metric. */
     Map<String, Tenant> tenants();
@@ -39,111 +57,21 @@ public interface ProbeConfig {
     /** How the scheduler spreads probe cycles. */
     Scheduler scheduler();
 
-    /** The on-demand API ({@code /api/v1}, {@code /probe}): who may call it, and how much. */
-    Api api();
-
-    interface Api {
-        /**
-         * API keys by caller name (the name the audit log shows). Only a key's SHA-256 is configured, so the
-         * configuration never holds a usable key: {@code printf %s "$KEY" | sha256sum}. Set them here, through the
-         * environment ({@code IMPERSONATION_API_KEYS_ONCALL_SHA256}), or in {@link #keysFile()}.
-         */
-        Map<String, Key> keys();
-
-        /**
-         * A file of further API keys, for a mounted secret: one per line, {@code caller sha256-hex role[,role]};
-         * blank lines and lines starting with {@code #} are ignored.
-         */
-        Optional<Path> keysFile();
-
-        /** Whether {@code /q/metrics} needs a key with the {@code read} role (Prometheus: {@code authorization.credentials_file}). */
-        @WithDefault("false")
-        boolean protectMetrics();
-
-        /** Whether the status page at {@code /} needs a key with the {@code read} role. */
-        @WithDefault("false")
-        boolean protectStatusPage();
-
-        /** Limits on live checks ({@code POST /api/v1/checks} and {@code /probe}). */
-        Checks checks();
-
-        /** OIDC bearer tokens, accepted besides API keys once an issuer is set. */
-        Oidc oidc();
-
-        interface Oidc {
-            /**
-             * The issuer exactly as tokens carry it in {@code iss}; its {@code /.well-known/openid-configuration}
-             * names the signing keys. Entra ID: {@code https://login.microsoftonline.com/<tenant-id>/v2.0}.
-             */
-            Optional<URI> issuer();
-
-            /** The audience tokens must carry in {@code aud}: the API's application ID URI, such as {@code api://impersonation-probe}. */
-            Optional<String> audience();
-
-            /** The claim that lists the caller's roles (Entra ID app roles: {@code roles}). */
-            @WithDefault("roles")
-            String rolesClaim();
-
-            /** The role value that grants {@code read}. */
-            @WithDefault("ImpersonationProbe.Read")
-            String readRole();
-
-            /** The role value that grants {@code check}. */
-            @WithDefault("ImpersonationProbe.Check")
-            String checkRole();
-        }
-
-        interface Key {
-            /** The key's SHA-256 as 64 hex digits. */
-            String sha256();
-
-            /** {@code read} (results, targets, tenants) and {@code check} (run live checks). */
-            @WithDefault("read")
-            List<ApiRole> roles();
-        }
-
-        interface Checks {
-            /**
-             * Domains whose mailboxes a live check may probe besides the configured targets. Unset: only configured
-             * targets, so the endpoint cannot be used to probe arbitrary addresses or to enumerate mailboxes.
-             */
-            Optional<List<String>> allowedDomains();
-
-            /** Live checks one caller may start per minute; more get 429 with Retry-After. */
-            @WithDefault("10")
-            int perCallerPerMinute();
-
-            /**
-             * Live checks in flight at once, all callers together; more get 429. They run on the request's thread,
-             * never on the scheduled probes' pools, so they cannot delay a cycle.
-             */
-            @WithDefault("4")
-            int maxConcurrent();
-        }
-    }
+    /** What the metrics publish. */
+    Metrics metrics();
 
     /** How several replicas split the targets between them; one replica probes everything by default. */
     Sharding sharding();
 
+    /** The on-demand API ({@code /api/v1}, {@code /probe}): who may call it, and how much. */
+    Api api();
+
     /** What the daemon keeps on disk so that a restart loses nothing that matters. */
     State state();
 
-    interface State {
-        /**
-         * A directory, readable and writable by the daemon's user only, for the state that survives a restart: per
-         * tenant the last control-plane snapshot (organisation settings, role assignments, scopes), pending propagation
-         * with its start times, recent events, and the targets' recent results. Unset: nothing is written, and a
-         * restart forgets all of it (and cannot see changes made while the daemon was down).
-         */
-        Optional<Path> directory();
-
-        /** How often the targets' recent results are written (the control plane is written after each poll). */
-        @WithDefault("1m")
-        Duration saveInterval();
-    }
-
     interface Tenant {
         /** {@code exchange-online} (app-only OAuth, RBAC for Applications) or {@code on-premises} (ApplicationImpersonation). */
+        @WithConverter(EnumConverters.TenantKinds.class)
         TenantKind kind();
 
         /**
@@ -156,6 +84,8 @@ public interface ProbeConfig {
 
         /** Probes in flight at once for this tenant, 1 to 27: Exchange allows 27 concurrent EWS requests per account. */
         @WithDefault("8")
+        @Range(min = 1, max = MAX_CONCURRENCY, message = "is ${validatedValue}; it must be between 1 and " + MAX_CONCURRENCY
+                + " (Exchange allows " + MAX_CONCURRENCY + " concurrent EWS requests per account)")
         int concurrency();
 
         /** How the daemon authenticates to this tenant. */
@@ -165,79 +95,12 @@ public interface ProbeConfig {
         Tls tls();
 
         /** The Exchange Online control plane: the admin API the daemon polls for the org's state. */
+        // Named, because SmallRye's Bean Validation names a nested group by its method name (controlPlane).
+        @WithName("control-plane")
         ControlPlane controlPlane();
 
         /** Microsoft Graph, for groups that probe with {@code graph} (Exchange Online tenants only). */
         Graph graph();
-    }
-
-    interface Graph {
-        /** Microsoft Graph's base URL; the probe sends {@code GET /v1.0/users/{mailbox}/mailFolders/inbox?$select=id}. */
-        @WithDefault(GRAPH_URL)
-        URI url();
-
-        /**
-         * The OAuth scope requested for Graph with the tenant's app credentials; the app needs a Graph mail role,
-         * such as RBAC for Applications' "Application Mail.ReadBasic", scoped to the mailboxes it may reach.
-         */
-        @WithDefault(GRAPH_SCOPE)
-        String scope();
-    }
-
-    interface ControlPlane {
-        /**
-         * Polls the Exchange Online admin API (Get-OrganizationConfig) with the tenant's app credentials; the app
-         * needs the Exchange.ManageAsApp permission and a read role such as View-Only Organization Management.
-         * Exchange Online tenants with app-only OAuth only; on-premises Exchange has no such API.
-         */
-        @WithDefault("true")
-        boolean enabled();
-
-        /** The admin API's base URL. */
-        @WithDefault("https://outlook.office365.com")
-        URI adminApiUrl();
-
-        /**
-         * How often the control plane is read: the organisation's configuration (IsDehydrated, EwsEnabled,
-         * EwsAllowedAppIDs), the role assignments that grant mailbox access and their management scopes.
-         */
-        @WithDefault("5m")
-        Duration interval();
-
-        /** Timeout of one admin API call. */
-        @WithDefault("30s")
-        Duration timeout();
-
-        /**
-         * Separate app credentials for the admin API (client-secret or client-certificate, same properties as the
-         * tenant's auth), when the probing app must not hold Exchange.ManageAsApp; unset, the tenant's own are used.
-         */
-        Optional<Auth> auth();
-
-        /**
-         * Targets checked with Test-ServicePrincipalAuthorization per poll, in rotation: the configured truth that
-         * bypasses Exchange's permission cache, compared with what the probes see.
-         */
-        @WithDefault("20")
-        int authorizationSample();
-
-        /**
-         * How long a configured grant may take to become effective before it is reported STUCK; Exchange Online
-         * caches grants for 30 min to 2 h.
-         */
-        @WithDefault("2h")
-        Duration propagationWindow();
-    }
-
-    interface Tls {
-        /**
-         * A trust store (PKCS12 or JKS) with the CA certificates to trust for this tenant instead of the JVM's
-         * defaults, for an on-premises server with an internal CA. Certificates are always verified.
-         */
-        Optional<Path> trustStore();
-
-        /** The trust store's password, if it has one. */
-        Optional<Secret> trustStorePassword();
     }
 
     interface Auth {
@@ -246,6 +109,7 @@ public interface ProbeConfig {
          * {@code ntlm} or {@code basic} (an on-premises service account holding ApplicationImpersonation).
          */
         @WithDefault("client-secret")
+        @WithConverter(EnumConverters.AuthMethods.class)
         AuthMethod method();
 
         /** The Entra ID directory (tenant) ID or a verified domain, for example {@code contoso.onmicrosoft.com}. */
@@ -307,7 +171,82 @@ public interface ProbeConfig {
 
         /** Timeout for one token request. */
         @WithDefault("10s")
+        @DurationMin(inclusive = false, message = "is ${validatedValue}; it must be longer than zero")
         Duration tokenTimeout();
+    }
+
+    interface Tls {
+        /**
+         * A trust store (PKCS12 or JKS) with the CA certificates to trust for this tenant instead of the JVM's
+         * defaults, for an on-premises server with an internal CA. Certificates are always verified.
+         */
+        Optional<Path> trustStore();
+
+        /** The trust store's password, if it has one. */
+        Optional<Secret> trustStorePassword();
+    }
+
+    interface ControlPlane {
+        /**
+         * Polls the Exchange Online admin API (Get-OrganizationConfig) with the tenant's app credentials; the app
+         * needs the Exchange.ManageAsApp permission and a read role such as View-Only Organization Management.
+         * Exchange Online tenants with app-only OAuth only; on-premises Exchange has no such API.
+         */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** The admin API's base URL. */
+        @WithDefault("https://outlook.office365.com")
+        URI adminApiUrl();
+
+        /**
+         * How often the control plane is read: the organisation's configuration (IsDehydrated, EwsEnabled,
+         * EwsAllowedAppIDs), the role assignments that grant mailbox access and their management scopes.
+         */
+        @WithDefault("5m")
+        @DurationMin(seconds = 5, message = "is ${validatedValue}; the shortest allowed is PT5S (every poll makes "
+                + "several admin API calls, and Exchange Online throttles the admin API)")
+        Duration interval();
+
+        /** Timeout of one admin API call. */
+        @WithDefault("30s")
+        @DurationMin(inclusive = false, message = "is ${validatedValue}; it must be longer than zero")
+        Duration timeout();
+
+        /**
+         * Separate app credentials for the admin API (client-secret or client-certificate, same properties as the
+         * tenant's auth), when the probing app must not hold Exchange.ManageAsApp; unset, the tenant's own are used.
+         */
+        Optional<Auth> auth();
+
+        /**
+         * Targets checked with Test-ServicePrincipalAuthorization per poll, in rotation: the configured truth that
+         * bypasses Exchange's permission cache, compared with what the probes see.
+         */
+        @WithDefault("20")
+        @Min(value = 0, message = "is ${validatedValue}; it must be 0 (no checks) or more")
+        int authorizationSample();
+
+        /**
+         * How long a configured grant may take to become effective before it is reported STUCK; Exchange Online
+         * caches grants for 30 min to 2 h.
+         */
+        @WithDefault("2h")
+        @DurationMin(inclusive = false, message = "is ${validatedValue}; it must be longer than zero")
+        Duration propagationWindow();
+    }
+
+    interface Graph {
+        /** Microsoft Graph's base URL; the probe sends {@code GET /v1.0/users/{mailbox}/mailFolders/inbox?$select=id}. */
+        @WithDefault(GRAPH_URL)
+        URI url();
+
+        /**
+         * The OAuth scope requested for Graph with the tenant's app credentials; the app needs a Graph mail role,
+         * such as RBAC for Applications' "Application Mail.ReadBasic", scoped to the mailboxes it may reach.
+         */
+        @WithDefault(GRAPH_SCOPE)
+        String scope();
     }
 
     interface Group {
@@ -319,6 +258,7 @@ public interface ProbeConfig {
          * executives outside the application's scope); reaching one is a scope leak.
          */
         @WithDefault("allow")
+        @WithConverter(EnumConverters.Expectations.class)
         Expectation expect();
 
         /** Mailboxes (SMTP addresses), comma-separated. Combined with {@code mailboxes-file} when both are set. */
@@ -329,6 +269,8 @@ public interface ProbeConfig {
 
         /** How often every mailbox of the group is probed. */
         @WithDefault("5m")
+        @DurationMin(seconds = 5, message = "is ${validatedValue}; the shortest allowed is PT5S (every cycle sends "
+                + "a request per mailbox and probe kind, and Exchange throttles an account that sends too many)")
         Duration interval();
 
         /**
@@ -336,7 +278,8 @@ public interface ProbeConfig {
          * or both, which shows the group's readiness for the move from EWS to Microsoft Graph.
          */
         @WithDefault("ews")
-        List<String> probes();
+        @WithConverter(EnumConverters.ProbeKinds.class)
+        List<ProbeKind> probes();
 
         /**
          * Series per mailbox ({@code mailbox} label) for this group: {@code true} always (canaries), {@code false}
@@ -344,29 +287,22 @@ public interface ProbeConfig {
          * Without them, {@code impersonation_targets} counts the group's targets by state and the API lists them.
          */
         @WithDefault("auto")
-        String perMailboxSeries();
-    }
-
-    /** What the metrics publish. */
-    Metrics metrics();
-
-    interface Metrics {
-        /**
-         * Groups with {@code per-mailbox-series=auto} publish series per mailbox while this replica has at most this
-         * many targets in all; above it, only group-level series (each mailbox would add four series per probe kind).
-         */
-        @WithDefault("500")
-        int perMailboxLimit();
+        @WithConverter(EnumConverters.PerMailboxSeriesChoices.class)
+        PerMailboxSeries perMailboxSeries();
     }
 
     interface Probe {
         /** Deadline for one probe, token included; a server that is slower is reported as {@code TIMEOUT}. */
         @WithDefault("20s")
+        @DurationMin(inclusive = false, message = "is ${validatedValue}; it must be longer than zero")
+        @DurationMax(minutes = 5, message = "is ${validatedValue}; the longest allowed is PT5M (a server that does "
+                + "not answer would hold one of the tenant's concurrent requests that long)")
         Duration timeout();
 
-        /** The well-known folder whose ID the probe reads; the probe never reads mail. */
+        /** The well-known folder whose ID the EWS probe reads, such as {@code inbox}; the probe never reads mail. */
         @WithDefault("inbox")
-        String folder();
+        @WithConverter(EnumConverters.WellKnownFolders.class)
+        WellKnownFolderName folder();
     }
 
     interface Scheduler {
@@ -375,7 +311,19 @@ public interface ProbeConfig {
          * groups and replicas do not probe in lockstep.
          */
         @WithDefault("0.1")
+        @Range(min = 0, max = 1, message = "is ${validatedValue}; it must be between 0 and 1 (a fraction of each "
+                + "group's interval)")
         double jitter();
+    }
+
+    interface Metrics {
+        /**
+         * Groups with {@code per-mailbox-series=auto} publish series per mailbox while this replica has at most this
+         * many targets in all; above it, only group-level series (each mailbox would add four series per probe kind).
+         */
+        @WithDefault("500")
+        @Min(value = 0, message = "is ${validatedValue}; it must be 0 (no series per mailbox for auto groups) or more")
+        int perMailboxLimit();
     }
 
     interface Sharding {
@@ -385,6 +333,7 @@ public interface ProbeConfig {
          * same configuration and the same count.
          */
         @WithDefault("1")
+        @Min(value = 1, message = "is ${validatedValue}; it must be 1 or more")
         int replicas();
 
         /**
@@ -395,10 +344,106 @@ public interface ProbeConfig {
         Optional<Integer> replicaIndex();
     }
 
-    String EXCHANGE_ONLINE_EWS_URL = "https://outlook.office365.com/EWS/Exchange.asmx";
-    String EXCHANGE_ONLINE_SCOPE = "https://outlook.office365.com/.default";
-    String GRAPH_URL = "https://graph.microsoft.com";
-    String GRAPH_SCOPE = "https://graph.microsoft.com/.default";
-    /** Exchange's EWSMaxConcurrency in Exchange Online: more parallel requests per account are refused. */
-    int MAX_CONCURRENCY = 27;
+    interface Api {
+        /**
+         * API keys by caller name (the name the audit log shows). Only a key's SHA-256 is configured, so the
+         * configuration never holds a usable key: {@code printf %s "$KEY" | sha256sum}. Set them here, through the
+         * environment ({@code IMPERSONATION_API_KEYS_ONCALL_SHA256}), or in {@link #keysFile()}.
+         */
+        Map<String, Key> keys();
+
+        /**
+         * A file of further API keys, for a mounted secret: one per line, {@code caller sha256-hex role[,role]};
+         * blank lines and lines starting with {@code #} are ignored.
+         */
+        Optional<Path> keysFile();
+
+        /** Whether {@code /q/metrics} needs a key with the {@code read} role (Prometheus: {@code authorization.credentials_file}). */
+        @WithDefault("false")
+        boolean protectMetrics();
+
+        /** Whether the status page at {@code /} needs a key with the {@code read} role. */
+        @WithDefault("false")
+        boolean protectStatusPage();
+
+        /** Limits on live checks ({@code POST /api/v1/checks} and {@code /probe}). */
+        Checks checks();
+
+        /** OIDC bearer tokens, accepted besides API keys once an issuer is set. */
+        Oidc oidc();
+
+        interface Key {
+            /** The key's SHA-256 as 64 hex digits. */
+            String sha256();
+
+            /** {@code read} (results, targets, tenants) and {@code check} (run live checks). */
+            @WithDefault("read")
+            @WithConverter(EnumConverters.ApiRoles.class)
+            List<ApiRole> roles();
+        }
+
+        interface Checks {
+            /**
+             * Domains whose mailboxes a live check may probe besides the configured targets. Unset: only configured
+             * targets, so the endpoint cannot be used to probe arbitrary addresses or to enumerate mailboxes.
+             */
+            Optional<List<@Pattern(regexp = "(?i)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}",
+                    message = "is '${validatedValue}', which is not a domain name such as contoso.com")
+                    String>> allowedDomains();
+
+            /** Live checks one caller may start per minute; more get 429 with Retry-After. */
+            @WithDefault("10")
+            @Min(value = 1, message = "is ${validatedValue}; it must be at least 1 (to allow no live checks, give no "
+                    + "caller the check role)")
+            int perCallerPerMinute();
+
+            /**
+             * Live checks in flight at once, all callers together; more get 429. They run on the request's thread,
+             * never on the scheduled probes' pools, so they cannot delay a cycle.
+             */
+            @WithDefault("4")
+            @Range(min = 1, max = MAX_CONCURRENCY, message = "is ${validatedValue}; it must be between 1 and "
+                    + MAX_CONCURRENCY + " (Exchange allows " + MAX_CONCURRENCY + " concurrent EWS requests per account)")
+            int maxConcurrent();
+        }
+
+        interface Oidc {
+            /**
+             * The issuer exactly as tokens carry it in {@code iss}; its {@code /.well-known/openid-configuration}
+             * names the signing keys. Entra ID: {@code https://login.microsoftonline.com/<tenant-id>/v2.0}.
+             */
+            Optional<URI> issuer();
+
+            /** The audience tokens must carry in {@code aud}: the API's application ID URI, such as {@code api://impersonation-probe}. */
+            Optional<String> audience();
+
+            /** The claim that lists the caller's roles (Entra ID app roles: {@code roles}). */
+            @WithDefault("roles")
+            String rolesClaim();
+
+            /** The role value that grants {@code read}. */
+            @WithDefault("ImpersonationProbe.Read")
+            String readRole();
+
+            /** The role value that grants {@code check}. */
+            @WithDefault("ImpersonationProbe.Check")
+            String checkRole();
+        }
+    }
+
+    interface State {
+        /**
+         * A directory, readable and writable by the daemon's user only, for the state that survives a restart: per
+         * tenant the last control-plane snapshot (organisation settings, role assignments, scopes), pending propagation
+         * with its start times, recent events, and the targets' recent results. Unset: nothing is written, and a
+         * restart forgets all of it (and cannot see changes made while the daemon was down).
+         */
+        Optional<Path> directory();
+
+        /** How often the targets' recent results are written (the control plane is written after each poll). */
+        @WithDefault("1m")
+        @DurationMin(seconds = 5, message = "is ${validatedValue}; the shortest allowed is PT5S (each write holds the "
+                + "recent results of every target)")
+        Duration saveInterval();
+    }
 }

@@ -14,9 +14,6 @@ import javax.net.ssl.SSLContext;
 public record ResolvedTenant(String id, ProbeConfig.Tenant config, Secret secret, ClientCertificate certificate,
                              ServiceAccount account, SSLContext sslContext, AdminCredential admin) {
 
-    /** Separate app credentials for the admin API: exactly one of secret and certificate is set. */
-    public record AdminCredential(ProbeConfig.Auth auth, Secret secret, ClientCertificate certificate) {
-    }
     public TenantKind kind() {
         return config.kind();
     }
@@ -28,5 +25,9 @@ public record ResolvedTenant(String id, ProbeConfig.Tenant config, Secret secret
     /** Exchange Online with app-only OAuth and the control plane switched on: the admin API can be polled. */
     public boolean pollsControlPlane() {
         return kind() == TenantKind.EXCHANGE_ONLINE && method().isOAuth() && config.controlPlane().enabled();
+    }
+
+    /** Separate app credentials for the admin API: exactly one of secret and certificate is set. */
+    public record AdminCredential(ProbeConfig.Auth auth, Secret secret, ClientCertificate certificate) {
     }
 }

@@ -148,6 +148,6 @@ class SystemdUnitTest {
                 .withSources(new EnvConfigSource(Map.of("CREDENTIALS_DIRECTORY", credentials.toString()), 300))
                 .build().getConfigMapping(ProbeConfig.class);
         assertEquals("from-the-credentials-directory",
-                ConfigValidator.validate(config).tenants().get("contoso").secret().reveal());
+                ConfigValidator.validate(config, null).tenants().get("contoso").secret().reveal());
     }
 }
