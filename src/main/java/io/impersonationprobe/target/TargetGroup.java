@@ -11,9 +11,4 @@ import java.util.List;
  */
 public record TargetGroup(String name, String tenant, Expectation expect, Duration interval, List<Target> targets,
                           List<ProbeKind> probes, PerMailboxSeries perMailboxSeries) {
-
-    /** A group probed over EWS only, with the default, {@code auto}, for series per mailbox. */
-    public TargetGroup(String name, String tenant, Expectation expect, Duration interval, List<Target> targets) {
-        this(name, tenant, expect, interval, targets, List.of(ProbeKind.EWS), PerMailboxSeries.AUTO);
-    }
 }

@@ -1,8 +1,7 @@
 package io.impersonationprobe.target;
 
-import microsoft.exchange.webservices.data.core.enumeration.property.WellKnownFolderName;
-import io.impersonationprobe.target.Expectation;
 import io.impersonationprobe.config.ValidatedConfig;
+import microsoft.exchange.webservices.data.core.enumeration.property.WellKnownFolderName;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -127,8 +126,10 @@ class ShardTest {
     @Test
     void aReplicaKeepsEveryGroupWithOnlyItsOwnTargets() {
         List<Target> targets = targets(40);
-        TargetGroup group = new TargetGroup("group", "contoso", Expectation.ALLOW, Duration.ofMinutes(5), targets);
-        TargetGroup empty = new TargetGroup("empty", "contoso", Expectation.DENY, Duration.ofMinutes(5), List.of());
+        TargetGroup group = new TargetGroup("group", "contoso", Expectation.ALLOW, Duration.ofMinutes(5), targets,
+                List.of(ProbeKind.EWS), PerMailboxSeries.AUTO);
+        TargetGroup empty = new TargetGroup("empty", "contoso", Expectation.DENY, Duration.ofMinutes(5), List.of(),
+                List.of(ProbeKind.EWS), PerMailboxSeries.AUTO);
         List<Target> union = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             ValidatedConfig mine = new ValidatedConfig(Map.of(), List.of(empty, group), List.of(), new Shard(3, i), 500, WellKnownFolderName.Inbox).ownShare();

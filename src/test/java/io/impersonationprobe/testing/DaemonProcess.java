@@ -118,7 +118,7 @@ public final class DaemonProcess implements AutoCloseable {
     }
 
     /** Waits for the first log line that matches; the process is stopped when it ends or the time runs out first. */
-    Matcher awaitLog(Pattern line, Duration timeout) {
+    public Matcher awaitLog(Pattern line, Duration timeout) {
         return stoppedOnFailure(() -> Await.result(timeout, "'" + line + "' in " + log, () -> {
             Matcher matcher = line.matcher(read(log));
             if (matcher.find()) {
