@@ -67,9 +67,9 @@ class RestartIT {
             }
 
             // While the daemon is down: a new principal gets an organisation-wide grant.
-            assertEquals(200, Http.send("POST", simulator.baseUrl() + "/control/apps",
+            assertEquals(201, Http.send("POST", simulator.baseUrl() + "/control/apps",
                     "{\"appId\":\"0badc0de-0000-4000-8000-00000000b0b0\",\"displayName\":\"Backup tool\"}").statusCode());
-            assertEquals(200, Http.send("POST", simulator.baseUrl() + "/control/role-assignments",
+            assertEquals(201, Http.send("POST", simulator.baseUrl() + "/control/role-assignments",
                     "{\"name\":\"Backup grant\",\"role\":\"Application EWS.AccessAsApp\","
                             + "\"app\":\"0badc0de-0000-4000-8000-00000000b0b0\"}").statusCode());
 
