@@ -54,6 +54,20 @@ public class SimulatorLauncher {
         @WithDefault("0s")
         Duration propagationDelay();
 
+        /**
+         * How long a change of the organisation's {@code EwsEnabled} takes to be enforced by EWS (Exchange Online
+         * documents about an hour); Get-OrganizationConfig reads the change back at once. The demo uses seconds.
+         */
+        @WithDefault("1h")
+        Duration ewsEnabledPropagationDelay();
+
+        /**
+         * How long a change of {@code EwsAllowedAppIDs} takes to be enforced by EWS (Exchange Online documents up to
+         * 24 hours); Get-OrganizationConfig reads the change back at once. The demo uses seconds.
+         */
+        @WithDefault("24h")
+        Duration allowListPropagationDelay();
+
         /** Lifetime of the access tokens the simulated token endpoint issues. */
         @WithDefault("1h")
         Duration tokenLifetime();
@@ -93,6 +107,8 @@ public class SimulatorLauncher {
                 .withHost(settings.host())
                 .withPort(settings.port())
                 .withPropagationDelay(settings.propagationDelay())
+                .withEwsEnabledDelay(settings.ewsEnabledPropagationDelay())
+                .withAllowListDelay(settings.allowListPropagationDelay())
                 .withTokenLifetime(settings.tokenLifetime())
                 .withSchemaDir(settings.schemaDir().orElse(null));
         if (settings.tls().keyStore().isPresent()) {

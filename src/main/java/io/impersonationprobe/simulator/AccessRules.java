@@ -16,18 +16,24 @@ import java.util.Map;
  *   <li>otherwise a role assignment of the right role to the caller opens the mailboxes its scope covers (no scope:
  *   the whole organisation), once the propagation delay after its creation has passed;</li>
  *   <li>a removed assignment keeps granting until the same delay has passed again, as Exchange's cache still holds it;</li>
- *   <li>for EWS in Exchange Online, the organisation's gates come first: {@code EwsEnabled}, {@code EwsAllowedAppIDs}
- *   and the user-agent policy.</li>
+ *   <li>for EWS in Exchange Online, the organisation's gates come first, with the rules enforced since 2026-10-10:
+ *   {@code EwsEnabled} null lets every app through (until Microsoft switches the tenant off), true only the apps on
+ *   {@code EwsAllowedAppIDs} (none when the list is empty), false none; the user-agent policy is a second gate
+ *   that must pass as well, for Graph too. Then the mailbox's own: its {@code EwsEnabled} false, or a licence
+ *   without EWS (Kiosk, F1, F3), refuses it. The organisation's gates are read as Exchange's cache enforces them,
+ *   after their propagation delays.</li>
  * </ul>
  */
 public final class AccessRules {
-    /** Whether the organisation lets a request through to EWS at all, and if not, which gate refused it. */
+    /** Whether a request gets through to EWS, and if not, which gate refused it. */
     public enum EwsGate {
         OPEN,
-        /** {@code EwsEnabled} is off for the organisation. */
+        /** {@code EwsEnabled} is false for the organisation or for the mailbox. */
         DISABLED,
-        /** The app is not on {@code EwsAllowedAppIDs}, or the user-agent policy refuses the client. */
-        BLOCKED_BY_POLICY
+        /** {@code EwsEnabled} true and the app not on {@code EwsAllowedAppIDs}, or the user-agent policy refuses the client. */
+        BLOCKED_BY_POLICY,
+        /** The mailbox's licence does not include EWS (Kiosk, F1, F3). */
+        LICENCE_WITHOUT_EWS
     }
 
     private final TenantState state;
@@ -40,12 +46,26 @@ public final class AccessRules {
 
     /** The organisation's EWS gates for an app's request (null app ID: a user's, which the app list does not gate). */
     public EwsGate ewsGate(String appId, String userAgent) {
-        Org org = state.org();
-        if (!org.ewsEnabled()) {
+        Org org = state.enforcedOrg(clock.instant());
+        if (Boolean.FALSE.equals(org.ewsEnabled())) {
             return EwsGate.DISABLED;
         }
-        boolean appListed = appId == null || org.ewsAllowedAppIds() == null || org.ewsAllowedAppIds().contains(appId);
+        boolean appListed = appId == null || !Boolean.TRUE.equals(org.ewsEnabled())
+                || (org.ewsAllowedAppIds() != null && org.ewsAllowedAppIds().stream().anyMatch(appId::equalsIgnoreCase));
         return appListed && UserAgentPolicy.admits(org, userAgent) ? EwsGate.OPEN : EwsGate.BLOCKED_BY_POLICY;
+    }
+
+    /** The mailbox's own gates for EWS: its {@code EwsEnabled} (Set-CASMailbox) and its licence. */
+    public EwsGate mailboxEwsGate(Mailbox mailbox) {
+        if (Boolean.FALSE.equals(mailbox.ewsEnabled())) {
+            return EwsGate.DISABLED;
+        }
+        return Licences.includesEws(mailbox.licence()) ? EwsGate.OPEN : EwsGate.LICENCE_WITHOUT_EWS;
+    }
+
+    /** Whether the organisation's user-agent policy, which applies to REST and Graph as well, admits the client. */
+    public boolean graphAdmits(String userAgent) {
+        return UserAgentPolicy.admits(state.enforcedOrg(clock.instant()), userAgent);
     }
 
     /** Whether an app, with its token's roles, may act as this mailbox over EWS now. */
@@ -74,8 +94,9 @@ public final class AccessRules {
      * role to the app, whether its scope covers the mailbox. It reads the configuration, bypassing the cache, and
      * ignores Entra-consented permissions.
      */
-    public List<Map<String, Object>> testAuthorization(String appId, Mailbox mailbox) {
+    public List<Map<String, Object>> testAuthorization(String identity, Mailbox mailbox) {
         List<Map<String, Object>> results = new ArrayList<>();
+        String appId = state.servicePrincipal(identity).map(App::appId).orElse(identity);
         for (RoleAssignment assignment : state.configuredAssignments()) {
             if (Roles.isApplicationRole(assignment.role()) && assignment.assignee().equalsIgnoreCase(appId)) {
                 boolean organisation = assignment.scope() == null;

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The simulated Exchange Online admin API ({@code POST /adminapi/beta/{tenant}/InvokeCommand}) that the
@@ -88,23 +89,29 @@ final class AdminApiEndpoint {
             String role = parameters == null ? "" : parameters.path("Role").asText("");
             List<Map<String, Object>> rows = new ArrayList<>();
             for (RoleAssignment a : tenant.state().configuredAssignments()) {
-                if (!role.isEmpty() && !a.role().equalsIgnoreCase(role)) {
-                    continue;
+                if (role.isEmpty() || a.role().equalsIgnoreCase(role)) {
+                    rows.add(ExchangeObjects.roleAssignment(tenant.state(), a));
                 }
-                boolean app = a.role().equals(Roles.EWS_ACCESS_AS_APP);
-                Map<String, Object> row = new LinkedHashMap<>();
-                row.put("Name", a.name());
-                row.put("Role", a.role());
-                row.put("RoleAssignee", a.assignee());
-                row.put("RoleAssigneeType", app ? "ServicePrincipal" : "User");
-                row.put("CustomResourceScope", app ? a.scope() : null);
-                row.put("CustomRecipientWriteScope", app ? null : a.scope());
-                row.put("Enabled", true);
-                row.put("WhenCreated", a.createdAt().toString());
-                row.put("WhenChanged", a.createdAt().toString());
-                rows.add(row);
             }
             page(ctx, rows);
+        } else if (cmdlet.equals("Get-ServicePrincipal")) {
+            String identity = parameters == null ? "" : parameters.path("Identity").asText("");
+            if (identity.isEmpty()) {
+                page(ctx, tenant.state().apps().stream().map(ExchangeObjects::servicePrincipal).toList());
+            } else {
+                tenant.state().servicePrincipal(identity).ifPresentOrElse(
+                        app -> send(ctx, 200, Map.of("value", List.of(ExchangeObjects.servicePrincipal(app)))),
+                        () -> notFound(ctx, identity));
+            }
+        } else if (cmdlet.equals("Get-CASMailbox")) {
+            String identity = parameters == null ? "" : parameters.path("Identity").asText("");
+            if (identity.isEmpty()) {
+                page(ctx, tenant.state().mailboxes().stream().map(ExchangeObjects::casMailbox).toList());
+            } else {
+                mailboxByIdentity(identity).ifPresentOrElse(
+                        mailbox -> send(ctx, 200, Map.of("value", List.of(ExchangeObjects.casMailbox(mailbox)))),
+                        () -> notFound(ctx, identity));
+            }
         } else if (cmdlet.equals("Get-ManagementScope")) {
             List<Map<String, Object>> rows = new ArrayList<>();
             tenant.state().scopeFilters().forEach((name, filter) -> rows.add(Map.of("Name", name, "RecipientFilter", filter,
@@ -126,8 +133,7 @@ final class AdminApiEndpoint {
                 RoleAssignment created = tenant.state().addAssignment(parameters.path("Name").asText(""),
                         parameters.path("Role").asText(""), app != null ? app : parameters.path("User").asText(""),
                         parameters.path(app != null ? "CustomResourceScope" : "CustomRecipientWriteScope").asText(null));
-                send(ctx, 200, Map.of("value", List.of(Map.of("Name", created.name(), "Role", created.role(),
-                        "RoleAssignee", created.assignee(), "WhenCreated", created.createdAt().toString()))));
+                send(ctx, 200, Map.of("value", List.of(ExchangeObjects.roleAssignment(tenant.state(), created))));
             } catch (IllegalStateException e) {
                 // What Exchange Online answers in a dehydrated organisation (and for a duplicate name).
                 error(ctx, 400, "BadRequest", "Ex2D6DEA|Microsoft.Exchange.Configuration.Tasks.TaskException|" + e.getMessage());
@@ -136,21 +142,26 @@ final class AdminApiEndpoint {
                         + e.getMessage());
             }
         } else if (cmdlet.equals("Get-OrganizationConfig")) {
-            Org org = tenant.state().org();
-            Map<String, Object> config = new LinkedHashMap<>();
-            config.put("Identity", tenant.domain());
-            config.put("IsDehydrated", org.isDehydrated());
-            config.put("EwsEnabled", org.ewsEnabled());
-            config.put("EwsAllowedAppIDs", org.ewsAllowedAppIds());
-            config.put("EwsApplicationAccessPolicy", org.ewsApplicationAccessPolicy());
-            config.put("EwsAllowList", org.ewsAllowList());
-            config.put("EwsBlockList", org.ewsBlockList());
+            // What is configured, at once: Exchange's caches enforce a change later, but the cmdlet reads it back.
+            boolean withPolicy = parameters != null && parameters.path("RetrieveEwsOperationAccessPolicy").asBoolean(false);
+            Map<String, Object> config = ExchangeObjects.organizationConfig(tenant, tenant.state().org(), withPolicy);
             send(ctx, 200, Map.of("@odata.context", "https://outlook.office365.com/adminapi/beta/$metadata#OrganizationConfig",
                     "value", List.of(config)));
         } else {
             error(ctx, 400, "BadRequest", "Ex3C0B2A|Microsoft.Exchange.Management.PSDirectInvoke.CmdletNotFoundException|"
                     + "The term '" + cmdlet + "' is not recognized as a cmdlet available to the simulated tenant.");
         }
+    }
+
+    /** A mailbox by the identities Get-CASMailbox takes here: its primary SMTP address or its alias. */
+    private Optional<Mailbox> mailboxByIdentity(String identity) {
+        return tenant.state().mailboxes().stream().filter(m -> m.smtp().equalsIgnoreCase(identity)
+                || m.alias().equalsIgnoreCase(identity)).findFirst();
+    }
+
+    private void notFound(RoutingContext ctx, String identity) {
+        error(ctx, 400, "BadRequest", "Ex6F9304|Microsoft.Exchange.Configuration.Tasks.ManagementObjectNotFoundException|"
+                + "The operation couldn't be performed because object '" + identity + "' couldn't be found.");
     }
 
     /** Pages of {@value #PAGE_SIZE}; the next page is the same POST to {@code @odata.nextLink}. */

@@ -9,9 +9,11 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 
 /**
  * {@code /control/}: read the simulated tenant and change it at runtime. A scenario (break access, fix it, leak a
@@ -48,10 +50,10 @@ final class ControlApi {
                 org = org.withDehydrated(flag(body, "isDehydrated"));
             }
             if (body.has("ewsEnabled")) {
-                org = org.withEwsEnabled(flag(body, "ewsEnabled"));
+                org = org.withEwsEnabled(nullableFlag(body, "ewsEnabled"));
             }
             if (body.has("ewsAllowedAppIds")) {
-                org = org.withEwsAllowedAppIds(nullableStrings(body, "ewsAllowedAppIds"));
+                org = org.withEwsAllowedAppIds(appIds(body.get("ewsAllowedAppIds")));
             }
             if (body.has("ewsApplicationAccessPolicy")) {
                 org = org.withEwsApplicationAccessPolicy(text(body, "ewsApplicationAccessPolicy"));
@@ -63,7 +65,7 @@ final class ControlApi {
                 org = org.withEwsBlockList(nullableStrings(body, "ewsBlockList"));
             }
             state.setOrg(org);
-            return org;
+            return TenantSnapshot.org(tenant);
         }));
         router.post("/control/service-accounts").handler(ctx -> change(ctx, body -> {
             ServiceAccount account = new ServiceAccount(body.path("domain").asText("CONTOSO"), required(body, "name"),
@@ -71,15 +73,28 @@ final class ControlApi {
             state.addServiceAccount(account);
             return Map.of("domain", account.domain(), "name", account.name());
         }));
+        // Partial update: grants (delaySeconds), EwsEnabled and EwsAllowedAppIDs changes, each for changes from now on.
         router.put("/control/propagation").handler(ctx -> change(ctx, body -> {
-            state.setPropagationDelay(Duration.ofSeconds(number(body, "delaySeconds")));
-            return Map.of("delaySeconds", body.get("delaySeconds").asLong());
+            if (!body.has("delaySeconds") && !body.has("ewsEnabledDelaySeconds") && !body.has("allowListDelaySeconds")) {
+                throw new IllegalArgumentException("delaySeconds, ewsEnabledDelaySeconds or allowListDelaySeconds is required");
+            }
+            if (body.has("delaySeconds")) {
+                state.setPropagationDelay(Duration.ofSeconds(number(body, "delaySeconds")));
+            }
+            if (body.has("ewsEnabledDelaySeconds")) {
+                state.setEwsEnabledDelay(Duration.ofSeconds(number(body, "ewsEnabledDelaySeconds")));
+            }
+            if (body.has("allowListDelaySeconds")) {
+                state.setAllowListDelay(Duration.ofSeconds(number(body, "allowListDelaySeconds")));
+            }
+            return TenantSnapshot.delays(state);
         }));
         router.post("/control/apps").handler(ctx -> change(ctx, body -> {
-            App app = new App(required(body, "appId"), body.path("displayName").asText(""), text(body, "secret"),
-                    body.has("entraRoles") ? strings(body.get("entraRoles")) : List.of());
+            App app = new App(required(body, "appId"), text(body, "objectId"), body.path("displayName").asText(""),
+                    text(body, "secret"), body.has("entraRoles") ? strings(body.get("entraRoles")) : List.of());
             state.addApp(app);
-            return Map.of("appId", app.appId(), "displayName", app.displayName(), "entraRoles", app.entraRoles());
+            return Map.of("appId", app.appId(), "objectId", app.objectId(), "displayName", app.displayName(),
+                    "entraRoles", app.entraRoles());
         }));
         router.put("/control/management-scopes/:name").handler(ctx -> change(ctx, body -> {
             state.changeScopeFilter(ctx.pathParam("name"), required(body, "recipientFilter"));
@@ -94,9 +109,22 @@ final class ControlApi {
         router.post("/control/mailboxes").handler(ctx -> change(ctx, body -> {
             List<String> groups = new ArrayList<>();
             body.path("groups").forEach(g -> groups.add(g.asText()));
-            Mailbox mailbox = new Mailbox(required(body, "smtp"), text(body, "type"), text(body, "department"), groups);
+            Mailbox mailbox = new Mailbox(required(body, "smtp"), text(body, "type"), text(body, "department"), groups,
+                    body.has("ewsEnabled") ? nullableFlag(body, "ewsEnabled") : null, text(body, "licence"));
             state.addMailbox(mailbox);
             return mailbox;
+        }));
+        // Set-CASMailbox -EwsEnabled and the mailbox's licence; fields left out keep their value. Both apply at once.
+        router.put("/control/mailboxes/:smtp").handler(ctx -> change(ctx, body -> {
+            if (!body.has("ewsEnabled") && !body.has("licence")) {
+                throw new IllegalArgumentException("ewsEnabled or licence is required");
+            }
+            Boolean ewsEnabled = body.has("ewsEnabled") ? nullableFlag(body, "ewsEnabled") : null;
+            String licence = body.has("licence") ? Licences.canonical(text(body, "licence")) : null;
+            return state.changeMailbox(ctx.pathParam("smtp"), mailbox -> {
+                Mailbox changed = body.has("ewsEnabled") ? mailbox.withEwsEnabled(ewsEnabled) : mailbox;
+                return body.has("licence") ? changed.withLicence(licence) : changed;
+            });
         }));
         router.delete("/control/mailboxes/:smtp").handler(ctx -> removal(ctx, state.removeMailbox(ctx.pathParam("smtp"))));
         router.post("/control/management-scopes").handler(ctx -> change(ctx, body -> {
@@ -215,6 +243,8 @@ final class ControlApi {
             Object created = change.apply(body);
             send(ctx, ctx.request().method().name().equals("POST") && !ctx.request().path().endsWith("/clock") ? 201 : 200,
                     created);
+        } catch (NoSuchElementException e) {
+            error(ctx, 404, e.getMessage());
         } catch (IllegalArgumentException e) {
             error(ctx, 400, e.getMessage());
         } catch (IllegalStateException e) {
@@ -241,6 +271,37 @@ final class ControlApi {
             throw new IllegalArgumentException(field + " must be a whole number");
         }
         return node.asLong();
+    }
+
+    /** A present field that is true, false or null, as {@code EwsEnabled} is. */
+    private static Boolean nullableFlag(JsonNode body, String field) {
+        JsonNode node = body.get(field);
+        if (node.isNull()) {
+            return null;
+        }
+        if (!node.isBoolean()) {
+            throw new IllegalArgumentException(field + " must be true, false or null");
+        }
+        return node.asBoolean();
+    }
+
+    /**
+     * App IDs as {@code Set-OrganizationConfig -EwsAllowedAppIDs} takes them: one comma-separated string (or a JSON
+     * array of them), replacing the whole list; null or an empty string clears it.
+     */
+    private static List<String> appIds(JsonNode value) {
+        if (value.isNull()) {
+            return null;
+        }
+        List<String> ids = new ArrayList<>();
+        for (JsonNode part : value.isArray() ? value : List.of(value)) {
+            if (!part.isTextual()) {
+                throw new IllegalArgumentException("ewsAllowedAppIds must be a comma-separated string, an array of "
+                        + "strings, or null");
+            }
+            Arrays.stream(part.asText().split(",")).map(String::strip).filter(id -> !id.isEmpty()).forEach(ids::add);
+        }
+        return ids;
     }
 
     private static boolean flag(JsonNode body, String field) {

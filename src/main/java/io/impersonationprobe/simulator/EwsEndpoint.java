@@ -33,6 +33,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class EwsEndpoint {
     static final String AUDIENCE = "https://outlook.office365.com";
+    static final String POLICY_REASON_HEADER = "X-EWS-Policy-Reason";
+    /** {@code EwsEnabled} false for the organisation or the mailbox. */
+    static final String POLICY_DISABLED = "EWS is disabled for this user or tenant";
+    /** The app not on {@code EwsAllowedAppIDs}, or the user-agent policy refusing the client. */
+    static final String POLICY_BLOCKED = "EWS is blocked by policy for this user or tenant";
     private static final int RECENT_REQUESTS = 20;
 
     private final SimulatedTenant tenant;
@@ -105,9 +110,10 @@ final class EwsEndpoint {
             } catch (TokenIssuer.InvalidTokenException e) {
                 return Answer.unauthorized(e.diagnosticsCode, e.getMessage());
             }
-            if (tenant.access().ewsGate(principal.appId, ctx.request().getHeader("User-Agent")) != AccessRules.EwsGate.OPEN) {
+            AccessRules.EwsGate gate = tenant.access().ewsGate(principal.appId, ctx.request().getHeader("User-Agent"));
+            if (gate != AccessRules.EwsGate.OPEN) {
                 // EWS switched off for the organisation, the app not on EwsAllowedAppIDs, or its user agent refused.
-                return new Answer(403, Map.of(), null, null, 0);
+                return Answer.refused(gate);
             }
         } else if (authorization != null && authorization.regionMatches(true, 0, "NTLM ", 0, 5)) {
             HttpConnection connection = ctx.request().connection();
@@ -209,6 +215,12 @@ final class EwsEndpoint {
         if (mailbox.isEmpty()) {
             return Answer.fault("ErrorNonExistentMailbox", "The SMTP address has no mailbox associated with it.",
                     SoapMessages.value("SmtpAddress", smtp)).slower(extraLatency);
+        }
+        if (principal.account == null) {
+            AccessRules.EwsGate gate = tenant.access().mailboxEwsGate(mailbox.get());
+            if (gate != AccessRules.EwsGate.OPEN) {
+                return Answer.refused(gate).slower(extraLatency);
+            }
         }
         String injected = faults.responseCodeFor(mailbox.get().smtp());
         if (injected != null) {
@@ -382,6 +394,19 @@ final class EwsEndpoint {
 
         static Answer fault(String code, String message, String messageXml) {
             return new Answer(500, Map.of(), SoapMessages.fault(code, message, messageXml), null, 0);
+        }
+
+        /**
+         * HTTP 403 for a request a gate refuses, with {@code X-EWS-Policy-Reason} naming the kind of gate as Exchange
+         * Online does (it does not say which policy); a licence without EWS gets a bare 403.
+         */
+        static Answer refused(AccessRules.EwsGate gate) {
+            String reason = switch (gate) {
+                case DISABLED -> POLICY_DISABLED;
+                case BLOCKED_BY_POLICY -> POLICY_BLOCKED;
+                case LICENCE_WITHOUT_EWS, OPEN -> null;
+            };
+            return new Answer(403, reason == null ? Map.of() : Map.of(POLICY_REASON_HEADER, reason), null, null, 0);
         }
 
         static Answer raw(Faults.RawAnswer raw) {

@@ -18,8 +18,8 @@ import java.util.UUID;
 /**
  * The simulated Microsoft Graph mail folder endpoint ({@code GET /v1.0/users/{id}/mailFolders/{folder}}) for app-only
  * tokens. It answers from the same tenant model as EWS: access comes from an Entra-consented Graph mail permission or
- * from an effective RBAC for Applications Graph mail role whose scope covers the mailbox; EWS's organisation gates do
- * not apply. Answers, errors and headers follow Graph's shapes ({@code request-id}, {@code client-request-id},
+ * from an effective RBAC for Applications Graph mail role whose scope covers the mailbox. Of EWS's organisation gates
+ * only the user-agent policy applies. Answers, errors and headers follow Graph's shapes ({@code request-id}, {@code client-request-id},
  * {@code error.innerError}).
  */
 final class GraphEndpoint {
@@ -30,6 +30,7 @@ final class GraphEndpoint {
             "outbox", "archive", "msgfolderroot");
     private static final String ODATA_JSON =
             "application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8";
+    static final String ODATA_DISABLED = "Access to OData is disabled.";
     private static final DateTimeFormatter INNER_DATE = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss")
             .withZone(ZoneOffset.UTC);
 
@@ -99,6 +100,11 @@ final class GraphEndpoint {
             claims = claims(ctx.request().getHeader("Authorization"));
         } catch (TokenIssuer.InvalidTokenException e) {
             error(ctx, 401, "InvalidAuthenticationToken", e.getMessage(), requestId, clientRequestId);
+            return;
+        }
+        if (!tenant.access().graphAdmits(ctx.request().getHeader("User-Agent"))) {
+            // The organisation's EWS user-agent policy applies to REST and Graph too, and says so in these words.
+            error(ctx, 403, "ErrorAccessDenied", ODATA_DISABLED, requestId, clientRequestId);
             return;
         }
         String folder = ctx.pathParam("folder").toLowerCase(Locale.ROOT);

@@ -8,8 +8,12 @@ import java.util.Locale;
  *
  * @param type        RecipientTypeDetails: UserMailbox, SharedMailbox, RoomMailbox or EquipmentMailbox
  * @param groups      the groups it is a member of (MemberOfGroup in filters)
+ * @param ewsEnabled  its own {@code EwsEnabled} (Set-CASMailbox): null (the default), true or false (EWS refused
+ *                    for it whatever the organisation says)
+ * @param licence     its licence as {@link Licences} names it, or null (one that includes EWS, or none needed)
  */
-public record Mailbox(String smtp, String type, String department, List<String> groups) {
+public record Mailbox(String smtp, String type, String department, List<String> groups, Boolean ewsEnabled,
+                      String licence) {
     /** Characters a dot-atom local part may hold besides letters and digits (RFC 5322 atext). */
     private static final String ATEXT_SYMBOLS = "!#$%&'*+/=?^_`{|}~-";
     private static final int MAX_SMTP_LENGTH = 254;
@@ -19,6 +23,19 @@ public record Mailbox(String smtp, String type, String department, List<String> 
         smtp = smtp.toLowerCase(Locale.ROOT);
         type = type == null ? "UserMailbox" : type;
         groups = groups == null ? List.of() : List.copyOf(groups);
+        licence = Licences.canonical(licence);
+    }
+
+    public Mailbox(String smtp, String type, String department, List<String> groups) {
+        this(smtp, type, department, groups, null, null);
+    }
+
+    public Mailbox withEwsEnabled(Boolean enabled) {
+        return new Mailbox(smtp, type, department, groups, enabled, licence);
+    }
+
+    public Mailbox withLicence(String newLicence) {
+        return new Mailbox(smtp, type, department, groups, ewsEnabled, newLicence);
     }
 
     /** Why Exchange would refuse {@code smtp} as a primary SMTP address, or null when it would take it. */

@@ -3,30 +3,37 @@ package io.impersonationprobe.simulator;
 import java.util.List;
 
 /**
- * The organisation settings that gate EWS in Exchange Online ({@code Get-OrganizationConfig}), as the admin API
- * answers them. The access rules decide what they allow ({@link AccessRules#ewsGate}).
+ * The organisation settings that gate EWS in Exchange Online ({@code Get-OrganizationConfig}), as configured. The
+ * access rules decide what they allow ({@link AccessRules#ewsGate}); {@link OrgSettings} says when Exchange's caches
+ * enforce a change.
  *
- * @param ewsAllowedAppIds           {@code EwsAllowedAppIDs}; null when no allow list is set (every app may use EWS)
+ * @param ewsEnabled                 {@code EwsEnabled}: null (the default of a real tenant: EWS allowed until
+ *                                   Microsoft switches it off), true (only the apps on {@code EwsAllowedAppIDs}) or
+ *                                   false (no EWS)
+ * @param ewsAllowedAppIds           {@code EwsAllowedAppIDs}; null when none is set (with {@code EwsEnabled} true:
+ *                                   every app is refused)
  * @param ewsApplicationAccessPolicy {@code EnforceAllowList}, {@code EnforceBlockList} or null (no user-agent policy)
  * @param ewsAllowList               user agents, with {@code *} wildcards, that {@code EnforceAllowList} admits
  * @param ewsBlockList               user agents, with {@code *} wildcards, that {@code EnforceBlockList} refuses
  */
-public record Org(boolean isDehydrated, boolean ewsEnabled, List<String> ewsAllowedAppIds,
+public record Org(boolean isDehydrated, Boolean ewsEnabled, List<String> ewsAllowedAppIds,
                   String ewsApplicationAccessPolicy, List<String> ewsAllowList, List<String> ewsBlockList) {
-    /** A customised organisation with EWS on for every app and no user-agent policy. */
-    static final Org DEFAULT = new Org(false, true, null, null, null, null);
+    /** A customised organisation as most are in December 2026: EwsEnabled never set, no list, no user-agent policy. */
+    static final Org DEFAULT = new Org(false, null, null, null, null, null);
 
     public Org withDehydrated(boolean dehydrated) {
         return new Org(dehydrated, ewsEnabled, ewsAllowedAppIds, ewsApplicationAccessPolicy, ewsAllowList, ewsBlockList);
     }
 
-    public Org withEwsEnabled(boolean enabled) {
+    /** @param enabled null, true or false, as {@code Set-OrganizationConfig -EwsEnabled} takes it */
+    public Org withEwsEnabled(Boolean enabled) {
         return new Org(isDehydrated, enabled, ewsAllowedAppIds, ewsApplicationAccessPolicy, ewsAllowList, ewsBlockList);
     }
 
-    /** @param appIds null clears the list: every app may use EWS */
+    /** @param appIds the whole new list, as {@code -EwsAllowedAppIDs} replaces it; null or empty clears it */
     public Org withEwsAllowedAppIds(List<String> appIds) {
-        return new Org(isDehydrated, ewsEnabled, copy(appIds), ewsApplicationAccessPolicy, ewsAllowList, ewsBlockList);
+        List<String> ids = appIds == null || appIds.isEmpty() ? null : List.copyOf(appIds);
+        return new Org(isDehydrated, ewsEnabled, ids, ewsApplicationAccessPolicy, ewsAllowList, ewsBlockList);
     }
 
     /** @param policy {@code EnforceAllowList}, {@code EnforceBlockList}, or null for none */
@@ -42,6 +49,11 @@ public record Org(boolean isDehydrated, boolean ewsEnabled, List<String> ewsAllo
     public Org withEwsBlockList(List<String> userAgents) {
         return new Org(isDehydrated, ewsEnabled, ewsAllowedAppIds, ewsApplicationAccessPolicy, ewsAllowList,
                 copy(userAgents));
+    }
+
+    /** {@code EwsAllowedAppIDs} as Exchange reads it back: one comma-joined string, or null when none is set. */
+    String ewsAllowedAppIdsText() {
+        return ewsAllowedAppIds == null ? null : String.join(",", ewsAllowedAppIds);
     }
 
     private static List<String> copy(List<String> values) {

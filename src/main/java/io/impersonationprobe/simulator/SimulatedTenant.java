@@ -19,14 +19,19 @@ public final class SimulatedTenant {
     private final Instant seededAt;
     private volatile Faults faults = Faults.none();
 
-    /** The demo tenant ({@link DemoTenant}) with this propagation delay, on real time. */
+    /** The demo tenant ({@link DemoTenant}) with this delay for grants and none for gate changes, on real time. */
     public SimulatedTenant(Duration propagationDelay) {
-        this(Clock.systemUTC(), propagationDelay);
+        this(PropagationDelays.NONE.withGrant(propagationDelay));
     }
 
-    SimulatedTenant(Clock base, Duration propagationDelay) {
+    /** The demo tenant ({@link DemoTenant}) with these propagation delays, on real time. */
+    public SimulatedTenant(PropagationDelays delays) {
+        this(Clock.systemUTC(), delays);
+    }
+
+    SimulatedTenant(Clock base, PropagationDelays delays) {
         this.clock = new SimulatorClock(base);
-        this.state = new TenantState(clock, propagationDelay);
+        this.state = new TenantState(clock, delays);
         this.access = new AccessRules(state, clock);
         this.seededAt = clock.instant();
         state.reset(this::seed);

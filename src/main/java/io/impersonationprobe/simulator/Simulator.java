@@ -56,7 +56,7 @@ public final class Simulator implements AutoCloseable {
     public static Simulator start(SimulatorOptions options) {
         ObjectMapper json = JsonMapper.builder().findAndAddModules()
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).build();
-        SimulatedTenant tenant = new SimulatedTenant(options.propagationDelay());
+        SimulatedTenant tenant = new SimulatedTenant(options.delays());
         TokenIssuer tokens = new TokenIssuer(json);
         EwsEndpoint ews = new EwsEndpoint(tenant, tokens, loadSchema(options.schemaDir().orElse(null)));
         Vertx vertx = Vertx.vertx(new VertxOptions().setWorkerPoolSize(WORKER_THREADS));

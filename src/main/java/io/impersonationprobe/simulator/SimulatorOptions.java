@@ -7,7 +7,7 @@ import java.util.Optional;
 
 /**
  * How to start a {@link Simulator}: {@code SimulatorOptions.defaults().withPort(8089).withPropagationDelay(...)}.
- * The defaults suit a test: loopback, a free port, no propagation delay, one-hour tokens, no schema, no TLS.
+ * The defaults suit a test: loopback, a free port, no propagation delays, one-hour tokens, no schema, no TLS.
  */
 public final class SimulatorOptions {
     private String host = "127.0.0.1";
@@ -15,7 +15,7 @@ public final class SimulatorOptions {
     private Path keyStore;
     private String keyStorePassword = "";
     private int tlsPort;
-    private Duration propagationDelay = Duration.ZERO;
+    private PropagationDelays delays = PropagationDelays.NONE;
     private Duration tokenLifetime = Duration.ofHours(1);
     private Path schemaDir;
     private EwsObserver ewsObserver;
@@ -34,7 +34,7 @@ public final class SimulatorOptions {
         o.keyStore = keyStore;
         o.keyStorePassword = keyStorePassword;
         o.tlsPort = tlsPort;
-        o.propagationDelay = propagationDelay;
+        o.delays = delays;
         o.tokenLifetime = tokenLifetime;
         o.schemaDir = schemaDir;
         o.ewsObserver = ewsObserver;
@@ -75,11 +75,22 @@ public final class SimulatorOptions {
      * caches grants for 30 min to 2 h).
      */
     public SimulatorOptions withPropagationDelay(Duration delay) {
-        if (delay.isNegative()) {
-            throw new IllegalArgumentException("the propagation delay cannot be negative");
-        }
         SimulatorOptions o = copy();
-        o.propagationDelay = delay;
+        o.delays = delays.withGrant(delay);
+        return o;
+    }
+
+    /** How long a change of the organisation's {@code EwsEnabled} takes to be enforced (Exchange Online: about 1 h). */
+    public SimulatorOptions withEwsEnabledDelay(Duration delay) {
+        SimulatorOptions o = copy();
+        o.delays = delays.withEwsEnabled(delay);
+        return o;
+    }
+
+    /** How long a change of {@code EwsAllowedAppIDs} takes to be enforced (Exchange Online: about 24 h). */
+    public SimulatorOptions withAllowListDelay(Duration delay) {
+        SimulatorOptions o = copy();
+        o.delays = delays.withAllowList(delay);
         return o;
     }
 
@@ -138,8 +149,8 @@ public final class SimulatorOptions {
         return tlsPort;
     }
 
-    Duration propagationDelay() {
-        return propagationDelay;
+    PropagationDelays delays() {
+        return delays;
     }
 
     Duration tokenLifetime() {

@@ -17,9 +17,9 @@ final class TenantSnapshot {
         Map<String, Object> snapshot = new LinkedHashMap<>();
         snapshot.put("tenant", Map.of("directoryId", tenant.directoryId(), "domain", tenant.domain()));
         snapshot.put("clock", Map.of("now", now.toString(), "offsetSeconds", tenant.clock().offset().toSeconds()));
-        snapshot.put("propagationDelaySeconds", state.propagationDelay().toSeconds());
+        snapshot.putAll(delays(state));
         snapshot.put("mailboxes", state.mailboxes());
-        snapshot.put("org", state.org());
+        snapshot.putAll(org(tenant));
         snapshot.put("apps", state.apps().stream().map(TenantSnapshot::app).toList());
         snapshot.put("serviceAccounts", state.serviceAccounts().stream()
                 .map(a -> Map.of("domain", a.domain(), "name", a.name())).toList());
@@ -32,10 +32,32 @@ final class TenantSnapshot {
         return snapshot;
     }
 
+    /** The delays of each kind of change, as {@code PUT /control/propagation} takes them. */
+    static Map<String, Object> delays(TenantState state) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("propagationDelaySeconds", state.propagationDelay().toSeconds());
+        view.put("ewsEnabledDelaySeconds", state.ewsEnabledDelay().toSeconds());
+        view.put("allowListDelaySeconds", state.allowListDelay().toSeconds());
+        return view;
+    }
+
+    /**
+     * The organisation's settings as configured ({@code org}, what Get-OrganizationConfig reads back), as EWS enforces
+     * them now ({@code orgEnforced}), and the changes still to be enforced, with when ({@code orgPending}).
+     */
+    static Map<String, Object> org(SimulatedTenant tenant) {
+        Instant now = tenant.now();
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("org", tenant.state().org());
+        view.put("orgEnforced", tenant.state().enforcedOrg(now));
+        view.put("orgPending", tenant.state().pendingOrgChanges(now));
+        return view;
+    }
+
     /** An app without its secret. */
     private static Map<String, Object> app(App app) {
-        return Map.of("appId", app.appId(), "displayName", app.displayName(), "entraRoles", app.entraRoles(),
-                "certificateThumbprints", List.copyOf(app.certificates().keySet()));
+        return Map.of("appId", app.appId(), "objectId", app.objectId(), "displayName", app.displayName(),
+                "entraRoles", app.entraRoles(), "certificateThumbprints", List.copyOf(app.certificates().keySet()));
     }
 
     private static Map<String, Object> assignment(RoleAssignment a, Instant now) {

@@ -11,13 +11,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 
 /**
  * What the simulated tenant holds: mailboxes, applications and service accounts, management scopes, role
- * assignments (including removed ones whose revocation has not taken effect yet), organisation settings and the
- * propagation delay. Changes are checked as Exchange checks them; what the content allows is the access rules' call.
+ * assignments (including removed ones whose revocation has not taken effect yet), organisation settings (as
+ * configured and as enforced) and the propagation delays. Changes are checked as Exchange checks them; what the content allows is the access rules' call.
  */
 public final class TenantState {
     private final Clock clock;
@@ -31,13 +33,14 @@ public final class TenantState {
     private final Map<String, RoleAssignment> assignments = new LinkedHashMap<>();
     /** Removed assignments that still grant access until the propagation delay has passed. */
     private final List<RoleAssignment> revoking = new ArrayList<>();
-    private Org org = Org.DEFAULT;
+    private final OrgSettings org;
     private Duration propagationDelay;
 
-    TenantState(Clock clock, Duration propagationDelay) {
+    TenantState(Clock clock, PropagationDelays delays) {
         this.clock = clock;
-        this.initialPropagationDelay = requireNonNegative(propagationDelay);
-        this.propagationDelay = propagationDelay;
+        this.initialPropagationDelay = delays.grant();
+        this.propagationDelay = delays.grant();
+        this.org = new OrgSettings(delays.ewsEnabled(), delays.allowList());
     }
 
     /** Empties the tenant, restores the initial settings, then lets {@code seed} fill it, all in one step. */
@@ -49,7 +52,7 @@ public final class TenantState {
         scopes.clear();
         assignments.clear();
         revoking.clear();
-        org = Org.DEFAULT;
+        org.reset();
         propagationDelay = initialPropagationDelay;
         seed.accept(this);
     }
@@ -74,6 +77,14 @@ public final class TenantState {
         }
     }
 
+    /** Changes a mailbox's own settings (Set-CASMailbox, its licence); returns the mailbox as changed. */
+    public synchronized Mailbox changeMailbox(String smtp, UnaryOperator<Mailbox> change) {
+        Mailbox existing = mailbox(smtp).orElseThrow(() -> new NoSuchElementException("no mailbox " + smtp));
+        Mailbox changed = change.apply(existing);
+        mailboxes.put(existing.smtp(), changed);
+        return changed;
+    }
+
     public synchronized boolean removeMailbox(String smtp) {
         return mailboxes.remove(smtp.toLowerCase(Locale.ROOT)) != null;
     }
@@ -86,6 +97,18 @@ public final class TenantState {
 
     public synchronized Optional<App> app(String appId) {
         return Optional.ofNullable(apps.get(appId));
+    }
+
+    /**
+     * The service principal an identity names, as Exchange resolves {@code -Identity} and {@code -App}: its AppId,
+     * its ObjectId or its display name, case ignored.
+     */
+    public synchronized Optional<App> servicePrincipal(String identity) {
+        if (identity == null) {
+            return Optional.empty();
+        }
+        return apps.values().stream().filter(app -> app.appId().equalsIgnoreCase(identity)
+                || app.objectId().equalsIgnoreCase(identity) || app.displayName().equalsIgnoreCase(identity)).findFirst();
     }
 
     public synchronized List<App> apps() {
@@ -195,12 +218,15 @@ public final class TenantState {
         if (!Roles.ALL.contains(role)) {
             throw new IllegalArgumentException("unknown role '" + role + "'; known: " + Roles.ALL);
         }
-        if (org.isDehydrated()) {
+        if (org.configured().isDehydrated()) {
             throw new IllegalStateException("This operation is not available in the current organization state "
                     + "(dehydrated). Run Enable-OrganizationCustomization first.");
         }
-        if (Roles.isApplicationRole(role) && !apps.containsKey(assignee)) {
-            throw new IllegalArgumentException("no service principal with app ID '" + assignee + "'");
+        if (Roles.isApplicationRole(role)) {
+            // -App takes the AppId, the ObjectId or the display name; the assignment holds the app's AppId.
+            String app = assignee;
+            assignee = servicePrincipal(app).map(App::appId).orElseThrow(() -> new IllegalArgumentException(
+                    "no service principal with AppId, ObjectId or display name '" + app + "'"));
         }
         if (role.equals(Roles.APPLICATION_IMPERSONATION)
                 && !serviceAccounts.containsKey(String.valueOf(assignee).toLowerCase(Locale.ROOT))) {
@@ -255,12 +281,42 @@ public final class TenantState {
 
     // ------------------------------------------------------------------------------------------------ settings
 
+    /** The organisation's settings as configured, as Get-OrganizationConfig reads them back. */
     public synchronized Org org() {
-        return org;
+        return org.configured();
     }
 
+    /** Configures the organisation; a change of EwsEnabled or of the allow list is enforced after its own delay. */
     public synchronized void setOrg(Org org) {
-        this.org = org;
+        this.org.configure(org, clock.instant());
+    }
+
+    /** The organisation's settings as EWS enforces them at {@code now}. */
+    synchronized Org enforcedOrg(Instant now) {
+        return org.enforcedAt(now);
+    }
+
+    /** The changes of EwsEnabled and of the allow list configured but not enforced yet. */
+    synchronized List<Map<String, Object>> pendingOrgChanges(Instant now) {
+        return org.pendingAt(now);
+    }
+
+    public synchronized Duration ewsEnabledDelay() {
+        return org.ewsEnabledDelay();
+    }
+
+    public synchronized Duration allowListDelay() {
+        return org.allowListDelay();
+    }
+
+    /** How long a change of EwsEnabled made from now on takes to be enforced. */
+    public synchronized void setEwsEnabledDelay(Duration delay) {
+        org.setEwsEnabledDelay(delay);
+    }
+
+    /** How long a change of EwsAllowedAppIDs made from now on takes to be enforced. */
+    public synchronized void setAllowListDelay(Duration delay) {
+        org.setAllowListDelay(delay);
     }
 
     public synchronized Duration propagationDelay() {
@@ -269,13 +325,6 @@ public final class TenantState {
 
     /** Changes how long grants take to appear and to disappear, for assignments made or removed from now on. */
     public synchronized void setPropagationDelay(Duration delay) {
-        this.propagationDelay = requireNonNegative(delay);
-    }
-
-    private static Duration requireNonNegative(Duration delay) {
-        if (delay.isNegative()) {
-            throw new IllegalArgumentException("the propagation delay cannot be negative");
-        }
-        return delay;
+        this.propagationDelay = PropagationDelays.requireNonNegative(delay);
     }
 }

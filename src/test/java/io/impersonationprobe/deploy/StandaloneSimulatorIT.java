@@ -43,7 +43,7 @@ class StandaloneSimulatorIT {
             assertTrue(denied.body().contains("ErrorImpersonateUserDenied"), denied.body());
 
             JsonNode state = JSON.readTree(Http.get(simulator.baseUrl() + "/control/state").body());
-            assertEquals(9, state.get("mailboxes").size(), "the demo tenant's content");
+            assertEquals(10, state.get("mailboxes").size(), "the demo tenant's content");
             assertEquals(30, state.get("propagationDelaySeconds").asInt(), "the profile's propagation delay");
 
             String log = Files.readString(simulator.log());

@@ -98,10 +98,15 @@ class AccessRulesTest {
 
     @Test
     void theOrganisationsEwsGatesComeInOrder() {
-        assertEquals(AccessRules.EwsGate.OPEN, access.ewsGate(DemoTenant.APP_ID, PROBE));
+        assertEquals(AccessRules.EwsGate.OPEN, access.ewsGate(DemoTenant.APP_ID, PROBE), "EwsEnabled $null");
         state.setOrg(state.org().withEwsAllowedAppIds(List.of("11111111-2222-3333-4444-555555555555")));
+        assertEquals(AccessRules.EwsGate.OPEN, access.ewsGate(DemoTenant.APP_ID, PROBE), "$null ignores the list");
+        state.setOrg(state.org().withEwsEnabled(true));
         assertEquals(AccessRules.EwsGate.BLOCKED_BY_POLICY, access.ewsGate(DemoTenant.APP_ID, PROBE));
         assertEquals(AccessRules.EwsGate.OPEN, access.ewsGate(null, PROBE), "a user's request is not gated by app ID");
+        state.setOrg(state.org().withEwsAllowedAppIds(null));
+        assertEquals(AccessRules.EwsGate.BLOCKED_BY_POLICY, access.ewsGate(DemoTenant.APP_ID, PROBE),
+                "True with an empty list blocks every app");
         state.setOrg(state.org().withEwsAllowedAppIds(List.of(DemoTenant.APP_ID))
                 .withEwsApplicationAccessPolicy("EnforceAllowList").withEwsAllowList(List.of("Outlook*")));
         assertEquals(AccessRules.EwsGate.BLOCKED_BY_POLICY, access.ewsGate(DemoTenant.APP_ID, PROBE),

@@ -8,6 +8,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -59,7 +60,9 @@ class SimulatedTenantTest {
     @Test
     void theDemoTenantIsValidExchangeContent() {
         TenantState state = new SimulatedTenant(Duration.ZERO).state();
-        assertEquals(9, state.mailboxes().size());
+        assertEquals(10, state.mailboxes().size());
+        assertEquals("Kiosk", state.mailbox(DemoTenant.KIOSK_MAILBOX).orElseThrow().licence());
+        assertNull(state.org().ewsEnabled(), "EwsEnabled never set, as in most tenants");
         assertEquals(List.of(DemoTenant.SCOPE, DemoTenant.GRAPH_SCOPE), List.copyOf(state.scopeFilters().keySet()));
         assertFalse(state.org().isDehydrated(), "customised: role assignments can be made");
         assertEquals(List.of(DemoTenant.READ_ROLE, DemoTenant.CHECK_ROLE), state.daemonApiRoles(DemoTenant.ONCALL_APP_ID));
