@@ -12,6 +12,7 @@ import io.impersonationprobe.control.ControlPlanePoller;
 import io.impersonationprobe.control.OrganizationState;
 import io.impersonationprobe.control.Propagation;
 import io.impersonationprobe.control.RoleAssignmentInfo;
+import io.impersonationprobe.probe.Outcome;
 import io.impersonationprobe.probe.ProbeResult;
 import io.impersonationprobe.probe.ProbeRunner;
 import io.impersonationprobe.probe.Trace;
@@ -217,6 +218,11 @@ public class LiveChecks {
                 trace.steps().stream().map(CheckReport.StepView::of).toList());
     }
 
+    /** Refused by Exchange before the mailbox was reached: an EWS gate or a bare 403. */
+    private static boolean refusedByExchange(ProbeResult result) {
+        return result.outcome().isEwsGateRefusal() || result.outcome() == Outcome.FORBIDDEN;
+    }
+
     /** The control plane's view of this mailbox: org flags, the assignments that cover it or not, propagation. */
     private void controlPlaneStep(ResolvedTenant tenant, String mailbox, ProbeResult result, Trace trace) {
         if (!controlPlane.polls(tenant.id())) {
@@ -230,17 +236,34 @@ public class LiveChecks {
         StepStatus status = StepStatus.OK;
         Optional<OrganizationState> org = controlPlane.organization(tenant.id());
         if (org.isPresent()) {
-            detail.put("isDehydrated", org.get().isDehydrated());
-            detail.put("ewsEnabled", org.get().ewsEnabled());
-            detail.put("appAllowedToUseEws", org.get().appAllowed());
-            detail.put("organizationPolledAt", org.get().polledAt().toString());
-            if (org.get().isDehydrated() || !org.get().appAllowed()) {
+            OrganizationState known = org.get();
+            detail.put("isDehydrated", known.isDehydrated() == null ? "unknown" : known.isDehydrated());
+            detail.put("ewsEnabled", known.ewsEnabled().label());
+            detail.put("ewsAllowedAppIds", known.ewsAllowedAppIds() == null ? "unknown" : known.ewsAllowedAppIds());
+            detail.put("ewsDecision", known.decision().label());
+            detail.put("ewsDecisionReason", known.decision().reason());
+            controlPlane.pendingGate(tenant.id()).ifPresent(p -> detail.put("pendingChange", p.describe()));
+            if (!known.unreadable().isEmpty()) {
+                detail.put("unreadable", known.unreadable());
+            }
+            detail.put("organizationPolledAt", known.polledAt().toString());
+            if (known.dehydrated() || !known.appAllowed()) {
                 status = StepStatus.WARNING;
             }
         } else {
             detail.put("organization", "not polled yet");
         }
         boolean graph = result.probe() == ProbeKind.GRAPH;
+        if (!graph && refusedByExchange(result)) {
+            // A mailbox's own EwsEnabled False blocks it whatever the organisation says.
+            try {
+                controlPlane.mailboxEwsEnabled(tenant.id(), mailbox)
+                        .ifPresent(enabled -> detail.put("mailboxEwsEnabled", enabled.label()));
+            } catch (ControlPlaneException e) {
+                detail.put("mailboxEwsEnabled", "Get-CASMailbox failed: " + e.failure().label() + " ("
+                        + Printable.of(e.getMessage(), 200) + ")");
+            }
+        }
         List<RoleAssignmentInfo> assignments = graph
                 ? controlPlane.appAssignments(tenant.id(), role -> role.regionMatches(true, 0, "Application Mail.", 0, 17))
                 : controlPlane.appAssignments(tenant.id());

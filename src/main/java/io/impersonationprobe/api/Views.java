@@ -91,12 +91,13 @@ public class Views {
      *
      * @param ewsRetirement     when EWS in Exchange Online shuts down for good
      * @param daysLeft          whole days from now until then (negative once past)
+     * @param ewsDecision       what Exchange decides today for the app over EWS (see {@link OrganizationView})
      * @param counts            targets by readiness state (ready, blocker, graph_leak, broken, unknown)
      * @param targets           every compared target; absent in the tenant list
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record ReadinessView(Instant ewsBlockingStarts, Instant ewsRetirement, long daysLeft, Boolean ewsEnabled,
-                                Boolean appAllowedToUseEws, int blockers, int graphLeaks, Map<String, Integer> counts,
+    public record ReadinessView(Instant ewsBlockingStarts, Instant ewsRetirement, long daysLeft, String ewsEnabled,
+                                Boolean appAllowedToUseEws, String ewsDecision, String ewsDecisionReason, int blockers, int graphLeaks, Map<String, Integer> counts,
                                 List<ReadinessTargetView> targets) {
     }
 
@@ -107,12 +108,26 @@ public class Views {
                                       String graphCause, String graphRemediation) {
     }
 
-    public record OrganizationView(boolean isDehydrated, boolean ewsEnabled, List<String> ewsAllowedAppIds,
-                                   String ewsApplicationAccessPolicy, boolean userAgentAllowed, boolean appAllowed,
-                                   Instant polledAt) {
-        static OrganizationView of(OrganizationState org) {
-            return new OrganizationView(org.isDehydrated(), org.ewsEnabled(), org.ewsAllowedAppIds(),
-                    org.ewsApplicationAccessPolicy(), org.userAgentAllowed(), org.appAllowed(), org.polledAt());
+    /**
+     * The organisation's EWS settings and what Exchange decides from them for the daemon's app.
+     *
+     * @param ewsEnabled      true, false, null (not set: the default) or unknown
+     * @param appAllowed      null when the settings do not tell
+     * @param ewsDecision     allowed, allowed_for_now, blocked_ews_disabled, blocked_allow_list_empty,
+     *                        blocked_not_in_allow_list, blocked_user_agent or unknown
+     * @param pendingChange   a gate change still awaiting its effect: "changed at T, Exchange documents up to 24 h"
+     * @param unreadable      properties the last read could not take as documented
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record OrganizationView(Boolean isDehydrated, String ewsEnabled, List<String> ewsAllowedAppIds,
+                                   String ewsApplicationAccessPolicy, Boolean userAgentAllowed, Boolean appAllowed,
+                                   String ewsDecision, String ewsDecisionReason, String pendingChange,
+                                   List<String> unreadable, Instant polledAt) {
+        static OrganizationView of(OrganizationState org, String pendingChange) {
+            return new OrganizationView(org.isDehydrated(), org.ewsEnabled().label(), org.ewsAllowedAppIds(),
+                    org.ewsApplicationAccessPolicy(), org.userAgentAllowed(), org.decision().allows(),
+                    org.decision().label(), org.decision().reason(), pendingChange,
+                    org.unreadable().isEmpty() ? null : org.unreadable(), org.polledAt());
         }
     }
 
@@ -199,7 +214,8 @@ public class Views {
             return Optional.empty();
         }
         Instant paused = runner.pausedUntil(id);
-        OrganizationView org = controlPlane.organization(id).map(OrganizationView::of).orElse(null);
+        String pendingChange = controlPlane.pendingGate(id).map(ControlPlanePoller.PendingGate::describe).orElse(null);
+        OrganizationView org = controlPlane.organization(id).map(o -> OrganizationView.of(o, pendingChange)).orElse(null);
         List<AssignmentView> assignments = null;
         Map<String, String> scopes = null;
         Map<String, Long> propagation = null;
@@ -207,7 +223,7 @@ public class Views {
         if (withDetail) {
             Optional<AccessConfiguration> access = controlPlane.access(id);
             assignments = access.map(a -> a.assignments().values().stream()
-                    .map(r -> new AssignmentView(r.name(), r.role(), r.assignee(), r.scope(), r.enabled(), r.whenCreated()))
+                    .map(r -> new AssignmentView(r.name(), r.role(), a.assigneeOf(r), r.scope(), r.enabled(), r.whenCreated()))
                     .toList()).orElse(null);
             scopes = access.map(AccessConfiguration::scopes).orElse(null);
             if (controlPlane.polls(id)) {
@@ -237,8 +253,9 @@ public class Views {
         Optional<OrganizationState> org = controlPlane.organization(tenant);
         long daysLeft = Duration.between(clock.instant(), MigrationReadiness.EWS_RETIREMENT).toDays();
         return Optional.of(new ReadinessView(MigrationReadiness.EWS_BLOCKING_STARTS, MigrationReadiness.EWS_RETIREMENT,
-                daysLeft, org.map(OrganizationState::ewsEnabled).orElse(null),
-                org.map(OrganizationState::appAllowed).orElse(null),
+                daysLeft, org.map(o -> o.ewsEnabled().label()).orElse(null),
+                org.map(o -> o.decision().allows()).orElse(null), org.map(o -> o.decision().label()).orElse(null),
+                org.map(o -> o.decision().reason()).orElse(null),
                 counts.get(MigrationReadiness.State.BLOCKER.label()), counts.get(MigrationReadiness.State.GRAPH_LEAK.label()),
                 counts, withTargets ? targets.stream().map(Views::readiness).toList() : null));
     }

@@ -234,6 +234,22 @@ public interface ProbeConfig {
         @WithDefault("2h")
         @DurationMin(inclusive = false, message = "is ${validatedValue}; it must be longer than zero")
         Duration propagationWindow();
+
+        /**
+         * How long a change of the organisation's EwsEnabled may take before targets still refused by it are reported
+         * STUCK; Exchange Online documents about an hour.
+         */
+        @WithDefault("1h")
+        @DurationMin(inclusive = false, message = "is ${validatedValue}; it must be longer than zero")
+        Duration ewsEnabledPropagationWindow();
+
+        /**
+         * How long a change of EwsAllowedAppIDs may take before targets still refused by it are reported STUCK;
+         * Exchange Online documents up to 24 h (its configuration cache).
+         */
+        @WithDefault("24h")
+        @DurationMin(inclusive = false, message = "is ${validatedValue}; it must be longer than zero")
+        Duration allowListPropagationWindow();
     }
 
     interface Graph {

@@ -10,21 +10,37 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 /**
- * The role assignments that grant mailbox access, with the scopes they use, as one poll read them; and the
- * differences between two such reads as events.
+ * The role assignments that grant mailbox access, with the scopes they use and the service principals they name, as
+ * one poll read them; and the differences between two such reads as events. Exchange Online names a service
+ * principal by its ObjectId in RoleAssignee, so an assignment is matched to an app through Get-ServicePrincipal on
+ * AppId, ObjectId and display name alike.
+ *
+ * @param servicePrincipals as Get-ServicePrincipal listed them; empty where the source has none
  */
-public record AccessConfiguration(Map<String, RoleAssignmentInfo> assignments, Map<String, String> scopes) {
+public record AccessConfiguration(Map<String, RoleAssignmentInfo> assignments, Map<String, String> scopes,
+                                  List<ServicePrincipalInfo> servicePrincipals) {
+
+    public AccessConfiguration {
+        servicePrincipals = servicePrincipals == null ? List.of() : List.copyOf(servicePrincipals);
+    }
 
     /** Roles that let a principal act as mailboxes over EWS or Graph. */
     public static final Set<String> MAILBOX_ROLES = Set.of("ApplicationImpersonation", "Application EWS.AccessAsApp",
             "Application Mail.Read", "Application Mail.ReadBasic", "Application Mail.ReadWrite", "Application Mail.Send");
 
     public static AccessConfiguration of(List<RoleAssignmentInfo> all, Map<String, String> scopes) {
+        return of(all, scopes, List.of());
+    }
+
+    public static AccessConfiguration of(List<RoleAssignmentInfo> all, Map<String, String> scopes,
+                                         List<ServicePrincipalInfo> servicePrincipals) {
         Map<String, RoleAssignmentInfo> relevant = new TreeMap<>();
         for (RoleAssignmentInfo assignment : all) {
             if (MAILBOX_ROLES.stream().anyMatch(r -> r.equalsIgnoreCase(assignment.role()))) {
@@ -33,7 +49,53 @@ public record AccessConfiguration(Map<String, RoleAssignmentInfo> assignments, M
         }
         // Sorted by name, so that the API and the status page list them in a stable order.
         return new AccessConfiguration(Collections.unmodifiableMap(relevant),
-                Collections.unmodifiableMap(new TreeMap<>(scopes)));
+                Collections.unmodifiableMap(new TreeMap<>(scopes)), servicePrincipals);
+    }
+
+    /**
+     * The service principal an assignment names, matched on ObjectId, AppId or display name (the last only when no
+     * two principals share it) in RoleAssignee or RoleAssigneeName; empty when none matches.
+     */
+    public Optional<ServicePrincipalInfo> principalOf(RoleAssignmentInfo assignment) {
+        for (String name : new String[]{assignment.assignee(), assignment.assigneeName()}) {
+            if (name == null || name.isBlank()) {
+                continue;
+            }
+            Optional<ServicePrincipalInfo> byId = servicePrincipals.stream()
+                    .filter(sp -> name.equalsIgnoreCase(sp.objectId()) || name.equalsIgnoreCase(sp.appId())).findFirst();
+            if (byId.isPresent()) {
+                return byId;
+            }
+            List<ServicePrincipalInfo> byName = servicePrincipals.stream()
+                    .filter(sp -> name.equalsIgnoreCase(sp.displayName())).toList();
+            if (byName.size() == 1) {
+                return Optional.of(byName.get(0));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Whether the assignment grants to the app with this application (client) ID. */
+    public boolean grantsTo(RoleAssignmentInfo assignment, String appId) {
+        return appId != null && !appId.isBlank() && (appId.equalsIgnoreCase(assignment.assignee())
+                || appId.equalsIgnoreCase(assignment.assigneeName())
+                || principalOf(assignment).map(sp -> appId.equalsIgnoreCase(sp.appId())).orElse(false));
+    }
+
+    /** The app's enabled or disabled assignments of the roles {@code role} accepts. */
+    public List<RoleAssignmentInfo> assignmentsOf(String appId, Predicate<String> role) {
+        return assignments.values().stream().filter(a -> role.test(a.role()) && grantsTo(a, appId)).toList();
+    }
+
+    /** The assignee as a person reads it: "display name (AppId)" for a known service principal. */
+    public String assigneeOf(RoleAssignmentInfo assignment) {
+        return principalOf(assignment).map(ServicePrincipalInfo::display).orElse(assignment.assignee());
+    }
+
+    /** One key per principal, whichever of its names an assignment uses. */
+    private String principalKey(RoleAssignmentInfo assignment) {
+        return principalOf(assignment).map(sp -> sp.objectId() != null ? sp.objectId() : sp.appId())
+                .orElse(String.valueOf(assignment.assignee())).toLowerCase(Locale.ROOT);
     }
 
     public Map<String, Long> countByRole() {
@@ -45,24 +107,25 @@ public record AccessConfiguration(Map<String, RoleAssignmentInfo> assignments, M
     public List<ControlPlaneEvent> changesSince(AccessConfiguration before, String tenant, Instant at) {
         List<ControlPlaneEvent> events = new ArrayList<>();
         Set<String> principalsBefore = new HashSet<>();
-        before.assignments.values().forEach(a -> principalsBefore.add(a.assignee().toLowerCase(Locale.ROOT)));
+        before.assignments.values().forEach(a -> principalsBefore.add(before.principalKey(a)));
         for (RoleAssignmentInfo now : assignments.values()) {
             RoleAssignmentInfo then = before.assignments.get(now.name());
             if (then == null) {
                 events.add(new ControlPlaneEvent(at, tenant, Type.ASSIGNMENT_ADDED, now.name(), describe(now)));
-                if (principalsBefore.add(now.assignee().toLowerCase(Locale.ROOT))) {
-                    events.add(new ControlPlaneEvent(at, tenant, Type.PRINCIPAL_GAINED_ACCESS, now.assignee(),
-                            now.assigneeType() + " " + now.assignee() + " gained " + now.role() + " through " + describe(now)));
+                if (principalsBefore.add(principalKey(now))) {
+                    events.add(new ControlPlaneEvent(at, tenant, Type.PRINCIPAL_GAINED_ACCESS, assigneeOf(now),
+                            now.assigneeType() + " " + assigneeOf(now) + " gained " + now.role() + " through "
+                                    + describe(now)));
                 }
             } else if (!Objects.equals(then.scope(), now.scope()) || then.enabled() != now.enabled()
                     || !Objects.equals(then.assignee(), now.assignee())) {
                 events.add(new ControlPlaneEvent(at, tenant, Type.ASSIGNMENT_CHANGED, now.name(),
-                        "from " + describe(then) + " to " + describe(now)));
+                        "from " + before.describe(then) + " to " + describe(now)));
             }
         }
         for (RoleAssignmentInfo then : before.assignments.values()) {
             if (!assignments.containsKey(then.name())) {
-                events.add(new ControlPlaneEvent(at, tenant, Type.ASSIGNMENT_REMOVED, then.name(), describe(then)));
+                events.add(new ControlPlaneEvent(at, tenant, Type.ASSIGNMENT_REMOVED, then.name(), before.describe(then)));
             }
         }
         scopes.forEach((name, filter) -> {
@@ -78,8 +141,8 @@ public record AccessConfiguration(Map<String, RoleAssignmentInfo> assignments, M
         return events;
     }
 
-    private static String describe(RoleAssignmentInfo a) {
-        return "'" + a.name() + "' (" + a.role() + " for " + a.assignee() + ", scope "
+    private String describe(RoleAssignmentInfo a) {
+        return "'" + a.name() + "' (" + a.role() + " for " + assigneeOf(a) + ", scope "
                 + (a.scope() == null ? "the whole organisation" : "'" + a.scope() + "'") + (a.enabled() ? "" : ", disabled")
                 + ")";
     }

@@ -7,23 +7,21 @@ import io.impersonationprobe.Printable;
 import io.impersonationprobe.auth.TokenException;
 import io.impersonationprobe.auth.TokenSource;
 import io.impersonationprobe.config.ResolvedTenant;
-import io.impersonationprobe.control.ConfiguredAccess.Decision;
 import io.impersonationprobe.control.ControlPlaneException.Failure;
-import io.impersonationprobe.probe.UserAgent;
 import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
 import jakarta.ws.rs.ProcessingException;
 import jakarta.ws.rs.core.Response;
 
 import java.net.SocketTimeoutException;
 import java.time.Clock;
-import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.function.Supplier;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -42,6 +40,7 @@ public final class AdminApiClient {
     private final TokenSource tokens;
     private final ObjectMapper json;
     private final Clock clock;
+    private final Queue<String> unreadable = new ConcurrentLinkedQueue<>();
 
     public AdminApiClient(ResolvedTenant tenant, TokenSource tokens, ObjectMapper json, Clock clock) {
         var controlPlane = tenant.config().controlPlane();
@@ -66,36 +65,16 @@ public final class AdminApiClient {
         this.clock = clock;
     }
 
+    /**
+     * The organisation's EWS settings. A plain Get-OrganizationConfig leaves EwsAllowedAppIDs out "for performance
+     * reasons"; the switch RetrieveEwsOperationAccessPolicy adds it.
+     */
     public OrganizationState organizationConfig() throws ControlPlaneException {
-        JsonNode config = invoke("Get-OrganizationConfig").stream().findFirst()
+        JsonNode config = invoke("Get-OrganizationConfig", Map.of("RetrieveEwsOperationAccessPolicy", true)).stream()
+                .findFirst()
                 .orElseThrow(() -> new ControlPlaneException(Failure.INVALID_RESPONSE, "Get-OrganizationConfig returned no object"));
-        if (!config.path("IsDehydrated").isBoolean() || !config.path("EwsEnabled").isBoolean()) {
-            throw new ControlPlaneException(Failure.INVALID_RESPONSE, "Get-OrganizationConfig lacks IsDehydrated or EwsEnabled");
-        }
-        List<String> allowed = null;
-        if (config.path("EwsAllowedAppIDs").isArray()) {
-            allowed = new ArrayList<>();
-            for (JsonNode id : config.get("EwsAllowedAppIDs")) {
-                allowed.add(id.asText());
-            }
-        }
-        boolean ewsEnabled = config.get("EwsEnabled").asBoolean();
-        String policy = config.path("EwsApplicationAccessPolicy").asText(null);
-        boolean userAgentAllowed = EwsAccessPolicy.allows(policy, strings(config.path("EwsAllowList")),
-                strings(config.path("EwsBlockList")), UserAgent.EWS);
-        boolean appAllowed = ewsEnabled && userAgentAllowed
-                && (allowed == null || allowed.stream().anyMatch(appId::equalsIgnoreCase));
-        return new OrganizationState(config.get("IsDehydrated").asBoolean(), ewsEnabled, allowed == null ? null
-                : List.copyOf(allowed), policy, userAgentAllowed, appAllowed, clock.instant());
-    }
-
-    private static List<String> strings(JsonNode array) {
-        if (!array.isArray()) {
-            return null;
-        }
-        List<String> values = new ArrayList<>();
-        array.forEach(v -> values.add(v.asText()));
-        return values;
+        AdminApiAnswers answers = new AdminApiAnswers();
+        return collect(answers, answers.organization(config, appId, clock.instant()));
     }
 
     /**
@@ -103,27 +82,20 @@ public final class AdminApiClient {
      * Online has removed (ApplicationImpersonation), so the filtering is done here.
      */
     public List<RoleAssignmentInfo> roleAssignments() throws ControlPlaneException {
-        List<RoleAssignmentInfo> assignments = new ArrayList<>();
-        for (JsonNode row : invoke("Get-ManagementRoleAssignment")) {
-            String scope = row.path("CustomResourceScope").asText(null);
-            if (scope == null || scope.isEmpty()) {
-                scope = row.path("CustomRecipientWriteScope").asText(null);
-            }
-            assignments.add(new RoleAssignmentInfo(row.path("Name").asText(), row.path("Role").asText(),
-                    row.path("RoleAssignee").asText(), row.path("RoleAssigneeType").asText(""),
-                    scope == null || scope.isEmpty() ? null : scope, row.path("Enabled").asBoolean(true),
-                    instant(row.path("WhenCreated").asText(null)), instant(row.path("WhenChanged").asText(null))));
-        }
-        return assignments;
+        AdminApiAnswers answers = new AdminApiAnswers();
+        return collect(answers, answers.roleAssignments(invoke("Get-ManagementRoleAssignment")));
+    }
+
+    /** The service principals Exchange knows (Get-ServicePrincipal): AppId, ObjectId and display name of each. */
+    public List<ServicePrincipalInfo> servicePrincipals() throws ControlPlaneException {
+        AdminApiAnswers answers = new AdminApiAnswers();
+        return collect(answers, answers.servicePrincipals(invoke("Get-ServicePrincipal")));
     }
 
     /** Management scopes by name, with their recipient filters (Get-ManagementScope). */
     public Map<String, String> managementScopes() throws ControlPlaneException {
-        Map<String, String> scopes = new TreeMap<>();
-        for (JsonNode row : invoke("Get-ManagementScope", Map.of())) {
-            scopes.put(row.path("Name").asText(), row.path("RecipientFilter").asText(""));
-        }
-        return scopes;
+        AdminApiAnswers answers = new AdminApiAnswers();
+        return collect(answers, answers.managementScopes(invoke("Get-ManagementScope")));
     }
 
     /**
@@ -131,29 +103,31 @@ public final class AdminApiClient {
      * Exchange's permission cache: the configured truth, against which the probes' observed truth is compared.
      */
     public ConfiguredAccess testAuthorization(String mailbox) throws ControlPlaneException {
-        List<String> covering = new ArrayList<>();
-        List<String> notCovering = new ArrayList<>();
-        for (JsonNode row : invoke("Test-ServicePrincipalAuthorization", Map.of("Identity", appId, "Resource", mailbox))) {
-            if (!EWS_ROLE.equalsIgnoreCase(row.path("RoleName").asText(""))) {
-                continue; // Graph mail roles do not open EWS.
-            }
-            String scope = row.path("AllowedResourceScope").asText("");
-            (row.path("InScope").asBoolean(false) ? covering : notCovering).add(scope);
-        }
-        return new ConfiguredAccess(covering.isEmpty() ? Decision.DENY : Decision.ALLOW, List.copyOf(covering),
-                List.copyOf(notCovering), clock.instant());
+        AdminApiAnswers answers = new AdminApiAnswers();
+        return collect(answers, answers.authorization(invoke("Test-ServicePrincipalAuthorization",
+                Map.of("Identity", appId, "Resource", mailbox)), EWS_ROLE, clock.instant()));
     }
 
-    private static Instant instant(String text) {
-        try {
-            return text == null ? null : OffsetDateTime.parse(text).toInstant();
-        } catch (DateTimeParseException e) {
-            try {
-                return Instant.parse(text);
-            } catch (DateTimeParseException unreadable) {
-                return null;
-            }
+    /** The mailbox's own EwsEnabled (Get-CASMailbox), which blocks it whatever the organisation says. */
+    public EwsEnabled casMailboxEwsEnabled(String mailbox) throws ControlPlaneException {
+        JsonNode row = invoke("Get-CASMailbox", Map.of("Identity", mailbox)).stream().findFirst()
+                .orElseThrow(() -> new ControlPlaneException(Failure.OBJECT_NOT_FOUND, "Get-CASMailbox returned no object"));
+        AdminApiAnswers answers = new AdminApiAnswers();
+        return collect(answers, answers.casMailboxEwsEnabled(row));
+    }
+
+    private <T> T collect(AdminApiAnswers answers, T value) {
+        unreadable.addAll(answers.unreadable());
+        return value;
+    }
+
+    /** The properties read as unknown since the last call, as {@code Cmdlet.Property}, each once. */
+    public List<String> takeUnreadable() {
+        Set<String> taken = new LinkedHashSet<>();
+        for (String property = unreadable.poll(); property != null; property = unreadable.poll()) {
+            taken.add(property);
         }
+        return List.copyOf(taken);
     }
 
     /** Runs a cmdlet and returns the objects of its {@code value} array, following {@code @odata.nextLink} pages. */

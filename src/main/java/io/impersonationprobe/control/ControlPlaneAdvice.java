@@ -11,6 +11,7 @@ import jakarta.inject.Inject;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 
 /**
@@ -44,22 +45,42 @@ public class ControlPlaneAdvice implements RemediationContext {
         }
         OrganizationState org = known.get();
         String context = null;
-        if (org.isDehydrated() && (result.outcome() == Outcome.IMPERSONATION_DENIED
+        if (org.dehydrated() && (result.outcome() == Outcome.IMPERSONATION_DENIED
                 || result.outcome() == Outcome.ACCESS_DENIED) && !result.success()) {
             context = "The organisation is dehydrated (IsDehydrated=True): role assignments cannot be created until "
                     + "Enable-OrganizationCustomization has run once. Run it, then assign the role.";
-        } else if (result.outcome() == Outcome.EWS_BLOCKED && !org.ewsEnabled()) {
-            context = "EWS is switched off for the organisation (EwsEnabled=False): Set-OrganizationConfig -EwsEnabled $true.";
-        } else if (result.outcome() == Outcome.EWS_BLOCKED && !org.userAgentAllowed()) {
-            context = "EwsApplicationAccessPolicy " + org.ewsApplicationAccessPolicy() + " refuses the probe's user agent '"
-                    + UserAgent.EWS + "': Set-OrganizationConfig -EwsAllowList @{Add=\"" + UserAgent.PRODUCT + "*\"} "
-                    + "(or take it off EwsBlockList).";
-        } else if (result.outcome() == Outcome.EWS_BLOCKED && !org.appAllowed()) {
-            String appId = controlPlane.appId(tenant);
-            context = "This app (" + appId + ") is not in EwsAllowedAppIDs: Set-OrganizationConfig -EwsAllowedAppIDs "
-                    + "@{Add=\"" + appId + "\"} (allow up to 24 h).";
+        } else if (result.probe() == ProbeKind.EWS && (result.outcome().isEwsGateRefusal()
+                || result.outcome() == Outcome.FORBIDDEN)) {
+            context = gateContext(tenant, org, result);
         }
         return context == null ? result : result.withRemediation(context + " " + result.remediation());
+    }
+
+    /** What the last poll says about the EWS gates, for a refusal by one of them or a bare 403. */
+    private String gateContext(String tenant, OrganizationState org, ProbeResult result) {
+        String appId = controlPlane.appId(tenant);
+        Optional<ControlPlanePoller.PendingGate> pending = controlPlane.pendingGate(tenant);
+        if (pending.isPresent() && org.appAllowed() && result.outcome().isEwsGateRefusal()) {
+            return "PENDING: " + pending.get().describe() + "; Exchange still refuses until the change reaches it.";
+        }
+        String gates = "The last control-plane poll (" + org.polledAt().truncatedTo(ChronoUnit.SECONDS)
+                + ") reads EwsEnabled " + org.ewsEnabled().label() + ", EwsAllowedAppIDs "
+                + (org.ewsAllowedAppIds() == null ? "unknown" : org.ewsAllowedAppIds().isEmpty() ? "empty"
+                : "'" + String.join(",", org.ewsAllowedAppIds()) + "'") + ", user-agent policy "
+                + (org.ewsApplicationAccessPolicy() == null ? "none" : org.ewsApplicationAccessPolicy())
+                + ": Exchange decides " + org.decision().label() + " for this app (" + org.decision().reason() + ").";
+        String fix = switch (org.decision()) {
+            case BLOCKED_EWS_DISABLED -> " Set-OrganizationConfig -EwsEnabled $true (about 1 h to take effect).";
+            case BLOCKED_ALLOW_LIST_EMPTY -> " Set-OrganizationConfig -EwsAllowedAppIDs \"" + appId + "\" (up to 24 h).";
+            case BLOCKED_NOT_IN_ALLOW_LIST -> " Set-OrganizationConfig -EwsAllowedAppIDs \""
+                    + String.join(",", org.ewsAllowedAppIds()) + "," + appId + "\" (the value is replaced whole; up to 24 h).";
+            case BLOCKED_USER_AGENT -> " Set-OrganizationConfig -EwsAllowList @{Add=\"" + UserAgent.PRODUCT + "*\"} (or "
+                    + "take the probe's user agent '" + UserAgent.EWS + "' off EwsBlockList).";
+            default -> result.outcome() == Outcome.EWS_DISABLED
+                    ? " The organisation does not switch EWS off, so the mailbox's own EwsEnabled does: "
+                    + "Set-CASMailbox <mailbox> -EwsEnabled $true." : "";
+        };
+        return gates + fix;
     }
 
     /** A denial of a mailbox that should be reachable says whether a grant is propagating, stuck, or missing. */

@@ -5,7 +5,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.Locale;
 
 /**
- * A change in who may act as mailboxes: logged, counted and kept for the API.
+ * A change in who may act as mailboxes, or in the EWS gates: logged, counted and kept for the API.
  *
  * @param at           when the daemon saw the change
  * @param subject      what changed: the assignment's or the scope's name, or for {@link Type#PRINCIPAL_GAINED_ACCESS}
@@ -31,7 +31,11 @@ public record ControlPlaneEvent(Instant at, String tenant, Type type, String sub
     public enum Type {
         ASSIGNMENT_ADDED, ASSIGNMENT_REMOVED, ASSIGNMENT_CHANGED, SCOPE_ADDED, SCOPE_REMOVED, SCOPE_FILTER_CHANGED,
         /** A principal that held no mailbox role before now holds one: review it. */
-        PRINCIPAL_GAINED_ACCESS;
+        PRINCIPAL_GAINED_ACCESS,
+        /** The organisation's EwsEnabled changed (about 1 h to take effect). */
+        EWS_ENABLED_CHANGED,
+        /** EwsAllowedAppIDs changed (up to 24 h to take effect). */
+        ALLOW_LIST_CHANGED;
 
         public String label() {
             return name().toLowerCase(Locale.ROOT);

@@ -16,8 +16,12 @@ public interface ControlPlaneListener {
     /** A change in who may act as mailboxes. */
     void changed(ControlPlaneEvent event);
 
-    /** A change took effect: this long from the change to the first probe that reflected it. */
-    void tookEffect(String tenant, Duration delay);
+    /** A change of this kind took effect: this long from the change to the first probe that reflected it. */
+    void tookEffect(String tenant, PropagationTracker.ChangeKind kind, Duration delay);
+
+    /** A poll's answers held {@code count} properties in a form Exchange does not document, read as unknown. */
+    default void unreadable(String tenant, Poll poll, int count) {
+    }
 
     /** The parts of a poll, the {@code poll} label of the metrics. */
     enum Poll {

@@ -6,6 +6,7 @@ import io.impersonationprobe.config.ProbeConfig;
 import io.impersonationprobe.config.ResolvedTenant;
 import io.impersonationprobe.config.ValidatedConfig;
 import io.impersonationprobe.control.ControlPlaneListener.Poll;
+import io.impersonationprobe.control.PropagationTracker.ChangeKind;
 import io.impersonationprobe.probe.ProbeObserver;
 import io.impersonationprobe.probe.ProbeResult;
 import io.impersonationprobe.probe.ResultStore;
@@ -32,7 +33,12 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.Locale;
+import java.time.temporal.ChronoUnit;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.function.Predicate;
@@ -71,6 +77,8 @@ public class ControlPlanePoller implements ProbeObserver {
         volatile Instant restoredFrom;
         final Map<String, ConfiguredAccess> configured = new ConcurrentHashMap<>();
         final Deque<ControlPlaneEvent> events = new ConcurrentLinkedDeque<>();
+        /** The answer properties already logged as unreadable, so each is logged once. */
+        final Set<String> unreadableLogged = ConcurrentHashMap.newKeySet();
 
         TenantState(String appId, ProbeConfig.ControlPlane settings, List<TargetStatus> statuses) {
             this.appId = appId;
@@ -192,19 +200,75 @@ public class ControlPlanePoller implements ProbeObserver {
             LOG.warnf("Tenant %s: the %s poll failed (%s): %s", tenant, poll.label(), failure.label(), e.getMessage());
         }
         Duration took = Duration.between(started, clock.instant());
+        List<String> unreadable = sources.get(tenant).takeUnreadable();
+        for (String property : unreadable) {
+            if (states.get(tenant).unreadableLogged.add(property)) {
+                LOG.warnf("Tenant %s: the admin API answered %s in a form Exchange does not document; it is read as "
+                        + "unknown (logged once)", tenant, property);
+            }
+        }
         for (ControlPlaneListener listener : listeners) {
             listener.polled(tenant, poll, failure, took);
+            if (!unreadable.isEmpty()) {
+                listener.unreadable(tenant, poll, unreadable.size());
+            }
         }
     }
 
     private void organizationRead(String tenant, TenantState state, OrganizationState now) {
         OrganizationState before = state.organization;
         state.organization = now;
-        if (before == null || before.isDehydrated() != now.isDehydrated() || before.ewsEnabled() != now.ewsEnabled()
-                || before.appAllowed() != now.appAllowed()) {
-            LOG.infof("Tenant %s: IsDehydrated=%s, EwsEnabled=%s, this app %s EWS", tenant, now.isDehydrated(),
-                    now.ewsEnabled(), now.appAllowed() ? "may use" : "may NOT use");
+        if (before == null || !Objects.equals(before.isDehydrated(), now.isDehydrated())
+                || before.ewsEnabled() != now.ewsEnabled() || before.decision() != now.decision()) {
+            LOG.infof("Tenant %s: IsDehydrated=%s, EwsEnabled=%s, Exchange decides %s for this app: %s", tenant,
+                    now.isDehydrated(), now.ewsEnabled().label(), now.decision().label(), now.decision().reason());
         }
+        if (before == null) {
+            return;
+        }
+        Instant at = now.polledAt();
+        Instant lastSeen = state.restoredFrom;
+        if (before.ewsEnabled() != now.ewsEnabled() && before.ewsEnabled() != EwsEnabled.UNKNOWN
+                && now.ewsEnabled() != EwsEnabled.UNKNOWN) {
+            gateChanged(tenant, state, lastSeen, new PropagationTracker.GateChange(ChangeKind.EWS_ENABLED, at,
+                    now.decision(), "EwsEnabled " + before.ewsEnabled().label() + " -> " + now.ewsEnabled().label()),
+                    ControlPlaneEvent.Type.EWS_ENABLED_CHANGED);
+        }
+        if (before.ewsAllowedAppIds() != null && now.ewsAllowedAppIds() != null
+                && !normalized(before.ewsAllowedAppIds()).equals(normalized(now.ewsAllowedAppIds()))) {
+            gateChanged(tenant, state, lastSeen, new PropagationTracker.GateChange(ChangeKind.ALLOW_LIST, at,
+                    now.decision(), "EwsAllowedAppIDs '" + String.join(",", before.ewsAllowedAppIds()) + "' -> '"
+                    + String.join(",", now.ewsAllowedAppIds()) + "'"), ControlPlaneEvent.Type.ALLOW_LIST_CHANGED);
+        }
+    }
+
+    private void gateChanged(String tenant, TenantState state, Instant lastSeen, PropagationTracker.GateChange change,
+                             ControlPlaneEvent.Type type) {
+        tracker.gateChanged(tenant, change);
+        ControlPlaneEvent event = new ControlPlaneEvent(change.at(), tenant, type, change.kind().label(),
+                change.description() + "; Exchange now decides " + change.after().label() + " for this app, and "
+                        + "documents up to " + humanWindow(gateWindows(state.settings).get(change.kind())));
+        record(state, lastSeen == null ? event : event.seenAfterRestart(lastSeen));
+    }
+
+    private static Set<String> normalized(List<String> ids) {
+        Set<String> set = new TreeSet<>();
+        ids.forEach(id -> set.add(id.toLowerCase(Locale.ROOT)));
+        return set;
+    }
+
+    /** How long each kind of change may take before it is called stuck, as the tenant configures them. */
+    static Map<ChangeKind, Duration> gateWindows(ProbeConfig.ControlPlane settings) {
+        Map<ChangeKind, Duration> windows = new EnumMap<>(ChangeKind.class);
+        windows.put(ChangeKind.GRANT, settings.propagationWindow());
+        windows.put(ChangeKind.EWS_ENABLED, settings.ewsEnabledPropagationWindow());
+        windows.put(ChangeKind.ALLOW_LIST, settings.allowListPropagationWindow());
+        return windows;
+    }
+
+    /** A window as Exchange's documentation says it: 24 h, 1 h, 90 min. */
+    static String humanWindow(Duration window) {
+        return window.toMinutes() % 60 == 0 ? window.toHours() + " h" : window.toMinutes() + " min";
     }
 
     private void accessRead(String tenant, TenantState state, AccessConfiguration now) {
@@ -222,7 +286,7 @@ public class ControlPlanePoller implements ProbeObserver {
             record(state, lastSeen == null ? event : event.seenAfterRestart(lastSeen));
         }
         for (RoleAssignmentInfo assignment : now.assignments().values()) {
-            if (!before.assignments().containsKey(assignment.name()) && isAppEwsGrant(state, assignment)) {
+            if (!before.assignments().containsKey(assignment.name()) && isAppEwsGrant(state, now, assignment)) {
                 tracker.grantAdded(tenant, assignment);
             }
         }
@@ -244,8 +308,8 @@ public class ControlPlanePoller implements ProbeObserver {
         }
     }
 
-    private static boolean isAppEwsGrant(TenantState state, RoleAssignmentInfo assignment) {
-        return assignment.role().equalsIgnoreCase(EWS_APP_ROLE) && assignment.assignee().equalsIgnoreCase(state.appId);
+    private static boolean isAppEwsGrant(TenantState state, AccessConfiguration access, RoleAssignmentInfo assignment) {
+        return assignment.role().equalsIgnoreCase(EWS_APP_ROLE) && access.grantsTo(assignment, state.appId);
     }
 
     /** The first access through a new grant measures the tenant's real propagation time. */
@@ -257,9 +321,9 @@ public class ControlPlanePoller implements ProbeObserver {
         }
         ConfiguredAccess check = configured(tenant, result.target().id()).orElse(null);
         for (PropagationTracker.Effect effect : tracker.observed(tenant, check, result, previous)) {
-            listeners.forEach(l -> l.tookEffect(tenant, effect.delay()));
-            LOG.infof("Tenant %s: role assignment '%s' took effect after %s (first access: %s)", tenant,
-                    effect.assignment().name(), effect.delay(), result.target().mailbox());
+            listeners.forEach(l -> l.tookEffect(tenant, effect.kind(), effect.delay()));
+            LOG.infof("Tenant %s: %s '%s' took effect after %s (first probe to show it: %s)", tenant,
+                    effect.kind().label(), effect.subject(), effect.delay(), result.target().mailbox());
         }
     }
 
@@ -293,9 +357,20 @@ public class ControlPlanePoller implements ProbeObserver {
     public List<RoleAssignmentInfo> appAssignments(String tenant, Predicate<String> role) {
         TenantState state = states.get(tenant);
         AccessConfiguration known = state == null ? null : state.access;
-        return known == null ? List.of() : known.assignments().values().stream()
-                .filter(a -> role.test(a.role()) && a.assignee().equalsIgnoreCase(state.appId))
-                .toList();
+        return known == null ? List.of() : known.assignmentsOf(state.appId, role);
+    }
+
+    /** The mailbox's own EwsEnabled (Get-CASMailbox) now, or empty where the source has none. */
+    public Optional<EwsEnabled> mailboxEwsEnabled(String tenant, String mailbox) throws ControlPlaneException {
+        ControlPlaneSource source = sources.get(tenant);
+        if (source == null) {
+            throw new IllegalStateException("tenant " + tenant + " has no control plane");
+        }
+        try {
+            return source.mailboxEwsEnabled(mailbox);
+        } finally {
+            source.takeUnreadable().forEach(p -> LOG.debugf("Tenant %s: %s read as unknown", tenant, p));
+        }
     }
 
     /** Asks the control plane now what is configured for the mailbox, bypassing every cache. */
@@ -333,9 +408,32 @@ public class ControlPlanePoller implements ProbeObserver {
         return states.get(tenant).settings.propagationWindow();
     }
 
-    /** How a configured access compares with what a probe saw; empty while either is unknown. */
+    /**
+     * How a configured access compares with what a probe saw; empty while either is unknown. A refusal by an EWS gate
+     * that a pending gate change has opened is PENDING on the clock of that change, whatever the grants say.
+     */
     public Optional<Propagation> propagation(String tenant, ConfiguredAccess check, ProbeResult result) {
+        Optional<Propagation> gate = tracker.gateState(tenant, result, gateWindows(states.get(tenant).settings));
+        if (gate.isPresent()) {
+            return gate;
+        }
         return tracker.state(check, check == null ? null : coveredSince(tenant, check), propagationWindow(tenant), result);
+    }
+
+    /** The gate change whose effect is awaited, with the window Exchange documents for its kind. */
+    public Optional<PendingGate> pendingGate(String tenant) {
+        TenantState state = states.get(tenant);
+        return state == null ? Optional.empty() : tracker.pendingGate(tenant).map(change -> new PendingGate(change,
+                gateWindows(state.settings).get(change.kind())));
+    }
+
+    /** A gate change awaiting its effect, and how long its kind may take. */
+    public record PendingGate(PropagationTracker.GateChange change, Duration window) {
+        /** "changed at T, Exchange documents up to 24 h". */
+        public String describe() {
+            return change.description() + ": changed at " + change.at().truncatedTo(ChronoUnit.SECONDS)
+                    + ", Exchange documents up to " + humanWindow(window);
+        }
     }
 
     /** How a target's configured access compares with what its EWS probes see; empty while either is unknown. */

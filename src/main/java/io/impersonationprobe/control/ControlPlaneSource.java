@@ -27,4 +27,14 @@ public interface ControlPlaneSource {
 
     /** What is configured for one mailbox now, for a live check. */
     ConfiguredAccess configuredNow(String mailbox) throws ControlPlaneException;
+
+    /** The mailbox's own EwsEnabled (Get-CASMailbox), or empty where the source has none. */
+    default Optional<EwsEnabled> mailboxEwsEnabled(String mailbox) throws ControlPlaneException {
+        return Optional.empty();
+    }
+
+    /** The answer properties read as unknown since the last call, as {@code Cmdlet.Property}. */
+    default List<String> takeUnreadable() {
+        return List.of();
+    }
 }

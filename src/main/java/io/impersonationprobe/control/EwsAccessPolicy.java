@@ -5,12 +5,41 @@ import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
- * Exchange's EWS application access policy: with {@code EnforceAllowList} only user agents matching an entry of
+ * The daemon's own reading of Exchange Online's EWS gates. The organisation's app-ID gate ({@code EwsEnabled} with
+ * {@code EwsAllowedAppIDs}) and the user-agent policy are evaluated separately and both must pass. The user-agent
+ * policy:  with {@code EnforceAllowList} only user agents matching an entry of
  * {@code EwsAllowList} may use EWS; with {@code EnforceBlockList} those matching {@code EwsBlockList} may not.
  * Entries are user-agent strings with {@code *} wildcards, compared without regard to case.
  */
 public final class EwsAccessPolicy {
     private EwsAccessPolicy() {
+    }
+
+    /**
+     * What Exchange decides for the app today (rules in force since 2026-10-10): False blocks all; True with an empty
+     * list blocks all; True with a list lets only the listed app IDs through (case-insensitive); $null allows until
+     * Microsoft switches the tenant to False. The list matters only under True.
+     *
+     * @param allowList        the EwsAllowedAppIDs entries, empty when none; null when unknown
+     * @param userAgentAllowed the user-agent policy's answer, null when unknown
+     */
+    public static EwsAppDecision decide(EwsEnabled enabled, List<String> allowList, Boolean userAgentAllowed,
+                                        String appId) {
+        if (enabled == EwsEnabled.FALSE) {
+            return EwsAppDecision.BLOCKED_EWS_DISABLED;
+        }
+        if (Boolean.FALSE.equals(userAgentAllowed)) {
+            return EwsAppDecision.BLOCKED_USER_AGENT;
+        }
+        EwsAppDecision byAppId = switch (enabled) {
+            case NULL -> EwsAppDecision.ALLOWED_FOR_NOW;
+            case TRUE -> allowList == null ? EwsAppDecision.UNKNOWN
+                    : allowList.isEmpty() ? EwsAppDecision.BLOCKED_ALLOW_LIST_EMPTY
+                    : allowList.stream().anyMatch(appId::equalsIgnoreCase) ? EwsAppDecision.ALLOWED
+                    : EwsAppDecision.BLOCKED_NOT_IN_ALLOW_LIST;
+            default -> EwsAppDecision.UNKNOWN;
+        };
+        return byAppId.allows() == Boolean.TRUE && userAgentAllowed == null ? EwsAppDecision.UNKNOWN : byAppId;
     }
 
     /** Whether the policy lets this user agent use EWS; no policy lets everyone. */

@@ -3,6 +3,7 @@ package io.impersonationprobe.control;
 import io.impersonationprobe.control.ConfiguredAccess.Decision;
 import io.impersonationprobe.control.ControlPlaneException.Failure;
 import io.impersonationprobe.target.Target;
+import org.jboss.logging.Logger;
 
 import java.time.Clock;
 import java.util.HashMap;
@@ -11,10 +12,12 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Exchange Online's control plane through its admin API: Get-OrganizationConfig, the role assignments and scopes, and
+ * Exchange Online's control plane through its admin API: Get-OrganizationConfig, the role assignments, scopes and
+ * service principals, Get-CASMailbox for a live check, and
  * Test-ServicePrincipalAuthorization for a rotating sample of the targets (one admin API call per mailbox).
  */
 final class ExchangeOnlineSource implements ControlPlaneSource {
+    private static final Logger LOG = Logger.getLogger(ExchangeOnlineSource.class);
     private final AdminApiClient client;
     private final int sample;
     private final Clock clock;
@@ -33,7 +36,28 @@ final class ExchangeOnlineSource implements ControlPlaneSource {
 
     @Override
     public AccessConfiguration access() throws ControlPlaneException {
-        return AccessConfiguration.of(client.roleAssignments(), client.managementScopes());
+        List<RoleAssignmentInfo> assignments = client.roleAssignments();
+        Map<String, String> scopes = client.managementScopes();
+        List<ServicePrincipalInfo> principals;
+        try {
+            principals = client.servicePrincipals();
+        } catch (ControlPlaneException e) {
+            // Without the map, assignments are matched on RoleAssignee alone; the poll's other reads still count.
+            LOG.warnf("Get-ServicePrincipal failed (%s): role assignments naming a service principal by ObjectId cannot "
+                    + "be matched to its app: %s", e.failure().label(), e.getMessage());
+            principals = List.of();
+        }
+        return AccessConfiguration.of(assignments, scopes, principals);
+    }
+
+    @Override
+    public List<String> takeUnreadable() {
+        return client.takeUnreadable();
+    }
+
+    @Override
+    public Optional<EwsEnabled> mailboxEwsEnabled(String mailbox) throws ControlPlaneException {
+        return Optional.of(client.casMailboxEwsEnabled(mailbox));
     }
 
     /** The next {@code sample} targets in rotation; a mailbox Exchange does not know is {@link Decision#UNKNOWN}. */

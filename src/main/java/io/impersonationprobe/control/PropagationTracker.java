@@ -9,6 +9,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Locale;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -30,12 +32,41 @@ public class PropagationTracker {
     /** Per tenant and scope: when its reach last changed (it appeared, or its filter changed). */
     private final Map<String, Map<String, Instant>> scopeChangedAt = new ConcurrentHashMap<>();
 
-    /** What a tenant's propagation is waiting for, as the state directory keeps it across restarts. */
-    public record Pending(List<RoleAssignmentInfo> awaiting, Map<String, Instant> scopeChangedAt) {
+    /** Per tenant: the last change of each EWS gate, while its first effect on a probe is still to come. */
+    private final Map<String, Map<ChangeKind, GateChange>> gates = new ConcurrentHashMap<>();
+
+    /** The kinds of change whose propagation is measured, each on its own clock: the histogram's {@code kind}. */
+    public enum ChangeKind {
+        /** An RBAC for Applications grant: 30 min to 2 h. */
+        GRANT,
+        /** The organisation's EwsEnabled: about 1 h. */
+        EWS_ENABLED,
+        /** EwsAllowedAppIDs: up to 24 h (the Exchange Online configuration cache). */
+        ALLOW_LIST;
+
+        public String label() {
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
+        }
     }
 
-    /** A grant that took effect, and how long after its creation. */
-    public record Effect(RoleAssignmentInfo assignment, Duration delay) {
+    /**
+     * A change of an EWS gate seen at {@code at}, after which Exchange decides {@code after} for the daemon's app.
+     *
+     * @param description what changed, for a person to read
+     */
+    public record GateChange(ChangeKind kind, Instant at, EwsAppDecision after, String description) {
+    }
+
+    /** What a tenant's propagation is waiting for, as the state directory keeps it across restarts. */
+    public record Pending(List<RoleAssignmentInfo> awaiting, Map<String, Instant> scopeChangedAt,
+                          List<GateChange> gates) {
+        public Pending {
+            gates = gates == null ? List.of() : List.copyOf(gates);
+        }
+    }
+
+    /** A change that took effect, and how long after it was made. */
+    public record Effect(ChangeKind kind, String subject, Duration delay) {
     }
 
     @Inject
@@ -46,13 +77,47 @@ public class PropagationTracker {
     /** What the tenant's propagation waits for now. */
     public Pending pending(String tenant) {
         return new Pending(List.copyOf(awaiting.getOrDefault(tenant, Map.of()).values()),
-                Map.copyOf(scopeChangedAt.getOrDefault(tenant, Map.of())));
+                Map.copyOf(scopeChangedAt.getOrDefault(tenant, Map.of())),
+                List.copyOf(gates.getOrDefault(tenant, Map.of()).values()));
     }
 
     /** Takes back what a tenant's propagation waited for before a restart. */
     public void restore(String tenant, Pending pending) {
         pending.awaiting().forEach(grant -> grantAdded(tenant, grant));
         pending.scopeChangedAt().forEach((scope, at) -> scopeChanged(tenant, scope, at));
+        pending.gates().forEach(change -> gateChanged(tenant, change));
+    }
+
+    /** An EWS gate changed: its first effect on a probe measures its propagation, on the clock of its kind. */
+    public void gateChanged(String tenant, GateChange change) {
+        gates.computeIfAbsent(tenant, t -> new ConcurrentHashMap<>()).put(change.kind(), change);
+    }
+
+    /** The latest gate change whose effect is still awaited, if any. */
+    public Optional<GateChange> pendingGate(String tenant) {
+        return gates.getOrDefault(tenant, Map.of()).values().stream().max(Comparator.comparing(GateChange::at));
+    }
+
+    /**
+     * How a probe compares with what the EWS gates decide now, while a gate change awaits its effect: refused by a
+     * gate that now lets the app through is PENDING within the kind's window and STUCK after it; reachable through a
+     * gate that now shuts the app out is REVOKE_PENDING. Empty when no gate change explains the result.
+     *
+     * @param windows how long each kind of change may take
+     */
+    public Optional<Propagation> gateState(String tenant, ProbeResult observed, Map<ChangeKind, Duration> windows) {
+        Optional<GateChange> change = pendingGate(tenant);
+        if (change.isEmpty() || observed == null) {
+            return Optional.empty();
+        }
+        GateChange gate = change.get();
+        if (Boolean.TRUE.equals(gate.after().allows()) && observed.outcome().isEwsGateRefusal()) {
+            return Optional.of(isStuck(gate.at(), windows.get(gate.kind())) ? Propagation.STUCK : Propagation.PENDING);
+        }
+        if (Boolean.FALSE.equals(gate.after().allows()) && observed.verdict() == Verdict.ALLOWED) {
+            return Optional.of(Propagation.REVOKE_PENDING);
+        }
+        return Optional.empty();
     }
 
     /** The daemon's app got a new grant: its first effect on a probe measures the tenant's propagation time. */
@@ -121,6 +186,42 @@ public class PropagationTracker {
      * @param previous the result that stood before, or null before the first
      */
     public List<Effect> observed(String tenant, ConfiguredAccess check, ProbeResult result, ProbeResult previous) {
+        List<Effect> effects = new ArrayList<>(gateEffects(tenant, result, previous));
+        effects.addAll(grantEffects(tenant, check, result, previous));
+        return effects;
+    }
+
+    /**
+     * A scheduled probe that first shows what a pending gate change decides (through the gate once it opens, refused by
+     * it once it closes) ends the wait for every gate change that decides the same.
+     */
+    private List<Effect> gateEffects(String tenant, ProbeResult result, ProbeResult previous) {
+        Map<ChangeKind, GateChange> pending = gates.get(tenant);
+        if (pending == null) {
+            return List.of();
+        }
+        List<Effect> effects = new ArrayList<>();
+        for (GateChange change : List.copyOf(pending.values())) {
+            Boolean opens = change.after().allows();
+            boolean shows = Boolean.TRUE.equals(opens) ? passedGates(result) : Boolean.FALSE.equals(opens)
+                    && result.outcome().isEwsGateRefusal();
+            boolean showedBefore = previous != null && (Boolean.TRUE.equals(opens) ? passedGates(previous)
+                    : previous.outcome().isEwsGateRefusal());
+            if (shows && !showedBefore && !result.finishedAt().isBefore(change.at())
+                    && pending.remove(change.kind(), change)) {
+                effects.add(new Effect(change.kind(), change.description(),
+                        Duration.between(change.at(), result.finishedAt())));
+            }
+        }
+        return effects;
+    }
+
+    /** Exchange answered for the mailbox (access or a refusal to impersonate): EWS itself was open to the app. */
+    private static boolean passedGates(ProbeResult result) {
+        return result.verdict() != Verdict.ERROR;
+    }
+
+    private List<Effect> grantEffects(String tenant, ConfiguredAccess check, ProbeResult result, ProbeResult previous) {
         Map<String, RoleAssignmentInfo> pending = awaiting.get(tenant);
         if (pending == null || check == null || result.verdict() != Verdict.ALLOWED
                 || (previous != null && previous.verdict() == Verdict.ALLOWED)) {
@@ -131,7 +232,7 @@ public class PropagationTracker {
         for (RoleAssignmentInfo grant : List.copyOf(pending.values())) {
             if (check.covering().contains(scopeOf(grant)) && !accessed.isBefore(grant.whenCreated())
                     && pending.remove(grant.name()) != null) {
-                effects.add(new Effect(grant, Duration.between(grant.whenCreated(), accessed)));
+                effects.add(new Effect(ChangeKind.GRANT, grant.name(), Duration.between(grant.whenCreated(), accessed)));
             }
         }
         return effects;

@@ -1,6 +1,8 @@
 package io.impersonationprobe.ews;
 
 import io.impersonationprobe.Causes;
+import io.impersonationprobe.Printable;
+import io.impersonationprobe.probe.BackoffGate;
 import io.impersonationprobe.probe.Classification;
 import io.impersonationprobe.probe.Outcome;
 
@@ -12,6 +14,7 @@ import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -21,6 +24,9 @@ import java.util.Optional;
  * it does not know.
  */
 final class EwsClassifier {
+
+    /** Exchange Online's header on an EWS request refused by its EWS gates. */
+    static final String POLICY_REASON = "X-EWS-Policy-Reason";
 
     /** EWS response codes and the outcome each means. Codes not listed are {@link Outcome#UNKNOWN_ERROR}. */
     private static final Map<String, Outcome> BY_RESPONSE_CODE = Map.ofEntries(
@@ -66,7 +72,25 @@ final class EwsClassifier {
             return new Classification(Outcome.INVALID_RESPONSE, null, status,
                     "HTTP " + status + ", body larger than " + EwsHttpClient.MAX_RESPONSE_BYTES + " bytes");
         }
+        String policyReason = response.header(POLICY_REASON);
+        if (status == 403 && policyReason != null) {
+            // Microsoft: the header, not the body, tells a policy block.
+            String reason = Printable.of(policyReason, 200);
+            Outcome outcome = reason.toLowerCase(Locale.ROOT).contains("disabled") ? Outcome.EWS_DISABLED : Outcome.EWS_BLOCKED;
+            return new Classification(outcome, null, status, "HTTP 403, " + POLICY_REASON + ": " + reason);
+        }
         Optional<SoapAnswer> soap = SoapAnswer.parse(response.body());
+        if (soap.isPresent() && !soap.get().wellFormed()) {
+            String code = soap.get().responseCode();
+            return new Classification(Outcome.INVALID_RESPONSE, null, status, "HTTP " + status + ", not well-formed XML"
+                    + (code == null ? "" : " (a " + Printable.of(code, 80) + " in it is not taken as an answer)"));
+        }
+        if (soap.isPresent() && !soap.get().isFault()) {
+            String problem = notOneGetFolderAnswer(soap.get());
+            if (problem != null) {
+                return new Classification(Outcome.INVALID_RESPONSE, null, status, "HTTP " + status + ", " + problem);
+            }
+        }
         String code = soap.map(SoapAnswer::responseCode).orElse(null);
         if (code != null) {
             Outcome outcome = BY_RESPONSE_CODE.getOrDefault(code, Outcome.UNKNOWN_ERROR);
@@ -78,7 +102,12 @@ final class EwsClassifier {
             soap.map(SoapAnswer::message).filter(m -> !m.isEmpty()).ifPresent(m -> detail.append(": ").append(m));
             Long backOffMillis = soap.map(SoapAnswer::backOffMillis).orElse(null);
             if (backOffMillis != null) {
-                detail.append(" (back off ").append(backOffMillis).append(" ms)");
+                Duration requested = Duration.ofMillis(Math.max(0, backOffMillis));
+                detail.append(" (back off ").append(backOffMillis).append(" ms requested");
+                if (!BackoffGate.capped(requested).equals(requested)) {
+                    detail.append(", ").append(BackoffGate.capped(requested).toMillis()).append(" ms applied");
+                }
+                detail.append(")");
             }
             return new Classification(outcome, code, status, detail.toString(),
                     backOffMillis == null ? null : Duration.ofMillis(Math.max(0, backOffMillis)), null);
@@ -98,8 +127,9 @@ final class EwsClassifier {
         Duration backOff = retryAfter(retryAfter, Instant.now());
         Outcome outcome = switch (status) {
             case 401 -> Outcome.AUTH_FAILED;
+            // Without X-EWS-Policy-Reason a 403 proves no policy block.
             case 403 -> "2000008".equals(diagnosticsCode) ? Outcome.PERMISSION_MISSING
-                    : diagnosticsCode != null ? Outcome.AUTH_FAILED : Outcome.EWS_BLOCKED;
+                    : diagnosticsCode != null ? Outcome.AUTH_FAILED : Outcome.FORBIDDEN;
             case 404 -> Outcome.ENDPOINT_NOT_FOUND;
             case 429 -> Outcome.THROTTLED;
             case 503 -> backOff != null ? Outcome.THROTTLED : Outcome.UNAVAILABLE;
@@ -114,6 +144,25 @@ final class EwsClassifier {
         }
         return new Classification(outcome, null, status, detail, outcome == Outcome.THROTTLED ? backOff : null,
                 diagnosticsCode == null ? null : DIAGNOSTICS_ADVICE.get(diagnosticsCode));
+    }
+
+    /**
+     * Why a non-fault answer is not the one answer the probe asked for, or null when it is: a GetFolderResponse with a
+     * single GetFolderResponseMessage, holding the one folder (with its FolderId) when it says NoError.
+     */
+    private static String notOneGetFolderAnswer(SoapAnswer soap) {
+        String arrived = (soap.bodyElement() == null ? "an empty SOAP body" : soap.bodyElement())
+                + (soap.responseMessages().isEmpty() ? "" : " with " + soap.responseMessages().size()
+                + " response message(s) (" + String.join(", ", soap.responseMessages().stream().distinct().toList()) + ")");
+        if (!"GetFolderResponse".equals(soap.bodyElement()) || soap.responseMessages().size() != 1
+                || !"GetFolderResponseMessage".equals(soap.responseMessages().get(0))) {
+            return "not the answer to one GetFolder: " + arrived;
+        }
+        if ("NoError".equals(soap.responseCode()) && (soap.folders() != 1 || soap.folderIds() != 1)) {
+            return "a GetFolder answer with " + soap.folders() + " folder(s) and " + soap.folderIds()
+                    + " FolderId(s) instead of the one folder asked for";
+        }
+        return null;
     }
 
     private static Classification fromTransportFailure(Throwable failure) {

@@ -3,6 +3,7 @@ package io.impersonationprobe.ews;
 import io.impersonationprobe.Printable;
 import io.impersonationprobe.auth.EwsCredentials;
 import io.impersonationprobe.config.TenantKind;
+import io.impersonationprobe.probe.BackoffGate;
 import io.impersonationprobe.probe.Classification;
 import io.impersonationprobe.probe.Outcome;
 import io.impersonationprobe.probe.ProbeAttempt;
@@ -135,7 +136,10 @@ final class EwsEndpoint implements AutoCloseable {
                 "serverVersion", serverVersion,
                 "requestId", captured == null ? null : captured.header("request-id"),
                 "diagnostics", captured == null ? null : captured.header("x-ms-diagnostics"),
-                "backOffMillis", c.backOff() == null ? null : c.backOff().toMillis(),
+                "backOffRequestedMillis", c.backOff() == null ? null : c.backOff().toMillis(),
+                // What scheduled probes of the tenant wait: the request cut to the cap.
+                "backOffAppliedMillis", c.backOff() == null ? null : BackoffGate.capped(c.backOff()).toMillis(),
+                "policyReason", captured == null ? null : captured.header(EwsClassifier.POLICY_REASON),
                 "detail", Printable.of(c.detail(), 500));
     }
 

@@ -6,7 +6,10 @@ import io.impersonationprobe.control.ControlPlaneEvent;
 import io.impersonationprobe.control.ControlPlaneException;
 import io.impersonationprobe.control.ControlPlaneListener;
 import io.impersonationprobe.control.ControlPlanePoller;
+import io.impersonationprobe.control.EwsAppDecision;
+import io.impersonationprobe.control.EwsEnabled;
 import io.impersonationprobe.control.OrganizationState;
+import io.impersonationprobe.control.PropagationTracker.ChangeKind;
 import io.impersonationprobe.control.Propagation;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -24,6 +27,9 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 import static io.impersonationprobe.metrics.MetricNames.ADMIN_POLLS;
+import static io.impersonationprobe.metrics.MetricNames.ADMIN_UNREADABLE;
+import static io.impersonationprobe.metrics.MetricNames.ORG_EWS_APP_DECISION;
+import static io.impersonationprobe.metrics.MetricNames.ORG_EWS_ENABLED_STATE;
 import static io.impersonationprobe.metrics.MetricNames.ADMIN_POLL_DURATION;
 import static io.impersonationprobe.metrics.MetricNames.ADMIN_POLL_SUCCESS;
 import static io.impersonationprobe.metrics.MetricNames.CONTROL_PLANE_EVENTS;
@@ -77,7 +83,25 @@ public class ControlPlaneMetrics implements ControlPlaneListener {
                                 + "pending, stuck, revoke_pending)")
                         .tags("tenant", tenant, "state", state.label()).register(registry));
             }
-            propagationTimer(tenant);
+            for (ChangeKind kind : ChangeKind.values()) {
+                propagationTimer(tenant, kind);
+            }
+            // Tri-state EwsEnabled and the decision as state sets: one series per value, 1 for the current one.
+            for (EwsEnabled value : EwsEnabled.values()) {
+                meters.own(Gauge.builder(ORG_EWS_ENABLED_STATE, () -> controlPlane.organization(tenant)
+                                .map(OrganizationState::ewsEnabled).orElse(EwsEnabled.UNKNOWN) == value ? 1 : 0)
+                        .description("1 for the organisation's current EwsEnabled (true, false, null: not set, the "
+                                + "default; unknown: not read yet or unreadable), 0 for the others")
+                        .tags("tenant", tenant, "state", value.label()).register(registry));
+            }
+            for (EwsAppDecision decision : EwsAppDecision.values()) {
+                meters.own(Gauge.builder(ORG_EWS_APP_DECISION, () -> controlPlane.organization(tenant)
+                                .map(OrganizationState::decision).orElse(EwsAppDecision.UNKNOWN) == decision ? 1 : 0)
+                        .description("1 for what Exchange Online decides today for this daemon's app over EWS "
+                                + "(allowed, allowed_for_now under EwsEnabled $null, or the gate that blocks it), 0 for "
+                                + "the others")
+                        .tags("tenant", tenant, "decision", decision.label()).register(registry));
+            }
             // Every poll, result and event type from the start, so that increase() sees the first of each.
             for (Poll poll : Poll.values()) {
                 lastPoll(tenant, poll);
@@ -85,6 +109,7 @@ public class ControlPlaneMetrics implements ControlPlaneListener {
                 for (ControlPlaneException.Failure failure : ControlPlaneException.Failure.values()) {
                     polls(tenant, poll, failure.label());
                 }
+                unreadable(tenant, poll);
             }
             for (ControlPlaneEvent.Type type : ControlPlaneEvent.Type.values()) {
                 events(tenant, type);
@@ -120,6 +145,18 @@ public class ControlPlaneMetrics implements ControlPlaneListener {
                 .register(registry));
     }
 
+    private Counter unreadable(String tenant, Poll poll) {
+        return meters.own(Counter.builder(ADMIN_UNREADABLE)
+                .description("Admin API answer properties read as unknown because they came in a form Exchange does "
+                        + "not document (the log names each property once)")
+                .tags("tenant", tenant, "poll", poll.label()).register(registry));
+    }
+
+    @Override
+    public void unreadable(String tenant, Poll poll, int count) {
+        unreadable(tenant, poll).increment(count);
+    }
+
     private Counter events(String tenant, ControlPlaneEvent.Type type) {
         return meters.own(Counter.builder(CONTROL_PLANE_EVENTS)
                 .description("Changes seen in role assignments and management scopes, by type")
@@ -138,16 +175,20 @@ public class ControlPlaneMetrics implements ControlPlaneListener {
     /** The organisation's state, from its first successful read on; absent before. */
     private void organization(String tenant) {
         flag(tenant, ORG_DEHYDRATED, "1 if the Exchange Online organisation is dehydrated "
-                + "(Enable-OrganizationCustomization has never run; role assignments cannot be created)",
-                OrganizationState::isDehydrated);
-        flag(tenant, ORG_EWS_ENABLED, "1 if EWS is enabled for the Exchange Online organisation (EwsEnabled)",
-                OrganizationState::ewsEnabled);
-        flag(tenant, ORG_EWS_APP_ALLOWED, "1 if the organisation's EWS settings (EwsEnabled, EwsAllowedAppIDs) let "
-                + "this daemon's app use EWS", OrganizationState::appAllowed);
+                + "(Enable-OrganizationCustomization has never run; role assignments cannot be created); NaN when "
+                + "unreadable", OrganizationState::isDehydrated);
+        flag(tenant, ORG_EWS_ENABLED, "1 if the organisation's EwsEnabled is True, 0 if False, NaN if not set ($null, "
+                + "the default) or unreadable: impersonation_org_ews_enabled_state tells which",
+                org -> org.ewsEnabled() == EwsEnabled.TRUE ? Boolean.TRUE
+                        : org.ewsEnabled() == EwsEnabled.FALSE ? Boolean.FALSE : null);
+        flag(tenant, ORG_EWS_APP_ALLOWED, "1 if the organisation's EWS settings (EwsEnabled, EwsAllowedAppIDs, "
+                + "EwsApplicationAccessPolicy) let this daemon's app use EWS today, 0 if they block it, NaN when they "
+                + "do not tell: impersonation_org_ews_app_decision says why", org -> org.decision().allows());
     }
 
     private void flag(String tenant, String name, String help, Function<OrganizationState, Boolean> value) {
-        meters.own(Gauge.builder(name, () -> controlPlane.organization(tenant).map(value).orElse(false) ? 1 : 0)
+        meters.own(Gauge.builder(name, () -> controlPlane.organization(tenant).map(value)
+                        .map(known -> known ? 1.0 : 0.0).orElse(Double.NaN))
                 .description(help).tags("tenant", tenant).register(registry));
     }
 
@@ -157,15 +198,17 @@ public class ControlPlaneMetrics implements ControlPlaneListener {
     }
 
     @Override
-    public void tookEffect(String tenant, Duration delay) {
-        propagationTimer(tenant).record(delay);
+    public void tookEffect(String tenant, ChangeKind kind, Duration delay) {
+        propagationTimer(tenant, kind).record(delay);
     }
 
-    private Timer propagationTimer(String tenant) {
+    private Timer propagationTimer(String tenant, ChangeKind kind) {
         return meters.own(Timer.builder(PROPAGATION_DELAY)
-                .description("Time from a role assignment's creation (WhenCreated) to the first successful probe of a "
-                        + "mailbox it covers: the tenant's real propagation time")
-                .tags("tenant", tenant)
+                .description("Time from a change to the first probe that shows it, by kind: grant (a role assignment's "
+                        + "WhenCreated to the first access it gives), ews-enabled and allow-list (the poll that saw "
+                        + "the gate change to the first probe through or refused by it): the tenant's real propagation "
+                        + "time")
+                .tags("tenant", tenant, "kind", kind.label())
                 .serviceLevelObjectives(PROPAGATION_BUCKETS)
                 .register(registry));
     }

@@ -29,6 +29,9 @@ final class MetricNames {
     static final String ORG_DEHYDRATED = "impersonation.org.dehydrated";
     static final String ORG_EWS_ENABLED = "impersonation.org.ews.enabled";
     static final String ORG_EWS_APP_ALLOWED = "impersonation.org.ews.app.allowed";
+    static final String ORG_EWS_ENABLED_STATE = "impersonation.org.ews.enabled.state";
+    static final String ORG_EWS_APP_DECISION = "impersonation.org.ews.app.decision";
+    static final String ADMIN_UNREADABLE = "impersonation.admin.unreadable.properties";
     static final String ADMIN_POLL_SUCCESS = "impersonation.admin.poll.success";
     static final String ADMIN_POLL_DURATION = "impersonation.admin.poll.duration.seconds";
     static final String ADMIN_POLLS = "impersonation.admin.polls";

@@ -10,13 +10,18 @@ import java.time.Instant;
  * {@link #MAX_PAUSE} is cut to it: a broken or hostile server must not silence the daemon for days.
  */
 public final class BackoffGate {
-    static final Duration MAX_PAUSE = Duration.ofMinutes(15);
+    public static final Duration MAX_PAUSE = Duration.ofMinutes(15);
 
     private final Clock clock;
     private Instant pausedUntil = Instant.MIN;
 
     public BackoffGate(Clock clock) {
         this.clock = clock;
+    }
+
+    /** The pause applied for a requested one: never longer than {@link #MAX_PAUSE}. */
+    public static Duration capped(Duration requested) {
+        return requested.compareTo(MAX_PAUSE) > 0 ? MAX_PAUSE : requested;
     }
 
     /**
@@ -26,7 +31,7 @@ public final class BackoffGate {
      */
     public synchronized Duration pause(Duration duration) {
         Instant now = clock.instant();
-        Instant until = now.plus(duration.compareTo(MAX_PAUSE) > 0 ? MAX_PAUSE : duration);
+        Instant until = now.plus(capped(duration));
         Instant current = pausedUntil.isAfter(now) ? pausedUntil : now;
         if (!until.isAfter(current)) {
             return Duration.ZERO;

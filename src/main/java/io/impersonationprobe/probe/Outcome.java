@@ -84,15 +84,33 @@ public enum Outcome {
                     + "(unscoped: every mailbox) or, for scoped access, New-ServicePrincipal and an RBAC for Applications "
                     + "assignment of 'Application EWS.AccessAsApp'.",
             "Grant the account access to EWS on the server."),
-    EWS_BLOCKED(Verdict.ERROR, false,
-            "Exchange refused EWS itself (HTTP 403): EWS is switched off for the organisation, the application is not "
-                    + "on the allow list, or EWS is disabled for the mailbox.",
-            "Check Get-OrganizationConfig | fl EwsEnabled, EwsAllowedAppIDs, EwsApplicationAccessPolicy: since "
-                    + "2026-10-01 Exchange Online blocks EWS unless EwsEnabled is True and the app ID is allowed "
-                    + "(changes take up to 24 h). Check Get-CASMailbox <mailbox> | fl EwsEnabled too. EWS in Exchange "
+    EWS_DISABLED(Verdict.ERROR, false,
+            "Exchange refused EWS itself: HTTP 403 with X-EWS-Policy-Reason \"EWS is disabled for this user or "
+                    + "tenant\" (the organisation's EwsEnabled is False, or the mailbox's own).",
+            "Check Get-OrganizationConfig | fl EwsEnabled and Get-CASMailbox <mailbox> | fl EwsEnabled: a mailbox set "
+                    + "to False is refused whatever the organisation says, and an organisation set to False refuses "
+                    + "every mailbox. Set-OrganizationConfig -EwsEnabled $true takes about an hour. EWS in Exchange "
                     + "Online ends on 2027-04-01: plan the move to Microsoft Graph.",
-            "Check Get-OrganizationConfig and Get-CASMailbox <mailbox> | fl EwsEnabled, EwsAllowedClients, "
-                    + "EwsBlockedClients, and the EWS virtual directory."),
+            "Check Get-OrganizationConfig | fl EwsEnabled and Get-CASMailbox <mailbox> | fl EwsEnabled."),
+    EWS_BLOCKED(Verdict.ERROR, false,
+            "Exchange refused EWS itself: HTTP 403 with X-EWS-Policy-Reason \"EWS is blocked by policy for this user "
+                    + "or tenant\" (EwsAllowedAppIDs does not admit the app, or EwsApplicationAccessPolicy refuses its "
+                    + "user agent; Exchange does not say which).",
+            "Check Get-OrganizationConfig -RetrieveEwsOperationAccessPolicy | fl EwsEnabled, EwsAllowedAppIDs, "
+                    + "EwsApplicationAccessPolicy, EwsAllowList, EwsBlockList: with EwsEnabled True only the listed app "
+                    + "IDs may use EWS (an empty list blocks all; a change takes up to 24 h), and the user-agent policy "
+                    + "must admit the probe too. EWS in Exchange Online ends on 2027-04-01: plan the move to Microsoft "
+                    + "Graph.",
+            "Check Get-OrganizationConfig | fl EwsApplicationAccessPolicy, EwsAllowList, EwsBlockList and "
+                    + "Get-CASMailbox <mailbox> | fl EwsAllowedClients, EwsBlockedClients."),
+    FORBIDDEN(Verdict.ERROR, false,
+            "Exchange answered HTTP 403 without X-EWS-Policy-Reason or x-ms-diagnostics: a refusal, but not one that "
+                    + "proves an EWS policy block (Microsoft: read the header, not the body).",
+            "Other causes of a bare 403: a licence without EWS (Kiosk, F1 and F3 mailboxes are refused since "
+                    + "2026-10-01), the mailbox's own EwsEnabled False (Get-CASMailbox <mailbox> | fl EwsEnabled), a "
+                    + "Conditional Access policy for workload identities, or a proxy answering in Exchange's place.",
+            "Check Get-CASMailbox <mailbox> | fl EwsEnabled, EwsAllowedClients, EwsBlockedClients, and the EWS "
+                    + "virtual directory's authentication and IP restrictions."),
     LICENSE_INVALID(Verdict.ERROR, false,
             "Exchange refused the request because the mailbox or organisation lacks a valid license (ErrorInvalidLicense).",
             "Check that the mailbox has an Exchange Online license assigned and that the subscription is active.",
@@ -181,6 +199,11 @@ public enum Outcome {
 
     public Verdict verdict() {
         return verdict;
+    }
+
+    /** Refused by an EWS gate of Exchange Online, as X-EWS-Policy-Reason said. */
+    public boolean isEwsGateRefusal() {
+        return this == EWS_DISABLED || this == EWS_BLOCKED;
     }
 
     /** A passing condition (throttling, a move, a failover): it says nothing new about access. */

@@ -24,10 +24,15 @@ class ControlPlaneSnapshotTest {
         ControlPlaneEvent seen = new ControlPlaneEvent(T0, "contoso", ControlPlaneEvent.Type.SCOPE_ADDED, "Sales",
                 "Sales: Department -eq 'Sales'").seenAfterRestart(T0.minusSeconds(3600));
         ControlPlaneSnapshot snapshot = new ControlPlaneSnapshot(
-                new OrganizationState(true, false, List.of("a", "b"), "EnforceAllowList", false, false, T0),
-                AccessConfiguration.of(List.of(grant), Map.of("Sales", "Department -eq 'Sales'")), T0,
+                new OrganizationState(true, EwsEnabled.NULL, List.of("a", "b"), "EnforceAllowList", false,
+                        EwsAppDecision.BLOCKED_USER_AGENT, List.of("Get-OrganizationConfig.EwsBlockList"), T0),
+                AccessConfiguration.of(List.of(grant), Map.of("Sales", "Department -eq 'Sales'"),
+                        List.of(new ServicePrincipalInfo("6731de76-14a6-49ae-97bc-6eba6914391e",
+                                "9f1d2c3b-0000-4000-8000-000000000001", "Impersonation Probe"))), T0,
                 List.of(seen), Map.of("sales/alex@contoso.com", new ConfiguredAccess(Decision.ALLOW, List.of("Sales"),
-                List.of(), T0)), new PropagationTracker.Pending(List.of(grant), Map.of("Sales", T0)));
+                List.of(), T0)), new PropagationTracker.Pending(List.of(grant), Map.of("Sales", T0),
+                List.of(new PropagationTracker.GateChange(PropagationTracker.ChangeKind.ALLOW_LIST, T0,
+                        EwsAppDecision.ALLOWED, "EwsAllowedAppIDs '' -> 'x'"))));
         StateDirectory state = new StateDirectory(dir, new MovableClock(T0));
         state.write("control-plane-contoso", snapshot);
         assertEquals(snapshot, state.read("control-plane-contoso", ControlPlaneSnapshot.class).orElseThrow().data());
