@@ -1,6 +1,7 @@
 package io.impersonationprobe;
 
 import io.impersonationprobe.config.Secret;
+import io.impersonationprobe.simulator.OnPremisesDemo;
 import io.impersonationprobe.simulator.Simulator;
 import io.impersonationprobe.simulator.SimulatorOptions;
 import io.quarkus.runtime.ShutdownEvent;
@@ -68,6 +69,17 @@ public class SimulatorLauncher {
         @WithDefault("24h")
         Duration allowListPropagationDelay();
 
+        /** Port of the on-premises tenant's LDAP directory (plain LDAP on the simulator's address); 0 takes a free one. */
+        @WithDefault("8389")
+        int ldapPort();
+
+        /**
+         * How long a change in the on-premises directory (role assignments, scopes, group membership) takes to reach
+         * the simulated EWS's decisions (Exchange caches a caller's RBAC view for 5 minutes). The demo uses seconds.
+         */
+        @WithDefault("0s")
+        Duration onPremisesCacheDelay();
+
         /** Lifetime of the access tokens the simulated token endpoint issues. */
         @WithDefault("1h")
         Duration tokenLifetime();
@@ -109,6 +121,8 @@ public class SimulatorLauncher {
                 .withPropagationDelay(settings.propagationDelay())
                 .withEwsEnabledDelay(settings.ewsEnabledPropagationDelay())
                 .withAllowListDelay(settings.allowListPropagationDelay())
+                .withLdapPort(settings.ldapPort())
+                .withOnPremisesCacheDelay(settings.onPremisesCacheDelay())
                 .withTokenLifetime(settings.tokenLifetime())
                 .withSchemaDir(settings.schemaDir().orElse(null));
         if (settings.tls().keyStore().isPresent()) {
@@ -120,6 +134,9 @@ public class SimulatorLauncher {
         String domain = simulator.tenant().domain();
         LOG.infof("Simulated Exchange Online tenant %s on %s: EWS %s/EWS/Exchange.asmx, Graph %s/v1.0, tokens "
                 + "%s/%s/oauth2/v2.0/token, control API %s/control/state", domain, base, base, base, base, domain, base);
+        LOG.infof("Simulated on-premises Exchange %s: EWS (NTLM) %s%s, Active Directory ldap://%s:%d, control API "
+                + "%s/control/on-premises/state", OnPremisesDemo.DOMAIN, base, OnPremisesDemo.EWS_PATH, settings.host(),
+                simulator.ldapPort(), base);
         simulator.tlsPort().ifPresent(port -> LOG.infof("Simulator HTTPS listener on https://%s:%d", settings.host(),
                 port));
     }

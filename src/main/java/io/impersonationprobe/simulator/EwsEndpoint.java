@@ -133,7 +133,7 @@ final class EwsEndpoint {
                         .encodeToString(NtlmServer.challengeMessage("CONTOSO", challenge))), null, null, 0);
             }
             byte[] challenge = ntlmChallenges.remove(connection);
-            var account = type == 3 && challenge != null ? NtlmServer.verify(token, challenge, tenant.state())
+            var account = type == 3 && challenge != null ? NtlmServer.verify(token, challenge, tenant.state()::serviceAccount)
                     : Optional.<ServiceAccount>empty();
             if (account.isEmpty()) {
                 return Answer.unauthorized(null, null);
@@ -307,7 +307,7 @@ final class EwsEndpoint {
         }
     }
 
-    private static String impersonatedAddress(Element impersonation) {
+    static String impersonatedAddress(Element impersonation) {
         Element sid = child(impersonation, SoapMessages.TYPES, "ConnectingSID");
         if (sid == null) {
             return null;
@@ -321,7 +321,7 @@ final class EwsEndpoint {
         return null;
     }
 
-    private static Element child(Element parent, String namespace, String localName) {
+    static Element child(Element parent, String namespace, String localName) {
         for (Node n = parent.getFirstChild(); n != null; n = n.getNextSibling()) {
             if (n instanceof Element e && localName.equals(e.getLocalName()) && namespace.equals(e.getNamespaceURI())) {
                 return e;
@@ -330,7 +330,7 @@ final class EwsEndpoint {
         return null;
     }
 
-    private static Element firstElement(Element parent) {
+    static Element firstElement(Element parent) {
         for (Node n = parent.getFirstChild(); n != null; n = n.getNextSibling()) {
             if (n instanceof Element e) {
                 return e;
@@ -339,7 +339,7 @@ final class EwsEndpoint {
         return null;
     }
 
-    private static Element descendant(Element parent, String namespace, String localName) {
+    static Element descendant(Element parent, String namespace, String localName) {
         var list = parent.getElementsByTagNameNS(namespace, localName);
         return list.getLength() == 0 ? null : (Element) list.item(0);
     }

@@ -12,6 +12,7 @@ import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * The server side of NTLM (MS-NLMP) as IIS runs it for on-premises EWS: a Type 2 challenge with target information
@@ -66,8 +67,13 @@ final class NtlmServer {
         return message.array();
     }
 
-    /** The account a Type 3 message proves, if its NTLMv2 response matches the account's password. */
-    static Optional<ServiceAccount> verify(byte[] type3, byte[] serverChallenge, TenantState tenant) {
+    /**
+     * The account a Type 3 message proves, if its NTLMv2 response matches the account's password.
+     *
+     * @param accounts the account, with its password, by user name
+     */
+    static Optional<ServiceAccount> verify(byte[] type3, byte[] serverChallenge,
+                                           Function<String, Optional<ServiceAccount>> accounts) {
         try {
             byte[] ntResponse = field(type3, 20);
             String domain = new String(field(type3, 28), StandardCharsets.UTF_16LE);
@@ -75,7 +81,7 @@ final class NtlmServer {
             if (ntResponse.length <= 24) {
                 return Optional.empty(); // NTLMv1: refused, as a hardened server does
             }
-            Optional<ServiceAccount> account = tenant.serviceAccount(user);
+            Optional<ServiceAccount> account = accounts.apply(user);
             if (account.isEmpty()) {
                 return Optional.empty();
             }

@@ -22,7 +22,8 @@ import java.util.concurrent.TimeoutException;
 /**
  * The simulated Exchange Online tenant on listeners of its own, so that a client reaches it over real HTTP exactly
  * as it reaches Exchange: EWS ({@value #EWS_PATH}), the Entra ID token endpoint with OIDC discovery and keys, the
- * Exchange Online admin API, Microsoft Graph's mail folders, and the control API under {@code /control/}. Plain Java
+ * Exchange Online admin API, Microsoft Graph's mail folders, and the control API under {@code /control/}. Beside it
+ * an on-premises tenant ({@link OnPremisesDemo}): its Active Directory on an LDAP listener and its EWS over NTLM. Plain Java
  * with a Vert.x of its own: the daemon's launcher, the tests and the benchmark all start it with
  * {@link #start(SimulatorOptions)} and stop it with {@link #close()}.
  */
@@ -37,14 +38,19 @@ public final class Simulator implements AutoCloseable {
     private final Vertx vertx;
     private final SimulatedTenant tenant;
     private final EwsEndpoint ews;
+    private final OnPremisesDirectory onPremises;
+    private final OnPremisesEwsEndpoint onPremisesEws;
     private final String host;
     private HttpServer http;
     private HttpServer https;
 
-    private Simulator(Vertx vertx, SimulatedTenant tenant, EwsEndpoint ews, String host) {
+    private Simulator(Vertx vertx, SimulatedTenant tenant, EwsEndpoint ews, OnPremisesDirectory onPremises,
+                      OnPremisesEwsEndpoint onPremisesEws, String host) {
         this.vertx = vertx;
         this.tenant = tenant;
         this.ews = ews;
+        this.onPremises = onPremises;
+        this.onPremisesEws = onPremisesEws;
         this.host = host;
     }
 
@@ -58,9 +64,13 @@ public final class Simulator implements AutoCloseable {
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).build();
         SimulatedTenant tenant = new SimulatedTenant(options.delays());
         TokenIssuer tokens = new TokenIssuer(json);
-        EwsEndpoint ews = new EwsEndpoint(tenant, tokens, loadSchema(options.schemaDir().orElse(null)));
+        EwsSchema schema = loadSchema(options.schemaDir().orElse(null));
+        EwsEndpoint ews = new EwsEndpoint(tenant, tokens, schema);
+        OnPremisesDirectory onPremises = OnPremisesDirectory.start(options.host(), options.ldapPort(), tenant.clock(),
+                options.onPremisesCacheDelay());
         Vertx vertx = Vertx.vertx(new VertxOptions().setWorkerPoolSize(WORKER_THREADS));
-        Simulator simulator = new Simulator(vertx, tenant, ews, options.host());
+        Simulator simulator = new Simulator(vertx, tenant, ews, onPremises, new OnPremisesEwsEndpoint(onPremises, schema),
+                options.host());
         try {
             Router router = Router.router(vertx);
             simulator.routes(router, options, tokens, json);
@@ -94,6 +104,8 @@ public final class Simulator implements AutoCloseable {
         router.post("/adminapi/beta/:tenant/InvokeCommand").handler(new AdminApiEndpoint(tenant, tokens, json)::handle);
         router.get("/v1.0/users/:id/mailFolders/:folder").handler(new GraphEndpoint(tenant, tokens, json)::handle);
         new ControlApi(tenant, ews, this::reset, json).routes(router);
+        router.post(OnPremisesDemo.EWS_PATH).blockingHandler(onPremisesEws::handle, false);
+        new OnPremisesControlApi(onPremises, onPremisesEws, json).routes(router);
     }
 
     private HttpServer listen(Router router, HttpServerOptions options) {
@@ -143,6 +155,16 @@ public final class Simulator implements AutoCloseable {
         return https == null ? OptionalInt.empty() : OptionalInt.of(https.actualPort());
     }
 
+    /** The on-premises tenant's LDAP listener's port. */
+    public int ldapPort() {
+        return onPremises.port();
+    }
+
+    /** The on-premises tenant's directory, for changes and reads without going through the control API. */
+    public OnPremisesDirectory onPremises() {
+        return onPremises;
+    }
+
     /** {@code http://host:port}, the base of every endpoint. */
     public String baseUrl() {
         return "http://" + host + ":" + port();
@@ -161,11 +183,14 @@ public final class Simulator implements AutoCloseable {
     public void reset() {
         tenant.reset();
         ews.reset();
+        onPremises.reset();
+        onPremisesEws.reset();
     }
 
     /** Closes the listeners and the simulator's Vert.x. */
     @Override
     public void close() {
+        onPremises.close();
         try {
             vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         } catch (ExecutionException | TimeoutException e) {

@@ -7,7 +7,7 @@ import java.util.Optional;
 
 /**
  * How to start a {@link Simulator}: {@code SimulatorOptions.defaults().withPort(8089).withPropagationDelay(...)}.
- * The defaults suit a test: loopback, a free port, no propagation delays, one-hour tokens, no schema, no TLS.
+ * The defaults suit a test: loopback, free ports, no propagation or cache delays, one-hour tokens, no schema, no TLS.
  */
 public final class SimulatorOptions {
     private String host = "127.0.0.1";
@@ -19,6 +19,8 @@ public final class SimulatorOptions {
     private Duration tokenLifetime = Duration.ofHours(1);
     private Path schemaDir;
     private EwsObserver ewsObserver;
+    private int ldapPort;
+    private Duration onPremisesCacheDelay = Duration.ZERO;
 
     private SimulatorOptions() {
     }
@@ -38,6 +40,8 @@ public final class SimulatorOptions {
         o.tokenLifetime = tokenLifetime;
         o.schemaDir = schemaDir;
         o.ewsObserver = ewsObserver;
+        o.ldapPort = ldapPort;
+        o.onPremisesCacheDelay = onPremisesCacheDelay;
         return o;
     }
 
@@ -91,6 +95,26 @@ public final class SimulatorOptions {
     public SimulatorOptions withAllowListDelay(Duration delay) {
         SimulatorOptions o = copy();
         o.delays = delays.withAllowList(delay);
+        return o;
+    }
+
+    /** The on-premises tenant's LDAP listener's port; 0 takes a free one ({@link Simulator#ldapPort()} tells which). */
+    public SimulatorOptions withLdapPort(int port) {
+        SimulatorOptions o = copy();
+        o.ldapPort = checkPort(port);
+        return o;
+    }
+
+    /**
+     * How long a change in the on-premises directory takes to reach EWS's impersonation decisions (Exchange caches
+     * a caller's RBAC view for 5 minutes).
+     */
+    public SimulatorOptions withOnPremisesCacheDelay(Duration delay) {
+        if (delay.isNegative()) {
+            throw new IllegalArgumentException("the on-premises cache delay cannot be negative");
+        }
+        SimulatorOptions o = copy();
+        o.onPremisesCacheDelay = delay;
         return o;
     }
 
@@ -151,6 +175,14 @@ public final class SimulatorOptions {
 
     PropagationDelays delays() {
         return delays;
+    }
+
+    int ldapPort() {
+        return ldapPort;
+    }
+
+    Duration onPremisesCacheDelay() {
+        return onPremisesCacheDelay;
     }
 
     Duration tokenLifetime() {

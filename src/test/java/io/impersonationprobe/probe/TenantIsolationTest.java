@@ -64,14 +64,14 @@ class TenantIsolationTest {
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.ofEntries(
-                    Map.entry("impersonation.tenants.fabrikam.kind", "exchange-online"),
-                    Map.entry("impersonation.tenants.fabrikam.concurrency", "1"),
-                    Map.entry("impersonation.tenants.fabrikam.auth.directory", "contoso.onmicrosoft.com"),
-                    Map.entry("impersonation.tenants.fabrikam.auth.client-id", "6731de76-14a6-49ae-97bc-6eba6914391e"),
-                    Map.entry("impersonation.tenants.fabrikam.auth.client-secret", "simulator-demo-secret"),
-                    Map.entry("impersonation.tenants.fabrikam.auth.authority-url-override", "http://127.0.0.1:${simulator.port}"),
-                    Map.entry("impersonation.tenants.fabrikam.control-plane.enabled", "false"),
-                    Map.entry("impersonation.groups.stuck.tenant", "fabrikam"),
+                    Map.entry("impersonation.tenants.black-hole.kind", "exchange-online"),
+                    Map.entry("impersonation.tenants.black-hole.concurrency", "1"),
+                    Map.entry("impersonation.tenants.black-hole.auth.directory", "contoso.onmicrosoft.com"),
+                    Map.entry("impersonation.tenants.black-hole.auth.client-id", "6731de76-14a6-49ae-97bc-6eba6914391e"),
+                    Map.entry("impersonation.tenants.black-hole.auth.client-secret", "simulator-demo-secret"),
+                    Map.entry("impersonation.tenants.black-hole.auth.authority-url-override", "http://127.0.0.1:${simulator.port}"),
+                    Map.entry("impersonation.tenants.black-hole.control-plane.enabled", "false"),
+                    Map.entry("impersonation.groups.stuck.tenant", "black-hole"),
                     Map.entry("impersonation.groups.stuck.interval", "5s"),
                     Map.entry("impersonation.groups.stuck.mailboxes",
                             "mailbox1@fabrikam.com,mailbox2@fabrikam.com,mailbox3@fabrikam.com,mailbox4@fabrikam.com"));
@@ -101,7 +101,7 @@ class TenantIsolationTest {
             }, "black-hole");
             acceptor.setDaemon(true);
             acceptor.start();
-            return Map.of("impersonation.tenants.fabrikam.ews-url",
+            return Map.of("impersonation.tenants.black-hole.ews-url",
                     "http://127.0.0.1:" + server.getLocalPort() + "/EWS/Exchange.asmx");
         }
 

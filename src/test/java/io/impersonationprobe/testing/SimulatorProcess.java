@@ -28,6 +28,7 @@ public final class SimulatorProcess implements AutoCloseable {
         Map<String, String> all = new LinkedHashMap<>();
         all.put("quarkus.profile", "simulator");
         all.put("simulator.port", "0");
+        all.put("simulator.ldap-port", "0");
         all.putAll(properties);
         DaemonProcess process = DaemonProcess.launch(name, all, Map.of(), DaemonProcess.jar(), null,
                 List.of("-Xmx256m"));

@@ -16,7 +16,7 @@ import java.util.Map;
 /**
  * The simulated tenant for a {@code @QuarkusTest}, in the test's JVM on a free port: no propagation delay, and every
  * EWS request checked against Microsoft's schema when the reference material sits beside the project. It points the
- * daemon at that port ({@code simulator.port}, which the demo profile's URLs use; the daemon's own simulator stays
+ * daemon at that ports ({@code simulator.port} and {@code simulator.ldap-port}, which the demo profile's URLs use; the daemon's own simulator stays
  * off) and hands the running simulator to the test's field marked {@link InjectSimulator}. Test classes that use it
  * with {@code scope = MATCHING_RESOURCES} share one application and one simulator, so each test resets it first.
  */
@@ -35,6 +35,7 @@ public class SimulatorResource implements QuarkusTestResourceLifecycleManager {
         Map<String, String> config = new LinkedHashMap<>();
         config.put("simulator.enabled", "false");
         config.put("simulator.port", String.valueOf(simulator.port()));
+        config.put("simulator.ldap-port", String.valueOf(simulator.ldapPort()));
         config.putAll(configFor(simulator));
         return config;
     }
