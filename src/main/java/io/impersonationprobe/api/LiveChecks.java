@@ -145,7 +145,7 @@ public class LiveChecks {
     /** Runs a validated check for the caller within its budget; {@code timeout} bounds the probe itself. */
     public CheckReport run(String caller, String source, CheckRequest request, Duration timeout) {
         try {
-            CheckReport report = limiter.run(caller, () -> check(request, timeout), CheckReport.class);
+            CheckReport report = limiter.run(caller, () -> check(request, timeout));
             audit(caller, source, request, report);
             return report;
         } catch (ApiProblem refused) {

@@ -1,7 +1,7 @@
 package io.impersonationprobe.api;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.impersonationprobe.Printable;
 import io.impersonationprobe.config.ApiRole;
 import io.impersonationprobe.config.ProbeConfig;
 import io.quarkus.security.AuthenticationFailedException;
@@ -10,49 +10,51 @@ import io.quarkus.security.runtime.QuarkusPrincipal;
 import io.quarkus.security.runtime.QuarkusSecurityIdentity;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import org.jboss.logging.Logger;
 import org.jose4j.jca.ProviderContext;
 import org.jose4j.jwa.AlgorithmConstraints;
-import org.jose4j.jwk.HttpsJwks;
+import org.jose4j.jwk.JsonWebKey;
 import org.jose4j.jws.AlgorithmIdentifiers;
+import org.jose4j.jws.JsonWebSignature;
 import org.jose4j.jwt.JwtClaims;
 import org.jose4j.jwt.MalformedClaimException;
 import org.jose4j.jwt.consumer.InvalidJwtException;
-import org.jose4j.jwt.consumer.JwtConsumer;
 import org.jose4j.jwt.consumer.JwtConsumerBuilder;
-import org.jose4j.keys.resolvers.HttpsJwksVerificationKeyResolver;
+import org.jose4j.jwx.JsonWebStructure;
+import org.jose4j.keys.resolvers.JwksVerificationKeyResolver;
+import org.jose4j.lang.JoseException;
 
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
+import java.time.Clock;
 import java.util.List;
-import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
- * Verifies OIDC bearer tokens: signature against the issuer's published keys (found through its discovery document,
- * refreshed when an unknown key id appears), issuer, audience, expiry, and an allow-list of signature algorithms.
- * The configured app roles map to the API's roles. Off while no issuer is configured.
+ * Verifies OIDC bearer tokens: signature against the issuer's published keys ({@link IssuerKeys}), issuer, audience,
+ * expiry, and an allow-list of signature algorithms. The configured app roles map to the API's roles. Off while no
+ * issuer is configured. A token that is not a signed JWT with an allowed algorithm is refused before any key is
+ * needed, so junk never reaches the issuer; nothing here blocks a thread.
  */
 @ApplicationScoped
 public class OidcBearer {
-    private static final Logger LOG = Logger.getLogger(OidcBearer.class);
-    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+    static final Set<String> ALGORITHMS = Set.of(AlgorithmIdentifiers.RSA_USING_SHA256,
+            AlgorithmIdentifiers.RSA_PSS_USING_SHA256, AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256);
 
     private final ProbeConfig.Api.Oidc config;
-    private final ObjectMapper json;
-    private volatile JwtConsumer consumer;
+    private final IssuerKeys keys;
 
     @Inject
-    public OidcBearer(ProbeConfig config, ObjectMapper json) {
+    public OidcBearer(ProbeConfig config, ObjectMapper json, Clock clock) {
         this.config = config.api().oidc();
-        this.json = json;
+        this.keys = this.config.issuer().map(issuer -> new IssuerKeys(issuer, HttpClient.newBuilder()
+                .connectTimeout(IssuerKeys.REQUEST_TIMEOUT).followRedirects(HttpClient.Redirect.NEVER).build(),
+                json, clock)).orElse(null);
     }
 
     public boolean enabled() {
-        return config.issuer().isPresent();
+        return keys != null;
     }
 
     /** A compact JWS has three dot-separated parts; API keys are told apart by not having them. */
@@ -60,11 +62,49 @@ public class OidcBearer {
         return token.chars().filter(c -> c == '.').count() == 2;
     }
 
-    /** The caller the token names, with the roles it grants; throws when the token is not valid. Blocks. */
-    public SecurityIdentity identify(String token) {
+    /** The caller the token names, with the roles it grants; fails when the token is not valid. */
+    public CompletionStage<SecurityIdentity> identify(String token) {
+        JsonWebSignature signed;
+        try {
+            if (!(JsonWebStructure.fromCompactSerialization(token) instanceof JsonWebSignature jws)) {
+                return refused("not a signed JWT");
+            }
+            signed = jws;
+        } catch (JoseException e) {
+            return refused("not a signed JWT");
+        }
+        String algorithm = signed.getAlgorithmHeaderValue();
+        if (!ALGORITHMS.contains(algorithm)) {
+            return refused("signature algorithm '" + Printable.of(String.valueOf(algorithm), 20) + "' is not accepted");
+        }
+        return keys.forKeyId(signed.getKeyIdHeaderValue()).handle((published, unavailable) -> {
+            if (unavailable != null) {
+                throw new AuthenticationFailedException("OIDC token not verified: the issuer's keys are unavailable");
+            }
+            return verify(token, published);
+        });
+    }
+
+    private static CompletionStage<SecurityIdentity> refused(String reason) {
+        return CompletableFuture.failedFuture(new AuthenticationFailedException("OIDC token refused: " + reason));
+    }
+
+    private SecurityIdentity verify(String token, List<JsonWebKey> published) {
+        URI issuer = config.issuer().orElseThrow();
         JwtClaims claims;
         try {
-            claims = consumer().processToClaims(token);
+            claims = new JwtConsumerBuilder()
+                    .setRequireExpirationTime()
+                    .setAllowedClockSkewInSeconds(120)
+                    .setRequireSubject()
+                    .setExpectedIssuer(issuer.toString())
+                    .setExpectedAudience(config.audience().orElseThrow())
+                    .setVerificationKeyResolver(new JwksVerificationKeyResolver(published))
+                    .setJwsAlgorithmConstraints(AlgorithmConstraints.ConstraintType.PERMIT,
+                            ALGORITHMS.toArray(String[]::new))
+                    .setJwsProviderContext(new ProviderContext())
+                    .build()
+                    .processToClaims(token);
         } catch (InvalidJwtException e) {
             // The reason names what failed (expired, wrong audience, bad signature), never the token.
             throw new AuthenticationFailedException("OIDC token refused: " + reason(e));
@@ -104,67 +144,12 @@ public class OidcBearer {
             try {
                 String value = claims.getStringClaimValue(claim);
                 if (value != null && !value.isBlank()) {
-                    return io.impersonationprobe.Printable.of(value, 128);
+                    return Printable.of(value, 128);
                 }
             } catch (MalformedClaimException ignored) {
                 // try the next claim
             }
         }
         return "unknown";
-    }
-
-    private JwtConsumer consumer() {
-        JwtConsumer current = consumer;
-        if (current != null) {
-            return current;
-        }
-        synchronized (this) {
-            if (consumer == null) {
-                URI issuer = config.issuer().orElseThrow();
-                HttpsJwks keys = new HttpsJwks(jwksUri(issuer));
-                consumer = new JwtConsumerBuilder()
-                        .setRequireExpirationTime()
-                        .setAllowedClockSkewInSeconds(120)
-                        .setRequireSubject()
-                        .setExpectedIssuer(issuer.toString())
-                        .setExpectedAudience(config.audience().orElseThrow())
-                        .setVerificationKeyResolver(new HttpsJwksVerificationKeyResolver(keys))
-                        .setJwsAlgorithmConstraints(AlgorithmConstraints.ConstraintType.PERMIT,
-                                AlgorithmIdentifiers.RSA_USING_SHA256, AlgorithmIdentifiers.RSA_PSS_USING_SHA256,
-                                AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256)
-                        .setJwsProviderContext(new ProviderContext())
-                        .build();
-            }
-            return consumer;
-        }
-    }
-
-    /** The issuer's key set address, from its discovery document; a failure is retried on the next token. */
-    private String jwksUri(URI issuer) {
-        URI discovery = URI.create(issuer.toString().replaceAll("/+$", "") + "/.well-known/openid-configuration");
-        try {
-            HttpResponse<String> response = HttpClient.newBuilder().connectTimeout(TIMEOUT).build().send(
-                    HttpRequest.newBuilder(discovery).timeout(TIMEOUT).header("Accept", "application/json").build(),
-                    HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() != 200) {
-                throw new IOException("HTTP " + response.statusCode());
-            }
-            JsonNode document = json.readTree(response.body());
-            String jwks = Optional.ofNullable(document.get("jwks_uri")).map(JsonNode::asText).orElse("");
-            if (!document.path("issuer").asText("").equals(issuer.toString())) {
-                throw new IOException("the discovery document names issuer '"
-                        + io.impersonationprobe.Printable.of(document.path("issuer").asText(""), 200) + "'");
-            }
-            if (jwks.isBlank()) {
-                throw new IOException("the discovery document has no jwks_uri");
-            }
-            return jwks;
-        } catch (IOException e) {
-            LOG.warnf("OIDC discovery at %s failed: %s", discovery, e.getMessage());
-            throw new AuthenticationFailedException("OIDC discovery failed");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AuthenticationFailedException("interrupted");
-        }
     }
 }

@@ -5,10 +5,15 @@ import io.quarkus.security.identity.IdentityProvider;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.security.identity.request.BaseAuthenticationRequest;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-/** Turns an OIDC bearer token into a caller; verification may fetch the issuer's keys, so it runs off the event loop. */
+/**
+ * Turns an OIDC bearer token into a caller without holding a thread: a token waiting for the issuer's keys waits on
+ * the one shared fetch, and the answer goes on on the request's own event-loop context.
+ */
 @ApplicationScoped
 public class OidcIdentityProvider implements IdentityProvider<OidcIdentityProvider.OidcTokenRequest> {
 
@@ -35,6 +40,8 @@ public class OidcIdentityProvider implements IdentityProvider<OidcIdentityProvid
 
     @Override
     public Uni<SecurityIdentity> authenticate(OidcTokenRequest request, AuthenticationRequestContext context) {
-        return context.runBlocking(() -> oidc.identify(request.token()));
+        Context caller = Vertx.currentContext();
+        Uni<SecurityIdentity> identity = Uni.createFrom().completionStage(() -> oidc.identify(request.token()));
+        return caller == null ? identity : identity.emitOn(task -> caller.runOnContext(ignored -> task.run()));
     }
 }
