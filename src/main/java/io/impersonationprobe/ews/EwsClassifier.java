@@ -62,9 +62,8 @@ final class EwsClassifier {
 
     private static Classification fromResponse(CapturedResponse response, Throwable failure) {
         int status = response.status();
-        if (response.oversized()) {
-            return new Classification(Outcome.INVALID_RESPONSE, null, status,
-                    "HTTP " + status + ", body larger than " + EwsHttpClient.MAX_RESPONSE_BYTES + " bytes");
+        if (response.refusal() != null) {
+            return new Classification(Outcome.INVALID_RESPONSE, null, status, response.refusal());
         }
         Optional<SoapAnswer> soap = SoapAnswer.parse(response.body());
         String code = soap.map(SoapAnswer::responseCode).orElse(null);
