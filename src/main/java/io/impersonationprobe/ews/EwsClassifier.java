@@ -3,6 +3,8 @@ package io.impersonationprobe.ews;
 import io.impersonationprobe.Causes;
 import io.impersonationprobe.probe.Classification;
 import io.impersonationprobe.probe.Outcome;
+import org.apache.http.MessageConstraintException;
+import org.apache.http.ProtocolException;
 
 import javax.net.ssl.SSLException;
 import java.net.SocketTimeoutException;
@@ -125,6 +127,12 @@ final class EwsClassifier {
             }
             if (t instanceof SSLException) {
                 return new Classification(Outcome.TLS_FAILURE, null, 0, Causes.describe(t));
+            }
+            // A status line or header over the transport's limits, or no HTTP at all: abandoned, not a server outage.
+            if (t instanceof MessageConstraintException
+                    || t instanceof ProtocolException) {
+                return new Classification(Outcome.INVALID_RESPONSE, null, 0, "not an HTTP answer within the limits: "
+                        + Causes.describe(t));
             }
             // Refused, reset or dropped connections (ConnectException and NoRouteToHostException are SocketExceptions).
             if (t instanceof java.net.SocketException
