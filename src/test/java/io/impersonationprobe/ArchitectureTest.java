@@ -16,7 +16,7 @@ import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 /**
- * The daemon's dependencies run with the flow: targets and configuration at the bottom, then the state directory and
+ * The daemon's dependencies run with the flow: targets, configuration and the bounded HTTP transport at the bottom, then the state directory and
  * credentials, the probe runner and its SPI, the probes (EWS, Graph), the control plane, and metrics and the API on
  * top. Lower layers
  * publish through ports (ProbeObserver, ControlPlaneListener, TokenListener) that the upper ones implement. The
@@ -54,6 +54,7 @@ class ArchitectureTest {
                 .layer("Utilities").definedBy(utilities())
                 .layer("Target").definedBy(BASE + ".target..")
                 .layer("Config").definedBy(BASE + ".config..")
+                .layer("Http").definedBy(BASE + ".http..")
                 .layer("State").definedBy(BASE + ".state..")
                 .layer("Auth").definedBy(BASE + ".auth..")
                 .layer("Probe").definedBy(BASE + ".probe..")
@@ -64,13 +65,14 @@ class ArchitectureTest {
                 .layer("Simulator").definedBy(BASE + ".simulator..")
                 .whereLayer("Target").mayOnlyAccessLayers("Utilities")
                 .whereLayer("Config").mayOnlyAccessLayers("Target", "Utilities")
+                .whereLayer("Http").mayOnlyAccessLayers("Utilities")
                 .whereLayer("State").mayOnlyAccessLayers("Config", "Target", "Utilities")
-                .whereLayer("Auth").mayOnlyAccessLayers("Config", "Target", "Utilities")
+                .whereLayer("Auth").mayOnlyAccessLayers("Http", "Config", "Target", "Utilities")
                 .whereLayer("Probe").mayOnlyAccessLayers("State", "Auth", "Config", "Target", "Utilities")
-                .whereLayer("Probes").mayOnlyAccessLayers("Probe", "Auth", "Config", "Target", "Utilities")
-                .whereLayer("Control").mayOnlyAccessLayers("Probe", "State", "Auth", "Config", "Target", "Utilities")
+                .whereLayer("Probes").mayOnlyAccessLayers("Probe", "Http", "Auth", "Config", "Target", "Utilities")
+                .whereLayer("Control").mayOnlyAccessLayers("Probe", "Http", "State", "Auth", "Config", "Target", "Utilities")
                 .whereLayer("Metrics").mayOnlyAccessLayers("Control", "Probe", "Auth", "Config", "Target", "Utilities")
-                .whereLayer("Api").mayOnlyAccessLayers("Control", "Probe", "Auth", "Config", "Target", "Utilities")
+                .whereLayer("Api").mayOnlyAccessLayers("Control", "Http", "Probe", "Auth", "Config", "Target", "Utilities")
                 .whereLayer("Simulator").mayOnlyAccessLayers("Utilities");
         layers.check(classes);
     }

@@ -8,9 +8,10 @@ import java.util.Map;
  *
  * @param headers     response headers by lower-case name
  * @param body        the body, at most {@link EwsHttpClient#MAX_RESPONSE_BYTES}
- * @param oversized   true when the server sent more than that and the request was abandoned
+ * @param refusal     why the answer was not read on (a redirect, a body over the cap, a Content-Encoding not asked
+ *                    for), or null when it was read whole
  */
-public record CapturedResponse(int status, Map<String, String> headers, byte[] body, boolean oversized) {
+public record CapturedResponse(int status, Map<String, String> headers, byte[] body, String refusal) {
 
     public String header(String name) {
         return headers.get(name.toLowerCase(java.util.Locale.ROOT));

@@ -5,6 +5,8 @@ import io.impersonationprobe.Printable;
 import io.impersonationprobe.probe.BackoffGate;
 import io.impersonationprobe.probe.Classification;
 import io.impersonationprobe.probe.Outcome;
+import org.apache.http.MessageConstraintException;
+import org.apache.http.ProtocolException;
 
 import javax.net.ssl.SSLException;
 import java.net.SocketTimeoutException;
@@ -68,9 +70,8 @@ final class EwsClassifier {
 
     private static Classification fromResponse(CapturedResponse response, Throwable failure) {
         int status = response.status();
-        if (response.oversized()) {
-            return new Classification(Outcome.INVALID_RESPONSE, null, status,
-                    "HTTP " + status + ", body larger than " + EwsHttpClient.MAX_RESPONSE_BYTES + " bytes");
+        if (response.refusal() != null) {
+            return new Classification(Outcome.INVALID_RESPONSE, null, status, response.refusal());
         }
         String policyReason = response.header(POLICY_REASON);
         if (status == 403 && policyReason != null) {
@@ -175,6 +176,12 @@ final class EwsClassifier {
             }
             if (t instanceof SSLException) {
                 return new Classification(Outcome.TLS_FAILURE, null, 0, Causes.describe(t));
+            }
+            // A status line or header over the transport's limits, or no HTTP at all: abandoned, not a server outage.
+            if (t instanceof MessageConstraintException
+                    || t instanceof ProtocolException) {
+                return new Classification(Outcome.INVALID_RESPONSE, null, 0, "not an HTTP answer within the limits: "
+                        + Causes.describe(t));
             }
             // Refused, reset or dropped connections (ConnectException and NoRouteToHostException are SocketExceptions).
             if (t instanceof java.net.SocketException

@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class EwsClassifierTest {
 
     private static Classification answer(int status, Map<String, String> headers) {
-        return EwsClassifier.classify(new CapturedResponse(status, headers, new byte[0], false), null, false);
+        return EwsClassifier.classify(new CapturedResponse(status, headers, new byte[0], null), null, false);
     }
 
     @Test
@@ -75,9 +75,9 @@ class EwsClassifierTest {
                 + "<m:GetFolderResponse xmlns:m=\"m\"><m:ResponseCode>NoError</m:ResponseCode></m:GetFolderResponse>"
                 + "</s:Body></s:Envelope>").getBytes(StandardCharsets.UTF_8);
         assertEquals(Outcome.INVALID_RESPONSE, EwsClassifier.classify(
-                new CapturedResponse(500, Map.of(), ok, false), null, false).outcome());
+                new CapturedResponse(500, Map.of(), ok, null), null, false).outcome());
         assertEquals(Outcome.INVALID_RESPONSE, EwsClassifier.classify(
-                new CapturedResponse(200, Map.of(), ok, false), new IllegalStateException("parse"), false).outcome());
-        assertEquals(Outcome.OK, EwsClassifier.classify(new CapturedResponse(200, Map.of(), ok, false), null, false).outcome());
+                new CapturedResponse(200, Map.of(), ok, null), new IllegalStateException("parse"), false).outcome());
+        assertEquals(Outcome.OK, EwsClassifier.classify(new CapturedResponse(200, Map.of(), ok, null), null, false).outcome());
     }
 }
