@@ -84,12 +84,11 @@ class EwsProbeClassificationTest {
     }
 
     @Test
-    void recordedNonexistentMailboxInsideHttp200IsNotFound() throws IOException {
-        // Exchange 2007 answers some mailbox errors with HTTP 200 and ResponseClass="Error".
+    void recordedErrorOfAnotherOperationIsNotTakenAsAnAnswer() throws IOException {
+        // A real ErrorNonExistentMailbox, but in a CreateFolderResponse: only a GetFolderResponse answers the probe.
         ProbeResult result = playBack("recorded/createfolder-error-nonexistent-mailbox-ex2007sp1.xml");
-        assertEquals(Outcome.MAILBOX_NOT_FOUND, result.outcome(), result.detail());
-        assertEquals("ErrorNonExistentMailbox", result.responseCode());
-        assertTrue(result.detail().contains("No mailbox with such guid."), result.detail());
+        assertEquals(Outcome.INVALID_RESPONSE, result.outcome(), result.detail());
+        assertTrue(result.detail().contains("CreateFolderResponse"), result.detail());
     }
 
     @Test
