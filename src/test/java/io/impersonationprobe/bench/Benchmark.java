@@ -529,6 +529,11 @@ public final class Benchmark {
     }
 
     static String table(List<Result> results) {
+        if (results.stream().noneMatch(r -> r.s.tenants == 1)) {
+            StringBuilder t = new StringBuilder();
+            results.forEach(r -> t.append(manyTenants(r)));
+            return t.toString();
+        }
         StringBuilder t = new StringBuilder("| N | C | r | wall s | floor s | wall/floor | CPU ms/probe | baseline CPU "
                 + "ms/probe | CPU daemon/baseline | connections/cycle | token requests | live heap MB | heap B/target "
                 + "| scrape ms | scrape bytes |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
