@@ -71,7 +71,8 @@ public class LiveChecks {
         this.controlPlane = controlPlane;
         this.credentials = credentials;
         this.limiter = limiter;
-        for (TargetGroup group : config.groups()) {
+        // Every configured target, not only this replica's share: any replica answers for any target.
+        for (TargetGroup group : config.configuredGroups()) {
             for (Target target : group.targets()) {
                 configured.computeIfAbsent(target.tenant(), t -> new HashMap<>())
                         .computeIfAbsent(target.mailbox(), m -> new ArrayList<>()).add(target);

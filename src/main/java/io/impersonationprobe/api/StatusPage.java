@@ -1,6 +1,9 @@
 package io.impersonationprobe.api;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.impersonationprobe.config.ProbeConfig;
+import io.impersonationprobe.probe.TargetStatus;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -8,13 +11,17 @@ import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.UriInfo;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -23,6 +30,9 @@ import java.util.Set;
 @Tag(name = "status page")
 public class StatusPage {
     static final int EVENTS_SHOWN = 20;
+    /** Results shown in a failing target's strip, oldest on the left. */
+    static final int STRIP_RESULTS = 12;
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> PENDING = Set.of("pending", "stuck", "revoke_pending");
 
     @Inject
@@ -33,6 +43,15 @@ public class StatusPage {
     SecurityIdentity identity;
     @Inject
     StatusTemplate template;
+    @Context
+    UriInfo uri;
+
+    /**
+     * A failing target as the page lists it: its standing result, its last results (oldest first) and the live check
+     * to run for it, as a shell command with the API key left to the reader.
+     */
+    public record FailingTarget(Views.TargetView target, List<Views.ResultView> strip, String checkCommand) {
+    }
 
     @GET
     @Produces(MediaType.TEXT_HTML)
@@ -56,18 +75,18 @@ public class StatusPage {
             }
         }
         events.sort(Comparator.comparing(Views.EventView::at).reversed());
-        List<Views.TargetView> failing = new ArrayList<>();
+        List<FailingTarget> failing = new ArrayList<>();
         List<Views.TargetView> pending = new ArrayList<>();
         int unknown = 0;
         int results = 0;
         // A target probed over EWS and Graph has two results; the header counts targets.
-        java.util.Set<String> targets = new java.util.HashSet<>();
+        Set<String> targets = new HashSet<>();
         for (var status : views.targets()) {
             Views.TargetView target = views.target(status, false);
             results++;
             targets.add(target.id());
             if ("failing".equals(target.state())) {
-                failing.add(target);
+                failing.add(failing(status));
             } else if ("unknown".equals(target.state())) {
                 unknown++;
             }
@@ -90,5 +109,26 @@ public class StatusPage {
                 .data("noData", unknown == results)
                 .data("now", Instant.now())
                 .render();
+    }
+
+    private FailingTarget failing(TargetStatus status) {
+        Views.TargetView target = views.target(status, true);
+        List<Views.ResultView> strip = new ArrayList<>(target.history().subList(0,
+                Math.min(STRIP_RESULTS, target.history().size())));
+        Collections.reverse(strip);
+        return new FailingTarget(target, strip, checkCommand(target));
+    }
+
+    /** The live check of this target and probe kind, as the API page shows it; every value shell-quoted. */
+    private String checkCommand(Views.TargetView target) {
+        ObjectNode body = JSON.createObjectNode().put("tenant", target.tenant()).put("mailbox", target.mailbox())
+                .put("probe", target.probe());
+        String url = uri.getBaseUriBuilder().path("api/v1/checks").build().toString();
+        return "curl -s -H \"Authorization: Bearer $KEY\" -H 'Content-Type: application/json' -H 'Accept: text/plain' "
+                + "-X POST " + shellQuoted(url) + " -d " + shellQuoted(body.toString());
+    }
+
+    private static String shellQuoted(String value) {
+        return "'" + value.replace("'", "'\\''") + "'";
     }
 }

@@ -14,9 +14,18 @@ import java.util.Map;
  * @param shard   this replica's share; the groups hold only its targets once {@link #ownShare()} has been applied
  * @param perMailboxLimit targets of this replica up to which {@code auto} groups publish series per mailbox
  * @param folder  the well-known folder whose ID the EWS probe reads
+ * @param configuredGroups every group with all its targets, whichever replica probes them: a live check is stateless
+ *                and runs on any replica for any configured target
  */
 public record ValidatedConfig(Map<String, ResolvedTenant> tenants, List<TargetGroup> groups, List<ApiKey> apiKeys,
-                              Shard shard, int perMailboxLimit, WellKnownFolderName folder) {
+                              Shard shard, int perMailboxLimit, WellKnownFolderName folder,
+                              List<TargetGroup> configuredGroups) {
+
+    /** A configuration not yet cut to a share: the groups are all that is configured. */
+    public ValidatedConfig(Map<String, ResolvedTenant> tenants, List<TargetGroup> groups, List<ApiKey> apiKeys,
+                           Shard shard, int perMailboxLimit, WellKnownFolderName folder) {
+        this(tenants, groups, apiKeys, shard, perMailboxLimit, folder, groups);
+    }
 
     /**
      * The same configuration with each group cut down to the targets this replica owns. Every group stays, empty or
@@ -27,7 +36,7 @@ public record ValidatedConfig(Map<String, ResolvedTenant> tenants, List<TargetGr
                 .map(g -> new TargetGroup(g.name(), g.tenant(), g.expect(), g.interval(),
                         g.targets().stream().filter(shard::owns).toList(), g.probes(), g.perMailboxSeries()))
                 .toList();
-        return new ValidatedConfig(tenants, owned, apiKeys, shard, perMailboxLimit, folder);
+        return new ValidatedConfig(tenants, owned, apiKeys, shard, perMailboxLimit, folder, configuredGroups);
     }
 
     /** Whether this replica polls the tenant's control plane (the tenant-wide state is published once). */

@@ -72,6 +72,16 @@ class StatusPageBrowserTest {
         assertTrue(failing.contains("nestor.wilke@contoso.com"), failing);
         assertTrue(failing.contains("scope_leak"), failing);
         assertTrue(failing.contains("Fix:</strong> Find what grants it"), failing);
+        // Its last results as a strip of squares, oldest first, each titled with its time and outcome.
+        assertTrue(failing.matches("(?s).*<ol class=\"strip\"[^>]*>(<li class=\"bad\" title=\"[^\"]+: scope_leak\">"
+                + "scope_leak</li>)+</ol>.*"), failing);
+        // The live check for it, exactly as the reader would paste it: it runs.
+        String command = unescape(between(failing, "<code class=\"check-command\">", "</code>"));
+        assertTrue(command.contains("-X POST '" + page + "api/v1/checks' -d "
+                + "'{\"tenant\":\"contoso\",\"mailbox\":\"nestor.wilke@contoso.com\",\"probe\":\"ews\"}'"), command);
+        String report = shell(command, "test-statuspage-key");
+        assertTrue(report.startsWith("Live check of nestor.wilke@contoso.com in tenant contoso (ews, expect deny"),
+                report);
         assertTrue(dom.contains("Sales and Support") || dom.contains("IsDehydrated"), "tenant state shown");
         assertTrue(dom.contains("href=\"/q/metrics\"") && dom.contains("href=\"/q/swagger-ui\""), "links shown");
 
@@ -87,11 +97,34 @@ class StatusPageBrowserTest {
         }
     }
 
-    private static Path chromium() {
+    private static String between(String text, String start, String end) {
+        int from = text.indexOf(start);
+        assertTrue(from >= 0, "no " + start + " in " + text);
+        from += start.length();
+        return text.substring(from, text.indexOf(end, from));
+    }
+
+    /** Text as Chromium serialises it: only these are escaped in a text node. */
+    private static String unescape(String html) {
+        return html.replace("&lt;", "<").replace("&gt;", ">").replace("&nbsp;", " ").replace("&amp;", "&");
+    }
+
+    /** Runs a command line with sh, with KEY set as a reader of the page would; its standard output. */
+    private static String shell(String command, String key) throws IOException, InterruptedException {
+        ProcessBuilder builder = new ProcessBuilder("sh", "-c", command).redirectErrorStream(true);
+        builder.environment().put("KEY", key);
+        Process process = builder.start();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the command finished");
+        assertEquals(0, process.exitValue(), command + ": " + out);
+        return out;
+    }
+
+    static Path chromium() {
         return RequiredTool.find("apt-get install chromium", "chromium", "chromium-browser");
     }
 
-    private static String chromium(Path chromium, String... args) throws IOException, InterruptedException {
+    static String chromium(Path chromium, String... args) throws IOException, InterruptedException {
         Path profile = Files.createTempDirectory("chromium-profile");
         List<String> command = new ArrayList<>(List.of(chromium.toString(), "--headless", "--no-sandbox", "--disable-gpu",
                 "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",

@@ -23,8 +23,11 @@ import java.util.regex.Pattern;
  * {@code C} threads that each wait for their answer as the daemon's probe threads do. It reads each answer and checks
  * it says Success, and does nothing else. It runs in its own JVM, so its process CPU time is its own.
  *
- * <p>Arguments: {@code simulatorPort requestFile mailboxInRequest mailboxPrefix n concurrency warmup}. Prints one
- * line {@code BASELINE wallMillis=… cpuMillis=… ok=… failed=…} for the measured run (after the warm-up requests).
+ * <p>Arguments: {@code simulatorPort requestFile mailboxInRequest mailboxPrefixes n concurrency warmup}, where
+ * {@code mailboxPrefixes} lists one prefix per tenant (comma-separated): each tenant gets its own C threads over its
+ * own N mailboxes, all tenants at once, as the daemon runs them. Prints one line {@code BASELINE wallMillis=…
+ * cpuMillis=… ok=… failed=… threads=… heapBytes=…} for the measured run (after the warm-up requests): wall time of
+ * the whole round, CPU time, the peak thread count and the heap in use after a full GC.
  */
 public final class BaselineClient {
     /** Headers the JDK client sets itself and refuses to take from the caller. */
@@ -35,7 +38,7 @@ public final class BaselineClient {
         int port = Integer.parseInt(args[0]);
         List<String> lines = Files.readAllLines(Path.of(args[1]), StandardCharsets.UTF_8);
         String mailboxInRequest = args[2];
-        String prefix = args[3];
+        List<String> prefixes = List.of(args[3].split(","));
         int n = Integer.parseInt(args[4]);
         int concurrency = Integer.parseInt(args[5]);
         int warmup = Integer.parseInt(args[6]);
@@ -56,47 +59,54 @@ public final class BaselineClient {
         String token = token(client, base);
         URI ews = URI.create(base + "/EWS/Exchange.asmx");
 
-        run(client, ews, headers, body, mailboxInRequest, prefix, warmup, concurrency, token);
+        run(client, ews, headers, body, mailboxInRequest, prefixes, warmup, n, concurrency, token);
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         long cpu0 = os.getProcessCpuTime();
         long t0 = System.nanoTime();
-        int[] result = run(client, ews, headers, body, mailboxInRequest, prefix, n, concurrency, token);
+        int[] result = run(client, ews, headers, body, mailboxInRequest, prefixes, n, n, concurrency, token);
         long wall = System.nanoTime() - t0;
         long cpu = os.getProcessCpuTime() - cpu0;
-        System.out.printf("BASELINE wallMillis=%d cpuMillis=%d ok=%d failed=%d%n", wall / 1_000_000, cpu / 1_000_000,
-                result[0], result[1]);
+        int threads = ManagementFactory.getThreadMXBean().getPeakThreadCount();
+        System.gc();
+        long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+        System.out.printf("BASELINE wallMillis=%d cpuMillis=%d ok=%d failed=%d threads=%d heapBytes=%d%n",
+                wall / 1_000_000, cpu / 1_000_000, result[0], result[1], threads, heap);
     }
 
     private static int[] run(HttpClient client, URI ews, List<String[]> headers, String body, String mailboxInRequest,
-                             String prefix, int n, int concurrency, String token) throws InterruptedException {
-        AtomicInteger next = new AtomicInteger();
+                             List<String> prefixes, int requests, int mailboxes, int concurrency, String token)
+            throws InterruptedException {
         AtomicInteger ok = new AtomicInteger();
         AtomicInteger failed = new AtomicInteger();
         List<Thread> threads = new ArrayList<>();
-        for (int t = 0; t < concurrency; t++) {
-            Thread thread = new Thread(() -> {
-                for (int i = next.getAndIncrement(); i < n; i = next.getAndIncrement()) {
-                    String mailbox = String.format("%s%06d@contoso.com", prefix, i);
-                    HttpRequest.Builder request = HttpRequest.newBuilder(ews).timeout(Duration.ofSeconds(20))
-                            .POST(HttpRequest.BodyPublishers.ofString(body.replace(mailboxInRequest, mailbox)))
-                            .header("Authorization", "Bearer " + token)
-                            .header("X-AnchorMailbox", mailbox);
-                    headers.forEach(h -> request.header(h[0], h[1]));
-                    try {
-                        HttpResponse<String> response = client.send(request.build(),
-                                HttpResponse.BodyHandlers.ofString());
-                        if (response.statusCode() == 200 && response.body().contains("ResponseClass=\"Success\"")) {
-                            ok.incrementAndGet();
-                        } else {
+        for (String prefix : prefixes) {
+            AtomicInteger next = new AtomicInteger();
+            for (int t = 0; t < concurrency; t++) {
+                Thread thread = new Thread(() -> {
+                    // Warm-up runs over the mailboxes more than once, as the daemon's warm-up cycles do.
+                    for (int i = next.getAndIncrement(); i < requests; i = next.getAndIncrement()) {
+                        String mailbox = String.format("%s%06d@contoso.com", prefix, i % mailboxes);
+                        HttpRequest.Builder request = HttpRequest.newBuilder(ews).timeout(Duration.ofSeconds(20))
+                                .POST(HttpRequest.BodyPublishers.ofString(body.replace(mailboxInRequest, mailbox)))
+                                .header("Authorization", "Bearer " + token)
+                                .header("X-AnchorMailbox", mailbox);
+                        headers.forEach(h -> request.header(h[0], h[1]));
+                        try {
+                            HttpResponse<String> response = client.send(request.build(),
+                                    HttpResponse.BodyHandlers.ofString());
+                            if (response.statusCode() == 200 && response.body().contains("ResponseClass=\"Success\"")) {
+                                ok.incrementAndGet();
+                            } else {
+                                failed.incrementAndGet();
+                            }
+                        } catch (Exception e) {
                             failed.incrementAndGet();
                         }
-                    } catch (Exception e) {
-                        failed.incrementAndGet();
                     }
-                }
-            }, "baseline-" + t);
-            thread.start();
-            threads.add(thread);
+                }, "baseline-" + prefix + "-" + t);
+                thread.start();
+                threads.add(thread);
+            }
         }
         for (Thread thread : threads) {
             thread.join();

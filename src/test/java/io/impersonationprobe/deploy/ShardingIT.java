@@ -12,6 +12,10 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,7 +36,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Two packaged daemons share the demo tenant as a two-replica StatefulSet would: replica 0 is told its index,
  * replica 1 finds its index in its host name, as a pod does. Together they must probe every target exactly once, and
  * the tenant's control plane must be polled by one of them only. The simulated tenant runs in this JVM, on a free
- * port, as do the daemons.
+ * port, as do the daemons. A live check runs on either replica for any configured target.
  */
 class ShardingIT {
     private static final Map<String, List<String>> DEMO_GROUPS = Map.of(
@@ -106,6 +110,20 @@ class ShardingIT {
         assertEquals(all, union, "together the replicas probe every demo target");
         assertEquals(all.size(), total, "and none twice");
 
+        // A live check is stateless: each replica answers for a target that the other one probes.
+        for (int i = 0; i < 2; i++) {
+            Shard otherShard = new Shard(2, 1 - i);
+            String target = all.stream().filter(t -> otherShard.owns(new Target("contoso", t.substring(0,
+                    t.indexOf('/')), t.substring(t.indexOf('/') + 1), Expectation.ALLOW))).findFirst().orElseThrow();
+            String group = target.substring(0, target.indexOf('/'));
+            String mailbox = target.substring(target.indexOf('/') + 1);
+            HttpResponse<String> check = liveCheck(daemons.get(i), mailbox);
+            assertEquals(200, check.statusCode(), "replica " + i + " checks " + target + " of replica " + (1 - i)
+                    + ": " + check.body());
+            assertTrue(check.body().startsWith("Live check of " + mailbox + " in tenant contoso (ews, expect "
+                    + (group.equals("executives") ? "deny" : "allow") + " from group " + group + ")"), check.body());
+        }
+
         int owner = new Shard(2, 0).ownsTenant("contoso") ? 0 : 1;
         DaemonProcess poller = daemons.get(owner);
         DaemonProcess other = daemons.get(1 - owner);
@@ -123,6 +141,16 @@ class ShardingIT {
             assertTrue(idle.find(tenantWide, "tenant", "contoso").isEmpty(),
                     "replica " + (1 - owner) + " publishes no " + tenantWide);
         }
+    }
+
+    /** POST /api/v1/checks with the demo profile's key, as text. */
+    private static HttpResponse<String> liveCheck(DaemonProcess daemon, String mailbox) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(daemon.baseUrl() + "/api/v1/checks"))
+                .header("Authorization", "Bearer demo-only-key-not-for-production")
+                .header("Content-Type", "application/json").header("Accept", "text/plain")
+                .timeout(Duration.ofSeconds(30))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"tenant\":\"contoso\",\"mailbox\":\"" + mailbox + "\"}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static Metrics scrape(DaemonProcess daemon) {
