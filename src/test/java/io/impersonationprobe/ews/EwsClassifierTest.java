@@ -38,7 +38,7 @@ class EwsClassifierTest {
                 .contains("Kiosk"), "names the other causes of a 403");
         // A body that talks of policy is not the header: Microsoft says to read the header.
         var body = EwsClassifier.classify(new CapturedResponse(403, Map.of("content-type", "text/html"),
-                "EWS is blocked by policy for this user or tenant".getBytes(StandardCharsets.UTF_8), false), null, false);
+                "EWS is blocked by policy for this user or tenant".getBytes(StandardCharsets.UTF_8), null), null, false);
         assertEquals(Outcome.FORBIDDEN, body.outcome());
     }
 
@@ -54,7 +54,7 @@ class EwsClassifierTest {
 
     private static Classification soap(int status, String xml) {
         return EwsClassifier.classify(new CapturedResponse(status, Map.of("content-type", "text/xml; charset=utf-8"),
-                xml.getBytes(StandardCharsets.UTF_8), false), null, false);
+                xml.getBytes(StandardCharsets.UTF_8), null), null, false);
     }
 
     private static final String ENVELOPE = "<?xml version=\"1.0\" encoding=\"utf-8\"?><s:Envelope "
