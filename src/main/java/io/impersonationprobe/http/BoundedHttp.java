@@ -4,6 +4,8 @@ import io.impersonationprobe.Printable;
 import org.apache.http.Header;
 import org.apache.http.HttpEntity;
 import org.apache.http.HttpResponse;
+import org.apache.http.MessageConstraintException;
+import org.apache.http.ProtocolException;
 import org.apache.http.client.config.RequestConfig;
 import org.apache.http.client.methods.CloseableHttpResponse;
 import org.apache.http.client.methods.HttpRequestBase;
@@ -131,6 +133,16 @@ public final class BoundedHttp implements AutoCloseable {
         } finally {
             alarm.cancel(false);
         }
+    }
+
+    /** True when the failure is an answer over the header limits or one that is not HTTP at all. */
+    public static boolean brokeProtocol(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof MessageConstraintException || t instanceof ProtocolException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Response headers by lower-case name; repeated headers joined with ", ". */

@@ -380,7 +380,7 @@ class ProbeScenarioTest {
         for (int i = 0; i < callers; i++) {
             tokens.add(pool.submit(() -> {
                 start.await();
-                return cold.token();
+                return cold.token(Instant.now().plusSeconds(30));
             }));
         }
         start.countDown();
