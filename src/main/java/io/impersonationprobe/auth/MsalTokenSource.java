@@ -37,7 +37,6 @@ public final class MsalTokenSource implements TokenSource {
     static final Duration RENEW_BEFORE_EXPIRY = Duration.ofMinutes(5);
     /** After a refusal forced a new token, further refusals force none for this long: a new one would be refused too. */
     static final Duration FORCED_RENEWAL_INTERVAL = Duration.ofMinutes(1);
-    static final Duration FIRST_BACKOFF = Duration.ofSeconds(5);
     static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
 
     /** Runs token requests, so that a caller can stop waiting at its deadline while the request goes on for the others. */
@@ -54,6 +53,7 @@ public final class MsalTokenSource implements TokenSource {
     private final Clock clock;
     private final String tenant;
     private final TokenListener listener;
+    private final Duration firstBackoff;
     private final Object lock = new Object();
     private volatile AccessToken current;
     private CompletableFuture<AccessToken> inFlight;
@@ -63,15 +63,17 @@ public final class MsalTokenSource implements TokenSource {
     private Instant lastForcedRenewal;
     private volatile boolean skipCache;
 
+    /** @param firstBackoff how long after a failure no request is sent; doubled after each further failure */
     public MsalTokenSource(String tenant, ProbeConfig.Auth auth, IClientCredential credential, SSLContext ssl,
-                           Clock clock, TokenListener listener) {
-        this(tenant, auth, auth.scope(), credential, ssl, clock, listener);
+                           Clock clock, Duration firstBackoff, TokenListener listener) {
+        this(tenant, auth, auth.scope(), credential, ssl, clock, firstBackoff, listener);
     }
 
     /** Tokens for another resource than the tenant's EWS scope, such as Microsoft Graph, with the same credential. */
     public MsalTokenSource(String tenant, ProbeConfig.Auth auth, String scope, IClientCredential credential,
-                           SSLContext ssl, Clock clock, TokenListener listener) {
+                           SSLContext ssl, Clock clock, Duration firstBackoff, TokenListener listener) {
         this.tenant = tenant;
+        this.firstBackoff = firstBackoff;
         this.listener = listener;
         this.timeout = auth.tokenTimeout();
         this.clock = clock;
@@ -144,7 +146,7 @@ public final class MsalTokenSource implements TokenSource {
             return token;
         } catch (TokenException e) {
             synchronized (lock) {
-                backoff = backoff == null ? FIRST_BACKOFF : min(backoff.multipliedBy(2), MAX_BACKOFF);
+                backoff = backoff == null ? firstBackoff : min(backoff.multipliedBy(2), MAX_BACKOFF);
                 retryAt = clock.instant().plus(backoff);
                 lastFailure = e;
                 inFlight = null;

@@ -17,13 +17,11 @@ import org.apache.http.client.methods.HttpPost;
 import org.apache.http.entity.ContentType;
 import org.apache.http.entity.StringEntity;
 
-import javax.net.ssl.SSLContext;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -58,7 +56,7 @@ public final class AdminApiClient {
     public AdminApiClient(ResolvedTenant tenant, TokenSource tokens, ObjectMapper json, Clock clock) {
         var controlPlane = tenant.config().controlPlane();
         // Exchange Online's public endpoint: the JVM's trust; the JVM's proxy when one is set.
-        this.http = new BoundedHttp(2, defaultTls(), MAX_PAGE_BYTES);
+        this.http = new BoundedHttp(2, MAX_PAGE_BYTES);
         this.baseUri = controlPlane.adminApiUrl();
         this.timeout = controlPlane.timeout();
         this.directory = tenant.config().auth().directory().orElseThrow();
@@ -67,14 +65,6 @@ public final class AdminApiClient {
         this.tokens = tokens;
         this.json = json;
         this.clock = clock;
-    }
-
-    private static SSLContext defaultTls() {
-        try {
-            return SSLContext.getDefault();
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JVM has no default TLS context", e);
-        }
     }
 
     public OrganizationState organizationConfig() throws ControlPlaneException {

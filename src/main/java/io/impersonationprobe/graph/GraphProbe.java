@@ -27,12 +27,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.apache.http.client.methods.HttpGet;
 
-import javax.net.ssl.SSLContext;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -133,8 +131,8 @@ public class GraphProbe implements Probe {
 
     /** {@code /v1.0/users/{mailbox}/mailFolders/inbox?$select=id}, the address percent-encoded as a path segment. */
     static URI folderUri(URI base, String mailbox) {
-        String path = "/v1.0/users/" + URLEncoder.encode(mailbox, StandardCharsets.UTF_8).replace("+", "%20").replace("%40", "@")
-                + "/mailFolders/" + FOLDER;
+        String segment = URLEncoder.encode(mailbox, StandardCharsets.UTF_8).replace("+", "%20").replace("%40", "@");
+        String path = "/v1.0/users/" + segment + "/mailFolders/" + FOLDER;
         return URI.create(base.toString().replaceAll("/+$", "") + path + "?$select=id");
     }
 
@@ -147,15 +145,7 @@ public class GraphProbe implements Probe {
     private BoundedHttp client(ResolvedTenant tenant) {
         // The JVM's trust (Graph is a public endpoint) and its proxy when one is set, like every other client.
         return clients.computeIfAbsent(tenant.id(), id -> new BoundedHttp(
-                tenant.config().concurrency() + liveChecks, defaultTls(), MAX_BODY_BYTES));
-    }
-
-    private static SSLContext defaultTls() {
-        try {
-            return SSLContext.getDefault();
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JVM has no default TLS context", e);
-        }
+                tenant.config().concurrency() + liveChecks, MAX_BODY_BYTES));
     }
 
     @PreDestroy

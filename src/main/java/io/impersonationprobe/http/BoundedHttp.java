@@ -28,6 +28,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Locale;
@@ -55,6 +56,11 @@ public final class BoundedHttp implements AutoCloseable {
 
     private final CloseableHttpClient client;
     private final int maxBodyBytes;
+
+    /** A client for public endpoints (Entra ID, Graph, the admin API): the JVM's trust store. */
+    public BoundedHttp(int maxConnections, int maxBodyBytes) {
+        this(maxConnections, jvmTrust(), maxBodyBytes);
+    }
 
     /**
      * @param maxConnections the pool size: as many as requests may run at once
@@ -91,6 +97,14 @@ public final class BoundedHttp implements AutoCloseable {
                 .disableContentCompression()
                 .disableAutomaticRetries()
                 .evictIdleConnections(60, TimeUnit.SECONDS);
+    }
+
+    private static SSLContext jvmTrust() {
+        try {
+            return SSLContext.getDefault();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JVM has no default TLS context", e);
+        }
     }
 
     /** Strict TLS with the given trust: standard certificate path and host name checks, no exceptions. */

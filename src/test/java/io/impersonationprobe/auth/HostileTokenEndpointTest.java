@@ -36,6 +36,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class HostileTokenEndpointTest {
     static final String JSON = "application/json; charset=utf-8";
+    static final Duration BACKOFF = Duration.ofSeconds(5);
     static HostileServer server;
 
     @BeforeAll
@@ -82,7 +83,7 @@ class HostileTokenEndpointTest {
                     default -> throw new UnsupportedOperationException(method.getName());
                 });
         return new MsalTokenSource("t", auth, ClientCredentialFactory.createFromSecret("not-a-real-secret"),
-                SSLContext.getDefault(), clock, (tenant, result, took, expiry) -> results.add(result));
+                SSLContext.getDefault(), clock, BACKOFF, (tenant, result, took, expiry) -> results.add(result));
     }
 
     @ParameterizedTest
@@ -152,10 +153,10 @@ class HostileTokenEndpointTest {
         assertTrue(Duration.between(start, Instant.now()).toMillis() < 500, "fails at once during the back-off");
         assertTrue(backingOff.getMessage().startsWith("HTTP 500, AADSTS50000: slow and broken."), backingOff.getMessage());
 
-        clock.advance(MsalTokenSource.FIRST_BACKOFF.plusSeconds(1));
+        clock.advance(BACKOFF.plusSeconds(1));
         assertThrows(TokenException.class, () -> tokens.token(clock.instant().plusSeconds(5)));
         assertEquals(2, server.requests("slow-500"), "a new request once the back-off has passed");
-        clock.advance(MsalTokenSource.FIRST_BACKOFF.plusSeconds(1));
+        clock.advance(BACKOFF.plusSeconds(1));
         assertThrows(TokenException.class, () -> tokens.token(clock.instant().plusSeconds(5)));
         assertEquals(2, server.requests("slow-500"), "the back-off doubled to 10 s");
         assertEquals(2, results.size(), "one metric sample per request sent: " + results);

@@ -371,7 +371,7 @@ class ProbeScenarioTest {
         var tenant = config.tenants().get("contoso");
         MsalTokenSource cold = new MsalTokenSource("single-flight", tenant.config().auth(),
                 ClientCredentialFactory.createFromSecret(tenant.secret().reveal()), SSLContext.getDefault(),
-                Clock.systemUTC(), (t, result, took, expiry) -> { });
+                Clock.systemUTC(), Duration.ofSeconds(5), (t, result, took, expiry) -> { });
         long before = stat("tokenRequests");
         int callers = 32;
         ExecutorService pool = Executors.newFixedThreadPool(callers);
