@@ -144,15 +144,18 @@ public final class MsalTokenSource implements TokenSource {
             }
             listener.tokenRequested(tenant, "success", Duration.between(started, clock.instant()), token.expiresAt());
             return token;
-        } catch (TokenException e) {
+        } catch (TokenException | RuntimeException e) {
+            // Whatever went wrong, the flight ends here: a request left in flight would block every later caller.
+            TokenException failure = e instanceof TokenException known ? known
+                    : new TokenException("error", "token request failed: " + Causes.describe(e), null);
             synchronized (lock) {
                 backoff = backoff == null ? firstBackoff : min(backoff.multipliedBy(2), MAX_BACKOFF);
                 retryAt = clock.instant().plus(backoff);
-                lastFailure = e;
+                lastFailure = failure;
                 inFlight = null;
             }
-            listener.tokenRequested(tenant, e.errorCode(), Duration.between(started, clock.instant()), null);
-            throw new CompletionException(e);
+            listener.tokenRequested(tenant, failure.errorCode(), Duration.between(started, clock.instant()), null);
+            throw new CompletionException(failure);
         }
     }
 
