@@ -2,6 +2,7 @@ package io.impersonationprobe.auth;
 
 import com.microsoft.aad.msal4j.ClientCredentialFactory;
 import com.microsoft.aad.msal4j.IClientCredential;
+import io.impersonationprobe.config.ProbeConfig;
 import io.impersonationprobe.config.ResolvedTenant;
 import io.impersonationprobe.config.ValidatedConfig;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -25,8 +26,11 @@ public class CredentialRegistry {
     private final Map<String, TokenSource> adminTokenSources = new HashMap<>();
     private final Map<String, TokenSource> graphTokenSources = new HashMap<>();
 
+    private final Duration tokenBackoff;
+
     @Inject
-    public CredentialRegistry(ValidatedConfig config, TokenListener listener) {
+    public CredentialRegistry(ValidatedConfig config, ProbeConfig probeConfig, TokenListener listener) {
+        this.tokenBackoff = probeConfig.probe().tokenBackoff();
         for (ResolvedTenant tenant : config.tenants().values()) {
             if (tenant.certificate() != null
                     && tenant.certificate().notAfter().isBefore(Instant.now().plus(CERTIFICATE_WARNING))) {
@@ -46,7 +50,7 @@ public class CredentialRegistry {
                 adminTokenSources.put(tenant.id(), new MsalTokenSource(tenant.id(), admin.auth(), admin.secret() != null
                         ? ClientCredentialFactory.createFromSecret(admin.secret().reveal())
                         : ClientCredentialFactory.createFromCertificate(admin.certificate().privateKey(),
-                        admin.certificate().certificate()), defaultTls(), Clock.systemUTC(), listener));
+                        admin.certificate().certificate()), defaultTls(), Clock.systemUTC(), tokenBackoff, listener));
             }
         }
     }
@@ -54,12 +58,12 @@ public class CredentialRegistry {
     private EwsCredentials oauth(ResolvedTenant tenant, IClientCredential credential, TokenListener listener) {
         // Token requests go to Entra ID's public endpoints: the JVM's trust, not the tenant's (internal CA) trust store.
         TokenSource tokens = new MsalTokenSource(tenant.id(), tenant.config().auth(), credential, defaultTls(),
-                Clock.systemUTC(), listener);
+                Clock.systemUTC(), tokenBackoff, listener);
         tokenSources.put(tenant.id(), tokens);
         if (tenant.kind() == io.impersonationprobe.config.TenantKind.EXCHANGE_ONLINE) {
             // Graph is another resource: its own token (audience https://graph.microsoft.com) and its own cache.
             graphTokenSources.put(tenant.id(), new MsalTokenSource(tenant.id(), tenant.config().auth(),
-                    tenant.config().graph().scope(), credential, defaultTls(), Clock.systemUTC(), listener));
+                    tenant.config().graph().scope(), credential, defaultTls(), Clock.systemUTC(), tokenBackoff, listener));
         }
         return new OAuthEwsCredentials(tenant.method(), tokens);
     }

@@ -1,33 +1,50 @@
 package io.impersonationprobe.auth;
 
-import com.microsoft.aad.msal4j.IClientCredential;
 import com.microsoft.aad.msal4j.ClientCredentialParameters;
 import com.microsoft.aad.msal4j.ConfidentialClientApplication;
 import com.microsoft.aad.msal4j.IAuthenticationResult;
+import com.microsoft.aad.msal4j.IClientCredential;
 import com.microsoft.aad.msal4j.MsalServiceException;
 import io.impersonationprobe.Causes;
 import io.impersonationprobe.config.ProbeConfig;
+import io.impersonationprobe.http.DeadlinePassedException;
 
 import javax.net.ssl.SSLContext;
+import java.io.IOException;
 import java.net.MalformedURLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
  * App-only tokens for one tenant through one reused {@link ConfidentialClientApplication}. msal4j sends one token
- * request per concurrent caller on a cold cache, so this class keeps the current token itself and lets only one
- * caller at a time ask for a new one (single flight); the others wait and take that token.
+ * request per concurrent caller on a cold cache, so this class keeps the current token itself and runs one request
+ * at a time (single flight): every caller that needs a token meanwhile waits for that same request, until its own
+ * deadline at most, and shares its result, token or failure. After a failure no request is sent for a while
+ * ({@link #FIRST_BACKOFF}, doubling up to {@link #MAX_BACKOFF}): callers fail at once with the failure's cause, so a
+ * broken or hostile token endpoint neither slows every probe nor receives a request per probe.
  */
 public final class MsalTokenSource implements TokenSource {
     /** Renew ahead of expiry like msal4j does, so a probe never starts with a token about to lapse. */
     static final Duration RENEW_BEFORE_EXPIRY = Duration.ofMinutes(5);
     /** After a refusal forced a new token, further refusals force none for this long: a new one would be refused too. */
     static final Duration FORCED_RENEWAL_INTERVAL = Duration.ofMinutes(1);
+    static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
+
+    /** Runs token requests, so that a caller can stop waiting at its deadline while the request goes on for the others. */
+    private static final ExecutorService REQUESTS = Executors.newCachedThreadPool(r -> {
+        Thread thread = new Thread(r, "token-request");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     private final ConfidentialClientApplication app;
     private final ClientCredentialParameters parameters;
@@ -36,20 +53,27 @@ public final class MsalTokenSource implements TokenSource {
     private final Clock clock;
     private final String tenant;
     private final TokenListener listener;
+    private final Duration firstBackoff;
     private final Object lock = new Object();
     private volatile AccessToken current;
+    private CompletableFuture<AccessToken> inFlight;
+    private TokenException lastFailure;
+    private Duration backoff;
+    private Instant retryAt;
     private Instant lastForcedRenewal;
     private volatile boolean skipCache;
 
+    /** @param firstBackoff how long after a failure no request is sent; doubled after each further failure */
     public MsalTokenSource(String tenant, ProbeConfig.Auth auth, IClientCredential credential, SSLContext ssl,
-                           Clock clock, TokenListener listener) {
-        this(tenant, auth, auth.scope(), credential, ssl, clock, listener);
+                           Clock clock, Duration firstBackoff, TokenListener listener) {
+        this(tenant, auth, auth.scope(), credential, ssl, clock, firstBackoff, listener);
     }
 
     /** Tokens for another resource than the tenant's EWS scope, such as Microsoft Graph, with the same credential. */
     public MsalTokenSource(String tenant, ProbeConfig.Auth auth, String scope, IClientCredential credential,
-                           SSLContext ssl, Clock clock, TokenListener listener) {
+                           SSLContext ssl, Clock clock, Duration firstBackoff, TokenListener listener) {
         this.tenant = tenant;
+        this.firstBackoff = firstBackoff;
         this.listener = listener;
         this.timeout = auth.tokenTimeout();
         this.clock = clock;
@@ -72,26 +96,71 @@ public final class MsalTokenSource implements TokenSource {
     }
 
     @Override
-    public AccessToken token() throws TokenException {
+    public AccessToken token(Instant deadline) throws TokenException {
         AccessToken token = current;
         if (isFresh(token)) {
             return cached(token);
         }
+        CompletableFuture<AccessToken> request;
         synchronized (lock) {
             token = current;
             if (isFresh(token)) {
                 return cached(token);
             }
-            Instant started = clock.instant();
-            try {
-                current = acquire();
-            } catch (TokenException e) {
-                listener.tokenRequested(tenant, e.errorCode(), Duration.between(started, clock.instant()), null);
-                throw e;
+            if (inFlight == null && lastFailure != null && clock.instant().isBefore(retryAt)) {
+                throw new TokenException(lastFailure.errorCode(), lastFailure.getMessage() + " (no new token request "
+                        + "before " + retryAt + ")", null);
             }
-            listener.tokenRequested(tenant, "success", Duration.between(started, clock.instant()), current.expiresAt());
-            return current;
+            if (inFlight == null) {
+                inFlight = CompletableFuture.supplyAsync(this::request, REQUESTS);
+            }
+            request = inFlight;
         }
+        try {
+            return request.get(Math.max(0, Duration.between(clock.instant(), deadline).toMillis()), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new TokenException("timeout", "no token before the deadline (the token request is still running)", null);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof TokenException failure) {
+                throw failure;
+            }
+            throw new TokenException("error", "token request failed: " + Causes.describe(Causes.root(e)), null);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TokenException("interrupted", "token request interrupted", null);
+        }
+    }
+
+    /** The one request in flight; its result, token or failure, is what every waiting caller gets. */
+    private AccessToken request() {
+        Instant started = clock.instant();
+        try {
+            AccessToken token = acquire();
+            synchronized (lock) {
+                current = token;
+                lastFailure = null;
+                backoff = null;
+                inFlight = null;
+            }
+            listener.tokenRequested(tenant, "success", Duration.between(started, clock.instant()), token.expiresAt());
+            return token;
+        } catch (TokenException | RuntimeException e) {
+            // Whatever went wrong, the flight ends here: a request left in flight would block every later caller.
+            TokenException failure = e instanceof TokenException known ? known
+                    : new TokenException("error", "token request failed: " + Causes.describe(e), null);
+            synchronized (lock) {
+                backoff = backoff == null ? firstBackoff : min(backoff.multipliedBy(2), MAX_BACKOFF);
+                retryAt = clock.instant().plus(backoff);
+                lastFailure = failure;
+                inFlight = null;
+            }
+            listener.tokenRequested(tenant, failure.errorCode(), Duration.between(started, clock.instant()), null);
+            throw new CompletionException(failure);
+        }
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
     }
 
     @Override
@@ -122,11 +191,25 @@ public final class MsalTokenSource implements TokenSource {
             skipCache = false;
             boolean fromCache = result.metadata() != null
                     && result.metadata().tokenSource() == com.microsoft.aad.msal4j.TokenSource.CACHE;
-            return new AccessToken(result.accessToken(), result.expiresOnDate().toInstant(), fromCache);
+            Instant expiresAt = result.expiresOnDate().toInstant();
+            if (!expiresAt.isAfter(clock.instant())) {
+                skipCache = true;
+                throw new TokenException("error", "the token endpoint's token expired at " + expiresAt, null);
+            }
+            return new AccessToken(result.accessToken(), expiresAt, fromCache);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof MsalServiceException service) {
-                throw new TokenException(TokenException.errorClass(service.errorCode()), firstLine(service.getMessage()), null);
+                throw new TokenException(TokenException.errorClass(service.errorCode()),
+                        (service.statusCode() == null ? "" : "HTTP " + service.statusCode() + ", ")
+                                + firstLine(service.getMessage()), null);
+            }
+            MsalHttpClient.Refused refused = Causes.find(cause, MsalHttpClient.Refused.class);
+            if (refused != null) {
+                throw new TokenException("error", refused.getMessage(), null);
+            }
+            if (Causes.find(cause, DeadlinePassedException.class) != null) {
+                throw new TokenException("timeout", "no complete answer from the token endpoint within " + timeout, null);
             }
             throw new TokenException("unreachable", "token service not reached: " + describe(cause), null);
         } catch (TimeoutException e) {
@@ -139,7 +222,7 @@ public final class MsalTokenSource implements TokenSource {
 
     /** The first I/O failure in the chain (such as ConnectException), which says more than msal4j's wrappers. */
     private static String describe(Throwable t) {
-        Throwable io = Causes.find(t, java.io.IOException.class);
+        Throwable io = Causes.find(t, IOException.class);
         return firstLine(Causes.describe(io != null ? io : Causes.root(t)));
     }
 

@@ -3,6 +3,8 @@ package io.impersonationprobe.auth;
 import io.impersonationprobe.config.AuthMethod;
 import microsoft.exchange.webservices.data.core.ExchangeService;
 
+import java.time.Instant;
+
 /** App-only OAuth for EWS (client secret or certificate): a bearer token from the tenant's {@link TokenSource}. */
 public final class OAuthEwsCredentials implements EwsCredentials {
     private final AuthMethod method;
@@ -19,8 +21,8 @@ public final class OAuthEwsCredentials implements EwsCredentials {
     }
 
     @Override
-    public AccessToken applyTo(ExchangeService service) throws TokenException {
-        AccessToken token = tokens.token();
+    public AccessToken applyTo(ExchangeService service, Instant deadline) throws TokenException {
+        AccessToken token = tokens.token(deadline);
         service.getHttpHeaders().put("Authorization", "Bearer " + token.value());
         return token;
     }

@@ -5,6 +5,7 @@ import microsoft.exchange.webservices.data.core.ExchangeService;
 import microsoft.exchange.webservices.data.credential.WebCredentials;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.Base64;
 
 /**
@@ -27,7 +28,7 @@ public final class ServiceAccountEwsCredentials implements EwsCredentials {
     }
 
     @Override
-    public AccessToken applyTo(ExchangeService service) {
+    public AccessToken applyTo(ExchangeService service, Instant deadline) {
         if (basic) {
             String pair = account.qualifiedName() + ":" + account.password().reveal();
             service.getHttpHeaders().put("Authorization",

@@ -319,6 +319,15 @@ public interface ProbeConfig {
         @WithDefault("inbox")
         @WithConverter(EnumConverters.WellKnownFolders.class)
         WellKnownFolderName folder();
+
+        /**
+         * After a failed token request, how long probes fail at once with its cause before the next request; the wait
+         * doubles with each further failure, up to 5 minutes.
+         */
+        @WithDefault("5s")
+        @DurationMin(message = "is ${validatedValue}; it cannot be negative")
+        @DurationMax(minutes = 5, message = "is ${validatedValue}; the longest allowed is PT5M")
+        Duration tokenBackoff();
     }
 
     interface Scheduler {

@@ -1,5 +1,6 @@
 package io.impersonationprobe.control;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.impersonationprobe.Causes;
@@ -8,33 +9,44 @@ import io.impersonationprobe.auth.TokenException;
 import io.impersonationprobe.auth.TokenSource;
 import io.impersonationprobe.config.ResolvedTenant;
 import io.impersonationprobe.control.ControlPlaneException.Failure;
-import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
-import jakarta.ws.rs.ProcessingException;
-import jakarta.ws.rs.core.Response;
+import io.impersonationprobe.probe.UserAgent;
+import io.impersonationprobe.http.BoundedHttp;
+import io.impersonationprobe.http.HttpAnswer;
+import io.impersonationprobe.http.HttpRefusedException;
+import org.apache.http.client.methods.HttpPost;
+import org.apache.http.entity.ContentType;
+import org.apache.http.entity.StringEntity;
 
+import java.io.IOException;
 import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.function.Supplier;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
- * One tenant's admin API, on the Quarkus REST client, with the same app token as the EWS probe. Every failure is an
+ * One tenant's admin API, over the bounded transport (no redirects, bounded reads, the control-plane timeout as each
+ * request's deadline), with the same app token as the EWS probe. Every failure is an
  * {@link ControlPlaneException} with a class and a fix, never a crash.
  */
 public final class AdminApiClient {
     static final String SYSTEM_MAILBOX = "SystemMailbox{bb558c35-97f1-4cb9-8ff7-d53741dc928c}";
     static final String EWS_ROLE = "Application EWS.AccessAsApp";
 
-    private final AdminApi api;
+    /** One page of cmdlet output; Get-ManagementRoleAssignment pages stay far below this even in large tenants. */
+    static final int MAX_PAGE_BYTES = 16 << 20;
+
+    private final BoundedHttp http;
+    private final URI baseUri;
+    private final Duration timeout;
     private final String directory;
     private final String appId;
     private final TokenSource tokens;
@@ -44,19 +56,10 @@ public final class AdminApiClient {
 
     public AdminApiClient(ResolvedTenant tenant, TokenSource tokens, ObjectMapper json, Clock clock) {
         var controlPlane = tenant.config().controlPlane();
-        QuarkusRestClientBuilder builder = QuarkusRestClientBuilder.newBuilder();
-        // Like EWS and token requests, the admin API goes through the JVM's proxy when one is set.
-        String proxyHost = System.getProperty("https.proxyHost");
-        if (proxyHost != null && !proxyHost.isBlank()) {
-            builder.proxyAddress(proxyHost, Integer.getInteger("https.proxyPort", 443));
-        }
-        this.api = builder
-                .baseUri(controlPlane.adminApiUrl())
-                .connectTimeout(controlPlane.timeout().toMillis(), TimeUnit.MILLISECONDS)
-                .readTimeout(controlPlane.timeout().toMillis(), TimeUnit.MILLISECONDS)
-                // Statuses are classified here, not turned into exceptions by the client.
-                .disableDefaultMapper(true)
-                .build(AdminApi.class);
+        // Exchange Online's public endpoint: the JVM's trust; the JVM's proxy when one is set.
+        this.http = new BoundedHttp(2, MAX_PAGE_BYTES);
+        this.baseUri = controlPlane.adminApiUrl();
+        this.timeout = controlPlane.timeout();
         this.directory = tenant.config().auth().directory().orElseThrow();
         // Test-ServicePrincipalAuthorization asks about the probing app, whichever app reads the admin API.
         this.appId = tenant.config().auth().clientId().orElseThrow();
@@ -138,23 +141,32 @@ public final class AdminApiClient {
     List<JsonNode> invoke(String cmdlet, Map<String, Object> parameters) throws ControlPlaneException {
         String token;
         try {
-            token = tokens.token().value();
+            token = tokens.token(clock.instant().plus(timeout)).value();
         } catch (TokenException e) {
             throw new ControlPlaneException(Failure.TOKEN_FAILED, e.getMessage());
         }
         String body;
         try {
             body = json.writeValueAsString(Map.of("CmdletInput", Map.of("CmdletName", cmdlet, "Parameters", parameters)));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             throw new ControlPlaneException(Failure.INVALID_RESPONSE, "cannot write the request for " + cmdlet);
         }
         String anchor = "APP:" + SYSTEM_MAILBOX + "@" + directory;
         List<JsonNode> values = new ArrayList<>();
+        URI first = URI.create(baseUri.toString().replaceAll("/+$", "") + "/adminapi/beta/"
+                + URLEncoder.encode(directory, StandardCharsets.UTF_8) + "/InvokeCommand");
         String next = null;
         for (int page = 0; page < MAX_PAGES; page++) {
-            String link = next;
-            JsonNode answer = call(cmdlet, () -> link == null ? api.invoke(directory, "Bearer " + token, anchor, body)
-                    : api.next(link, "Bearer " + token, anchor, body));
+            URI url = next == null ? first : sameOrigin(cmdlet, first, next);
+            JsonNode answer = call(cmdlet, () -> {
+                HttpPost post = new HttpPost(url);
+                post.setHeader("Authorization", "Bearer " + token);
+                post.setHeader("X-AnchorMailbox", anchor);
+                post.setHeader("Accept", "application/json");
+                post.setHeader("User-Agent", UserAgent.PRODUCT);
+                post.setEntity(new StringEntity(body, ContentType.APPLICATION_JSON));
+                return http.execute(post, timeout);
+            });
             answer.get("value").forEach(values::add);
             next = answer.path("@odata.nextLink").asText(null);
             if (next == null || next.isEmpty()) {
@@ -164,14 +176,37 @@ public final class AdminApiClient {
         throw new ControlPlaneException(Failure.INVALID_RESPONSE, cmdlet + " returned more than " + MAX_PAGES + " pages");
     }
 
+    /** A next page elsewhere would take the token there: the link must stay on the admin API's origin. */
+    private static URI sameOrigin(String cmdlet, URI first, String link) throws ControlPlaneException {
+        URI next;
+        try {
+            next = first.resolve(link);
+        } catch (IllegalArgumentException e) {
+            throw new ControlPlaneException(Failure.INVALID_RESPONSE, cmdlet + " answered with an unreadable @odata.nextLink");
+        }
+        if (!first.getScheme().equalsIgnoreCase(String.valueOf(next.getScheme()))
+                || !first.getHost().equalsIgnoreCase(String.valueOf(next.getHost())) || first.getPort() != next.getPort()) {
+            throw new ControlPlaneException(Failure.INVALID_RESPONSE, cmdlet + " answered with an @odata.nextLink to "
+                    + BoundedHttp.redirectOrigin(link, first) + ", another origin: not followed");
+        }
+        return next;
+    }
+
+    /** Sends one request within the transport's limits. */
+    @FunctionalInterface
+    private interface Exchange {
+        HttpAnswer send() throws IOException;
+    }
+
     /** A runaway nextLink chain must end. */
     static final int MAX_PAGES = 1000;
 
-    private JsonNode call(String cmdlet, Supplier<Response> send) throws ControlPlaneException {
-        try (Response response = send.get()) {
-            String text = response.hasEntity() ? response.readEntity(String.class) : "";
-            if (response.getStatus() != 200) {
-                throw failure(cmdlet, response.getStatus(), response.getHeaderString("Retry-After"), text);
+    private JsonNode call(String cmdlet, Exchange send) throws ControlPlaneException {
+        try {
+            HttpAnswer response = send.send();
+            String text = response.text();
+            if (response.status() != 200) {
+                throw failure(cmdlet, response.status(), response.header("Retry-After"), text);
             }
             JsonNode answer = json.readTree(text);
             if (answer == null || !answer.path("value").isArray()) {
@@ -180,11 +215,16 @@ public final class AdminApiClient {
             return answer;
         } catch (ControlPlaneException e) {
             throw e;
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             throw new ControlPlaneException(Failure.INVALID_RESPONSE, cmdlet + " answered with malformed JSON");
-        } catch (ProcessingException e) {
-            boolean timeout = Causes.find(e, SocketTimeoutException.class) != null || Causes.find(e, TimeoutException.class) != null
-                    || String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT).contains("timeout");
+        } catch (HttpRefusedException e) {
+            throw new ControlPlaneException(Failure.INVALID_RESPONSE, cmdlet + ": " + e.getMessage());
+        } catch (IOException e) {
+            if (BoundedHttp.brokeProtocol(e)) {
+                throw new ControlPlaneException(Failure.INVALID_RESPONSE, cmdlet + " answered outside the HTTP limits: "
+                        + Printable.of(Causes.describe(Causes.root(e)), 200));
+            }
+            boolean timeout = Causes.find(e, SocketTimeoutException.class) != null;
             throw new ControlPlaneException(timeout ? Failure.TIMEOUT : Failure.UNREACHABLE, "the admin API was not reached: "
                     + Printable.of(Causes.describe(Causes.root(e)), 200));
         } catch (RuntimeException e) {

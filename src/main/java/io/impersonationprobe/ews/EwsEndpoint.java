@@ -82,7 +82,7 @@ final class EwsEndpoint implements AutoCloseable {
             service.setImpersonatedUserId(new ImpersonatedUserId(ConnectingIdType.SmtpAddress, target.mailbox()));
             // Exchange Online routes by this header; without it impersonated requests fail with 500/503 or slow down.
             service.getHttpHeaders().put("X-AnchorMailbox", target.mailbox());
-            attempt.token(credentials.kind(), null, until -> credentials.applyTo(service));
+            attempt.token(credentials.kind(), null, until -> credentials.applyTo(service, until));
             long remaining = attempt.remainingMillis();
             if (trace.isOn()) {
                 trace.step("ews-request", StepStatus.OK, Duration.ZERO, Trace.detail(

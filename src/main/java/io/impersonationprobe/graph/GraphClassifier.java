@@ -3,6 +3,7 @@ package io.impersonationprobe.graph;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.impersonationprobe.Causes;
+import io.impersonationprobe.http.BoundedHttp;
 import io.impersonationprobe.probe.Classification;
 import io.impersonationprobe.probe.Outcome;
 
@@ -101,8 +102,11 @@ final class GraphClassifier {
                 || Causes.find(failure, java.util.concurrent.TimeoutException.class) != null) {
             return new Classification(Outcome.TIMEOUT, null, 0, "no complete answer before the deadline", null, null);
         }
-        if (Causes.find(failure, ConnectException.class) != null || Causes.find(failure, IOException.class) != null
-                || Causes.find(failure, io.vertx.core.VertxException.class) != null) {
+        if (BoundedHttp.brokeProtocol(failure)) {
+            return new Classification(Outcome.INVALID_RESPONSE, null, 0, "not an HTTP answer within the limits: "
+                    + Causes.describe(Causes.root(failure)), null, null);
+        }
+        if (Causes.find(failure, ConnectException.class) != null || Causes.find(failure, IOException.class) != null) {
             return new Classification(Outcome.UNAVAILABLE, null, 0, Causes.describe(Causes.root(failure)), null, null);
         }
         return new Classification(Outcome.UNKNOWN_ERROR, null, 0, Causes.describe(Causes.root(failure)), null, null);

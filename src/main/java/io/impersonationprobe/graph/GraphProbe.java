@@ -19,22 +19,24 @@ import io.impersonationprobe.probe.UserAgent;
 import io.impersonationprobe.probe.Verdict;
 import io.impersonationprobe.target.ProbeKind;
 import io.impersonationprobe.target.Target;
-import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
+import io.impersonationprobe.http.BoundedHttp;
+import io.impersonationprobe.http.HttpAnswer;
+import io.impersonationprobe.http.HttpRefusedException;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.ws.rs.core.Response;
+import org.apache.http.client.methods.HttpGet;
 
+import java.io.IOException;
 import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Proves app-only Microsoft Graph access to one Exchange Online mailbox, the successor path to EWS:
@@ -46,19 +48,19 @@ import java.util.concurrent.TimeoutException;
 public class GraphProbe implements Probe {
     static final String FOLDER = "inbox";
     /** Graph's answer to this request is a few hundred bytes; a bigger one is not Graph's. */
-    static final int MAX_BODY_CHARS = 64 * 1024;
+    static final int MAX_BODY_BYTES = 64 * 1024;
 
     private final Map<String, ResolvedTenant> tenants;
     private final CredentialRegistry credentials;
-    private final Duration timeout;
-    private final Map<String, GraphApi> clients = new ConcurrentHashMap<>();
+    private final int liveChecks;
+    private final Map<String, BoundedHttp> clients = new ConcurrentHashMap<>();
     private final Clock clock;
 
     @Inject
     public GraphProbe(ValidatedConfig config, ProbeConfig probeConfig, CredentialRegistry credentials, Clock clock) {
         this.tenants = config.tenants();
         this.credentials = credentials;
-        this.timeout = probeConfig.probe().timeout();
+        this.liveChecks = probeConfig.api().checks().maxConcurrent();
         this.clock = clock;
     }
 
@@ -79,7 +81,7 @@ public class GraphProbe implements Probe {
         }
         try {
             AccessToken token = attempt.token(credentials.ews(target.tenant()).kind(), tenant.config().graph().scope(),
-                    until -> tokens.token());
+                    tokens::token);
             long remaining = attempt.remainingMillis();
             URI base = tenant.config().graph().url();
             String clientRequestId = UUID.randomUUID().toString();
@@ -93,20 +95,19 @@ public class GraphProbe implements Probe {
             Instant sent = clock.instant();
             Classification c;
             GraphAnswer answer = null;
-            CompletableFuture<Response> call = client(tenant).mailFolder(target.mailbox(), FOLDER, "id",
-                    "Bearer " + token.value(), clientRequestId, "true", UserAgent.PRODUCT).toCompletableFuture();
-            try (Response response = call.get(remaining, TimeUnit.MILLISECONDS)) {
-                answer = answer(response);
+            HttpGet request = new HttpGet(folderUri(base, target.mailbox()));
+            request.setHeader("Authorization", "Bearer " + token.value());
+            request.setHeader("Accept", "application/json");
+            request.setHeader("client-request-id", clientRequestId);
+            request.setHeader("return-client-request-id", "true");
+            request.setHeader("User-Agent", UserAgent.PRODUCT);
+            try {
+                answer = answer(client(tenant).execute(request, Duration.ofMillis(remaining)));
                 c = GraphClassifier.classify(answer);
-            } catch (TimeoutException e) {
-                call.cancel(true);
-                c = Classification.of(Outcome.TIMEOUT, "no complete answer before the deadline");
-            } catch (ExecutionException e) {
-                c = GraphClassifier.fromFailure(e.getCause() == null ? e : e.getCause());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                call.cancel(true);
-                c = Classification.of(Outcome.TIMEOUT, "interrupted");
+            } catch (HttpRefusedException e) {
+                c = new Classification(Outcome.INVALID_RESPONSE, null, e.status(), e.getMessage(), null, null);
+            } catch (IOException e) {
+                c = GraphClassifier.fromFailure(e);
             }
             if (c.httpStatus() == 401) {
                 tokens.rejected();
@@ -128,31 +129,33 @@ public class GraphProbe implements Probe {
         }
     }
 
-    private static GraphAnswer answer(Response response) {
-        String body = response.hasEntity() ? response.readEntity(String.class) : "";
-        if (body.length() > MAX_BODY_CHARS) {
-            body = body.substring(0, MAX_BODY_CHARS);
-        }
-        return new GraphAnswer(response.getStatus(), response.getHeaderString("Content-Type"), body,
-                response.getHeaderString("request-id"), response.getHeaderString("client-request-id"),
-                response.getHeaderString("Date"), response.getHeaderString("Retry-After"));
+    /** {@code /v1.0/users/{mailbox}/mailFolders/inbox?$select=id}, the address percent-encoded as a path segment. */
+    static URI folderUri(URI base, String mailbox) {
+        String segment = URLEncoder.encode(mailbox, StandardCharsets.UTF_8).replace("+", "%20").replace("%40", "@");
+        String path = "/v1.0/users/" + segment + "/mailFolders/" + FOLDER;
+        return URI.create(base.toString().replaceAll("/+$", "") + path + "?$select=id");
     }
 
-    private GraphApi client(ResolvedTenant tenant) {
-        return clients.computeIfAbsent(tenant.id(), id -> {
-            QuarkusRestClientBuilder builder = QuarkusRestClientBuilder.newBuilder();
-            // Like EWS, token and admin API requests, Graph goes through the JVM's proxy when one is set.
-            String proxyHost = System.getProperty("https.proxyHost");
-            if (proxyHost != null && !proxyHost.isBlank()) {
-                builder.proxyAddress(proxyHost, Integer.getInteger("https.proxyPort", 443));
+    private static GraphAnswer answer(HttpAnswer response) {
+        return new GraphAnswer(response.status(), response.header("Content-Type"), response.text(),
+                response.header("request-id"), response.header("client-request-id"),
+                response.header("Date"), response.header("Retry-After"));
+    }
+
+    private BoundedHttp client(ResolvedTenant tenant) {
+        // The JVM's trust (Graph is a public endpoint) and its proxy when one is set, like every other client.
+        return clients.computeIfAbsent(tenant.id(), id -> new BoundedHttp(
+                tenant.config().concurrency() + liveChecks, MAX_BODY_BYTES));
+    }
+
+    @PreDestroy
+    void close() {
+        clients.values().forEach(client -> {
+            try {
+                client.close();
+            } catch (IOException ignored) {
+                // Closing: nothing more will be sent.
             }
-            return builder.baseUri(tenant.config().graph().url())
-                    .connectTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
-                    .readTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
-                    // Statuses are classified here, not turned into exceptions by the client.
-                    .disableDefaultMapper(true)
-                    .build(GraphApi.class);
         });
     }
-
 }

@@ -4,6 +4,8 @@ import io.impersonationprobe.Printable;
 import org.apache.http.Header;
 import org.apache.http.HttpEntity;
 import org.apache.http.HttpResponse;
+import org.apache.http.MessageConstraintException;
+import org.apache.http.ProtocolException;
 import org.apache.http.client.config.RequestConfig;
 import org.apache.http.client.methods.CloseableHttpResponse;
 import org.apache.http.client.methods.HttpRequestBase;
@@ -26,6 +28,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Locale;
@@ -53,6 +56,11 @@ public final class BoundedHttp implements AutoCloseable {
 
     private final CloseableHttpClient client;
     private final int maxBodyBytes;
+
+    /** A client for public endpoints (Entra ID, Graph, the admin API): the JVM's trust store. */
+    public BoundedHttp(int maxConnections, int maxBodyBytes) {
+        this(maxConnections, jvmTrust(), maxBodyBytes);
+    }
 
     /**
      * @param maxConnections the pool size: as many as requests may run at once
@@ -89,6 +97,14 @@ public final class BoundedHttp implements AutoCloseable {
                 .disableContentCompression()
                 .disableAutomaticRetries()
                 .evictIdleConnections(60, TimeUnit.SECONDS);
+    }
+
+    private static SSLContext jvmTrust() {
+        try {
+            return SSLContext.getDefault();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JVM has no default TLS context", e);
+        }
     }
 
     /** Strict TLS with the given trust: standard certificate path and host name checks, no exceptions. */
@@ -131,6 +147,16 @@ public final class BoundedHttp implements AutoCloseable {
         } finally {
             alarm.cancel(false);
         }
+    }
+
+    /** True when the failure is an answer over the header limits or one that is not HTTP at all. */
+    public static boolean brokeProtocol(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof MessageConstraintException || t instanceof ProtocolException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Response headers by lower-case name; repeated headers joined with ", ". */

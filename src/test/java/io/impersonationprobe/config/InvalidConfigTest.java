@@ -81,6 +81,8 @@ class InvalidConfigTest {
                 arguments("invalid-probe-timeout-long",
                         "impersonation.probe.timeout is PT6M; the longest allowed is PT5M (a server that does not "
                                 + "answer would hold one of the tenant's concurrent requests that long)"),
+                arguments("invalid-probe-token-backoff-long",
+                        "impersonation.probe.token-backoff is PT10M; the longest allowed is PT5M"),
                 arguments("invalid-scheduler-jitter-high",
                         "impersonation.scheduler.jitter is 1.5; it must be between 0 and 1 (a fraction of each "
                                 + "group's interval)"),

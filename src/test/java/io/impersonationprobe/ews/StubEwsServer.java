@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.Map;
 
 /** A local HTTP server that answers every request with one scripted response, however wrong or slow. */
@@ -76,7 +77,7 @@ final class StubEwsServer implements AutoCloseable {
         }
 
         @Override
-        public AccessToken applyTo(ExchangeService service) {
+        public AccessToken applyTo(ExchangeService service, Instant deadline) {
             service.getHttpHeaders().put("Authorization", "Bearer test-token");
             return null;
         }

@@ -134,10 +134,10 @@ class ProbeScenarioTest {
         cycle("unknown-app");
         ProbeResult badSecret = last("bad-secret", "alex.wilber@contoso.com");
         assertEquals(Outcome.TOKEN_FAILED, badSecret.outcome());
-        assertTrue(badSecret.detail().startsWith("AADSTS7000215"), badSecret.detail());
+        assertTrue(badSecret.detail().startsWith("HTTP 401, AADSTS7000215"), badSecret.detail());
         assertTrue(badSecret.remediation().startsWith("The client secret is wrong"), badSecret.remediation());
         ProbeResult unknownApp = last("unknown-app", "alex.wilber@contoso.com");
-        assertTrue(unknownApp.detail().startsWith("AADSTS700016"), unknownApp.detail());
+        assertTrue(unknownApp.detail().matches("HTTP 4\\d\\d, AADSTS700016.*"), unknownApp.detail());
         assertTrue(unknownApp.remediation().startsWith("No application with this client ID"), unknownApp.remediation());
         Metrics metrics = metrics();
         assertTrue(metrics.value("impersonation_token_requests_total", "tenant", "bad-secret", "result", "invalid_client")
@@ -371,7 +371,7 @@ class ProbeScenarioTest {
         var tenant = config.tenants().get("contoso");
         MsalTokenSource cold = new MsalTokenSource("single-flight", tenant.config().auth(),
                 ClientCredentialFactory.createFromSecret(tenant.secret().reveal()), SSLContext.getDefault(),
-                Clock.systemUTC(), (t, result, took, expiry) -> { });
+                Clock.systemUTC(), Duration.ofSeconds(5), (t, result, took, expiry) -> { });
         long before = stat("tokenRequests");
         int callers = 32;
         ExecutorService pool = Executors.newFixedThreadPool(callers);
@@ -380,7 +380,7 @@ class ProbeScenarioTest {
         for (int i = 0; i < callers; i++) {
             tokens.add(pool.submit(() -> {
                 start.await();
-                return cold.token();
+                return cold.token(Instant.now().plusSeconds(30));
             }));
         }
         start.countDown();

@@ -149,6 +149,11 @@ public final class DaemonProcess implements AutoCloseable {
         });
     }
 
+    /** True while the process runs; a hostile-server test asserts it after every cycle. */
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
     private void requireAlive() {
         if (!process.isAlive()) {
             throw new IllegalStateException("daemon exited with " + process.exitValue() + "; see " + log);
