@@ -427,7 +427,12 @@ class ProbeScenarioTest {
     void theOrganisationStateIsPolledAndExplainsDenials() throws Exception {
         Metrics metrics = metrics();
         assertEquals(0.0, metrics.value("impersonation_org_dehydrated", "tenant", "contoso").orElseThrow());
-        assertEquals(1.0, metrics.value("impersonation_org_ews_enabled", "tenant", "contoso").orElseThrow());
+        // A tenant as Exchange creates it: EwsEnabled $null, EWS allowed until Microsoft switches it off.
+        assertTrue(Double.isNaN(metrics.value("impersonation_org_ews_enabled", "tenant", "contoso").orElseThrow()));
+        assertEquals(1.0, metrics.value("impersonation_org_ews_enabled_state", "tenant", "contoso", "state", "null")
+                .orElseThrow());
+        assertEquals(1.0, metrics.value("impersonation_org_ews_app_decision", "tenant", "contoso", "decision",
+                "allowed_for_now").orElseThrow());
         assertEquals(1.0, metrics.value("impersonation_org_ews_app_allowed", "tenant", "contoso").orElseThrow());
         assertEquals(1.0, metrics.value("impersonation_admin_poll_success", "tenant", "contoso", "poll",
                 "organization_config").orElseThrow());
