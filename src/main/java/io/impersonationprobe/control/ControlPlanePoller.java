@@ -27,18 +27,18 @@ import org.jboss.logging.Logger;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.Locale;
-import java.time.temporal.ChronoUnit;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.function.Predicate;
@@ -366,11 +366,8 @@ public class ControlPlanePoller implements ProbeObserver {
         if (source == null) {
             throw new IllegalStateException("tenant " + tenant + " has no control plane");
         }
-        try {
-            return source.mailboxEwsEnabled(mailbox);
-        } finally {
-            source.takeUnreadable().forEach(p -> LOG.debugf("Tenant %s: %s read as unknown", tenant, p));
-        }
+        // What it could not read is logged and counted with the next poll.
+        return source.mailboxEwsEnabled(mailbox);
     }
 
     /** Asks the control plane now what is configured for the mailbox, bypassing every cache. */

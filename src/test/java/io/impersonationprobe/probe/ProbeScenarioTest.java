@@ -277,10 +277,13 @@ class ProbeScenarioTest {
             assertEquals(200, control("PUT", "/control/org", JSON.writeValueAsString(org)).statusCode());
             cycle("scenario");
             ProbeResult blocked = last("scenario", "alex.wilber@contoso.com");
-            assertEquals(Outcome.EWS_BLOCKED, blocked.outcome(), org + ": " + blocked.detail());
+            // Exchange names the gate in X-EWS-Policy-Reason: disabled for EwsEnabled, blocked by policy for the list.
+            assertEquals(org.containsKey("ewsEnabled") ? Outcome.EWS_DISABLED : Outcome.EWS_BLOCKED, blocked.outcome(),
+                    org + ": " + blocked.detail());
             assertEquals(403, blocked.httpStatus());
             assertTrue(blocked.remediation().contains("EwsAllowedAppIDs"), blocked.remediation());
-            control("PUT", "/control/org", "{\"ewsEnabled\":true,\"ewsAllowedAppIds\":null}");
+            // Back to a tenant as Exchange creates it: EwsEnabled $null (True with no list would block all EWS).
+            control("PUT", "/control/org", "{\"ewsEnabled\":null,\"ewsAllowedAppIds\":null}");
         }
         assertEquals(200, control("PUT", "/control/org", "{\"isDehydrated\":true}").statusCode());
         HttpResponse<String> refused = control("POST", "/control/role-assignments", JSON.writeValueAsString(Map.of(
@@ -424,7 +427,12 @@ class ProbeScenarioTest {
     void theOrganisationStateIsPolledAndExplainsDenials() throws Exception {
         Metrics metrics = metrics();
         assertEquals(0.0, metrics.value("impersonation_org_dehydrated", "tenant", "contoso").orElseThrow());
-        assertEquals(1.0, metrics.value("impersonation_org_ews_enabled", "tenant", "contoso").orElseThrow());
+        // A tenant as Exchange creates it: EwsEnabled $null, EWS allowed until Microsoft switches it off.
+        assertTrue(Double.isNaN(metrics.value("impersonation_org_ews_enabled", "tenant", "contoso").orElseThrow()));
+        assertEquals(1.0, metrics.value("impersonation_org_ews_enabled_state", "tenant", "contoso", "state", "null")
+                .orElseThrow());
+        assertEquals(1.0, metrics.value("impersonation_org_ews_app_decision", "tenant", "contoso", "decision",
+                "allowed_for_now").orElseThrow());
         assertEquals(1.0, metrics.value("impersonation_org_ews_app_allowed", "tenant", "contoso").orElseThrow());
         assertEquals(1.0, metrics.value("impersonation_admin_poll_success", "tenant", "contoso", "poll",
                 "organization_config").orElseThrow());
@@ -445,17 +453,19 @@ class ProbeScenarioTest {
         control("PUT", "/control/org", "{\"ewsEnabled\":false}");
         poller.poll("contoso");
         cycle("scenario");
-        assertTrue(last("scenario", "alex.wilber@contoso.com").remediation().startsWith("EWS is switched off"));
+        String off = last("scenario", "alex.wilber@contoso.com").remediation();
+        assertTrue(off.contains("Exchange decides blocked_ews_disabled") && off.contains("-EwsEnabled $true"), off);
         assertEquals(0.0, metrics().value("impersonation_org_ews_enabled", "tenant", "contoso").orElseThrow());
         control("PUT", "/control/org", "{\"ewsEnabled\":true,\"ewsAllowedAppIds\":[\"someone-else\"]}");
         poller.poll("contoso");
         cycle("scenario");
-        assertTrue(last("scenario", "alex.wilber@contoso.com").remediation().startsWith("This app (" + DemoTenant.APP_ID
-                + ") is not in EwsAllowedAppIDs"));
+        String unlisted = last("scenario", "alex.wilber@contoso.com").remediation();
+        assertTrue(unlisted.contains("Exchange decides blocked_not_in_allow_list") && unlisted.contains(
+                "-EwsAllowedAppIDs \"someone-else," + DemoTenant.APP_ID + "\""), unlisted);
         Metrics gated = metrics();
         assertEquals(1.0, gated.value("impersonation_org_ews_enabled", "tenant", "contoso").orElseThrow());
         assertEquals(0.0, gated.value("impersonation_org_ews_app_allowed", "tenant", "contoso").orElseThrow());
-        control("PUT", "/control/org", "{\"ewsAllowedAppIds\":null}");
+        control("PUT", "/control/org", "{\"ewsEnabled\":null,\"ewsAllowedAppIds\":null}");
 
         // An EWS application access policy that only admits Outlook blocks the probe by its user agent.
         control("PUT", "/control/org", "{\"ewsApplicationAccessPolicy\":\"EnforceAllowList\",\"ewsAllowList\":[\"Outlook*\"]}");
@@ -464,8 +474,8 @@ class ProbeScenarioTest {
         assertEquals(0.0, metrics().value("impersonation_org_ews_app_allowed", "tenant", "contoso").orElseThrow());
         ProbeResult policy = last("scenario", "alex.wilber@contoso.com");
         assertEquals(Outcome.EWS_BLOCKED, policy.outcome());
-        assertTrue(policy.remediation().startsWith("EwsApplicationAccessPolicy EnforceAllowList refuses the probe's user agent"),
-                policy.remediation());
+        assertTrue(policy.remediation().contains("Exchange decides blocked_user_agent")
+                && policy.remediation().contains("-EwsAllowList @{Add=\"impersonation-probe*\"}"), policy.remediation());
         control("PUT", "/control/org", "{\"ewsAllowList\":[\"Outlook*\",\"impersonation-probe*\"]}");
         poller.poll("contoso");
         cycle("scenario");
@@ -557,8 +567,10 @@ class ProbeScenarioTest {
     void propagationIsMeasuredAndNamedWithTheSimulatorsPropagationDelay() throws Exception {
         TargetStatus boardroom = store.status(ProbeKind.EWS, "propagation/boardroom@contoso.com");
         Metrics start = metrics();
-        double measuredBefore = start.value("impersonation_propagation_delay_seconds_count", "tenant", "propagation").orElse(0);
-        double delaysBefore = start.value("impersonation_propagation_delay_seconds_sum", "tenant", "propagation").orElse(0);
+        double measuredBefore = start.value("impersonation_propagation_delay_seconds_count", "tenant", "propagation",
+                "kind", "grant").orElse(0);
+        double delaysBefore = start.value("impersonation_propagation_delay_seconds_sum", "tenant", "propagation",
+                "kind", "grant").orElse(0);
         assertEquals(200, control("PUT", "/control/propagation", "{\"delaySeconds\":2}").statusCode());
         created(control("POST", "/control/management-scopes",
                 "{\"name\":\"Boardroom\",\"recipientFilter\":\"Alias -eq 'boardroom'\"}"));
@@ -587,9 +599,11 @@ class ProbeScenarioTest {
         assertEquals(Outcome.OK, boardroom.last().outcome());
         assertEquals(Propagation.EFFECTIVE, poller.propagation(boardroom).orElseThrow());
         Metrics measured = metrics();
-        assertEquals(1.0, measured.value("impersonation_propagation_delay_seconds_count", "tenant", "propagation")
+        assertEquals(1.0, measured.value("impersonation_propagation_delay_seconds_count", "tenant", "propagation",
+                "kind", "grant")
                 .orElseThrow() - measuredBefore);
-        double delay = measured.value("impersonation_propagation_delay_seconds_sum", "tenant", "propagation").orElseThrow()
+        double delay = measured.value("impersonation_propagation_delay_seconds_sum", "tenant", "propagation",
+                "kind", "grant").orElseThrow()
                 - delaysBefore;
         assertTrue(delay >= 2.0 && delay < 10.0, "measured from WhenCreated to first access: " + delay + " s");
 
