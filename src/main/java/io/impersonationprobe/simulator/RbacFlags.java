@@ -50,10 +50,6 @@ final class RbacFlags {
         return (int) (flags & 0x1f);
     }
 
-    static long withWriteScope(long flags, int writeScope) {
-        return flags & ~0x1fL | writeScope;
-    }
-
     static int scopeFlags(boolean exclusive) {
         return (exclusive ? EXCLUSIVE : 0) | RECIPIENT_SCOPE;
     }
