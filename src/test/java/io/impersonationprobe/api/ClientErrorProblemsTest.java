@@ -102,13 +102,29 @@ class ClientErrorProblemsTest {
     void aChunkedBodyOverTheLimit() throws IOException {
         ByteArrayOutputStream request = new ByteArrayOutputStream();
         request.writeBytes(("POST /api/v1/checks HTTP/1.1\r\nHost: localhost\r\nX-API-Key: test-checker-key\r\n"
-                + "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                + "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        // The start of a JSON object that never ends, so the reader keeps asking for more.
+        String start = "{\"tenant\":\"";
+        request.writeBytes((Integer.toHexString(start.length()) + "\r\n" + start + "\r\n").getBytes(StandardCharsets.US_ASCII));
         String chunk = "x".repeat(4096);
-        for (int i = 0; i < 8; i++) {
+        for (int i = 0; i < 256; i++) {
             request.writeBytes((Integer.toHexString(chunk.length()) + "\r\n" + chunk + "\r\n").getBytes(StandardCharsets.US_ASCII));
         }
         request.writeBytes("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
         assertProblem(send(request.toByteArray()), 413);
+        assertNothingLoggedAsAnError();
+    }
+
+    @Test
+    void aSmallChunkedBodyIsStillRead() throws IOException {
+        String json = "{\"tenant\":\"contoso\",\"mailbox\":\"nobody@fabrikam.com\"}";
+        String request = "POST /api/v1/checks HTTP/1.1\r\nHost: localhost\r\nX-API-Key: test-checker-key\r\n"
+                + "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+                + Integer.toHexString(json.length()) + "\r\n" + json + "\r\n0\r\n\r\n";
+        Answer answer = send(request.getBytes(StandardCharsets.US_ASCII));
+        // The body was read: the answer is about the mailbox it names, not about the body.
+        assertProblem(answer, answer.status());
+        assertTrue(!answer.body().contains("invalid-body") && !answer.body().contains("body-too-large"), answer.body());
         assertNothingLoggedAsAnError();
     }
 
