@@ -6,6 +6,7 @@ import io.impersonationprobe.config.ProbeConfig;
 import io.impersonationprobe.config.ResolvedTenant;
 import io.impersonationprobe.config.ValidatedConfig;
 import io.impersonationprobe.control.ControlPlaneListener.Poll;
+import io.impersonationprobe.control.onprem.OnPremisesSource;
 import io.impersonationprobe.probe.ProbeObserver;
 import io.impersonationprobe.probe.ProbeResult;
 import io.impersonationprobe.probe.ResultStore;
@@ -30,9 +31,12 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.function.Predicate;
@@ -46,6 +50,8 @@ import java.util.function.Predicate;
 @ApplicationScoped
 public class ControlPlanePoller implements ProbeObserver {
     static final int EVENTS_KEPT = 200;
+    /** How an on-premises prediction and a probe compare: the {@code agreement} label. */
+    public static final List<String> AGREEMENTS = List.of("agrees", "pending", "mismatch", "unobserved");
     static final String EWS_APP_ROLE = "Application EWS.AccessAsApp";
     private static final Logger LOG = Logger.getLogger(ControlPlanePoller.class);
 
@@ -61,6 +67,10 @@ public class ControlPlanePoller implements ProbeObserver {
     private static final class TenantState {
         final String appId;
         final ProbeConfig.ControlPlane settings;
+        /** Targets the source checks per poll: a sample in Exchange Online, all of them on-premises. */
+        final int sample;
+        /** On-premises: how long a prediction the probe contradicts stays PENDING after the change; null otherwise. */
+        final Duration cacheWindow;
         /** The tenant's targets probed over EWS, which Test-ServicePrincipalAuthorization answers for. */
         final List<TargetStatus> statuses;
         final List<Target> targets;
@@ -72,9 +82,12 @@ public class ControlPlanePoller implements ProbeObserver {
         final Map<String, ConfiguredAccess> configured = new ConcurrentHashMap<>();
         final Deque<ControlPlaneEvent> events = new ConcurrentLinkedDeque<>();
 
-        TenantState(String appId, ProbeConfig.ControlPlane settings, List<TargetStatus> statuses) {
+        TenantState(String appId, ProbeConfig.ControlPlane settings, List<TargetStatus> statuses, int sample,
+                    Duration cacheWindow) {
             this.appId = appId;
             this.settings = settings;
+            this.sample = sample;
+            this.cacheWindow = cacheWindow;
             this.statuses = statuses;
             this.targets = statuses.stream().map(TargetStatus::target).toList();
         }
@@ -94,11 +107,18 @@ public class ControlPlanePoller implements ProbeObserver {
                 continue;
             }
             var settings = tenant.config().controlPlane();
+            if (tenant.directory() != null) {
+                sources.put(tenant.id(), new OnPremisesSource(tenant.directory(), clock));
+                states.put(tenant.id(), new TenantState(tenant.directory().serviceAccount(), settings,
+                        ewsStatuses(config, store, tenant.id()), Integer.MAX_VALUE, tenant.directory().cacheWindow()));
+                continue;
+            }
             credentials.adminTokens(tenant.id()).ifPresent(tokens -> {
+                String appId = tenant.config().auth().clientId().orElse("");
                 sources.put(tenant.id(), new ExchangeOnlineSource(new AdminApiClient(tenant, tokens, json, clock),
-                        settings.authorizationSample(), clock));
-                states.put(tenant.id(), new TenantState(tenant.config().auth().clientId().orElse(""), settings,
-                        ewsStatuses(config, store, tenant.id())));
+                        settings.authorizationSample(), clock, appId));
+                states.put(tenant.id(), new TenantState(appId, settings, ewsStatuses(config, store, tenant.id()),
+                        settings.authorizationSample(), null));
             });
         }
     }
@@ -133,8 +153,11 @@ public class ControlPlanePoller implements ProbeObserver {
     public void poll(String tenant) {
         ControlPlaneSource source = sources.get(tenant);
         TenantState state = states.get(tenant);
-        read(tenant, Poll.ORGANIZATION_CONFIG, () -> source.organization().ifPresent(org -> organizationRead(tenant, state, org)));
-        read(tenant, Poll.ROLE_ASSIGNMENTS, () -> accessRead(tenant, state, source.access()));
+        if (source.readsOrganization()) {
+            read(tenant, Poll.ORGANIZATION_CONFIG,
+                    () -> source.organization().ifPresent(org -> organizationRead(tenant, state, org)));
+        }
+        read(tenant, Poll.ROLE_ASSIGNMENTS, () -> accessRead(tenant, source, state, source.access()));
         if (!state.targets.isEmpty()) {
             read(tenant, Poll.AUTHORIZATION, () -> state.configured.putAll(source.configured(state.targets)));
         }
@@ -207,7 +230,7 @@ public class ControlPlanePoller implements ProbeObserver {
         }
     }
 
-    private void accessRead(String tenant, TenantState state, AccessConfiguration now) {
+    private void accessRead(String tenant, ControlPlaneSource source, TenantState state, AccessConfiguration now) {
         AccessConfiguration before = state.access;
         Instant lastSeen = state.restoredFrom;
         state.access = now;
@@ -221,10 +244,8 @@ public class ControlPlanePoller implements ProbeObserver {
         for (ControlPlaneEvent event : now.changesSince(before, tenant, state.accessReadAt)) {
             record(state, lastSeen == null ? event : event.seenAfterRestart(lastSeen));
         }
-        for (RoleAssignmentInfo assignment : now.assignments().values()) {
-            if (!before.assignments().containsKey(assignment.name()) && isAppEwsGrant(state, assignment)) {
-                tracker.grantAdded(tenant, assignment);
-            }
+        for (RoleAssignmentInfo grant : source.grantsGained(before, now)) {
+            tracker.grantAdded(tenant, grant);
         }
     }
 
@@ -242,10 +263,6 @@ public class ControlPlanePoller implements ProbeObserver {
         } else {
             LOG.infof("Tenant %s: %s: %s", event.tenant(), event.type(), event.description());
         }
-    }
-
-    private static boolean isAppEwsGrant(TenantState state, RoleAssignmentInfo assignment) {
-        return assignment.role().equalsIgnoreCase(EWS_APP_ROLE) && assignment.assignee().equalsIgnoreCase(state.appId);
     }
 
     /** The first access through a new grant measures the tenant's real propagation time. */
@@ -317,7 +334,7 @@ public class ControlPlanePoller implements ProbeObserver {
         if (check == null) {
             return Optional.empty();
         }
-        int sample = Math.max(1, state.settings.authorizationSample());
+        int sample = Math.max(1, state.sample);
         long rotations = (state.targets.size() + sample - 1) / sample + 1;
         boolean stale = check.checkedAt().plus(state.settings.interval().multipliedBy(rotations)).isBefore(clock.instant());
         return stale ? Optional.empty() : Optional.of(check);
@@ -335,7 +352,51 @@ public class ControlPlanePoller implements ProbeObserver {
 
     /** How a configured access compares with what a probe saw; empty while either is unknown. */
     public Optional<Propagation> propagation(String tenant, ConfiguredAccess check, ProbeResult result) {
+        if (check != null && check.predicted()) {
+            return tracker.againstPrediction(check, cacheWindow(tenant), result);
+        }
         return tracker.state(check, check == null ? null : coveredSince(tenant, check), propagationWindow(tenant), result);
+    }
+
+    /** Whether the tenant's configured access is predicted from Active Directory (on-premises). */
+    public boolean predicts(String tenant) {
+        TenantState state = states.get(tenant);
+        return state != null && state.cacheWindow != null;
+    }
+
+    /** On-premises: how long a change in Active Directory may take to reach EWS. */
+    public Duration cacheWindow(String tenant) {
+        return states.get(tenant).cacheWindow;
+    }
+
+    /** On-premises: the tenant's targets by prediction (allow, deny, unknown) and agreement with their probes. */
+    public Map<String, Map<String, Long>> predictionCounts(String tenant) {
+        Map<String, Map<String, Long>> counts = new TreeMap<>();
+        for (ConfiguredAccess.Decision decision : ConfiguredAccess.Decision.values()) {
+            Map<String, Long> byAgreement = new LinkedHashMap<>();
+            for (String agreement : AGREEMENTS) {
+                byAgreement.put(agreement, 0L);
+            }
+            counts.put(decision.name().toLowerCase(Locale.ROOT), byAgreement);
+        }
+        TenantState state = states.get(tenant);
+        for (TargetStatus status : state == null ? List.<TargetStatus>of() : state.statuses) {
+            ConfiguredAccess check = configured(tenant, status.target().id()).orElse(null);
+            if (check == null) {
+                continue;
+            }
+            String agreement = propagation(status).map(ControlPlanePoller::agreement).orElse("unobserved");
+            counts.get(check.decision().name().toLowerCase(Locale.ROOT)).merge(agreement, 1L, Long::sum);
+        }
+        return counts;
+    }
+
+    private static String agreement(Propagation propagation) {
+        return switch (propagation) {
+            case EFFECTIVE -> "agrees";
+            case PENDING, REVOKE_PENDING, STUCK -> "pending";
+            case MISMATCH -> "mismatch";
+        };
     }
 
     /** How a target's configured access compares with what its EWS probes see; empty while either is unknown. */

@@ -18,12 +18,14 @@ final class ExchangeOnlineSource implements ControlPlaneSource {
     private final AdminApiClient client;
     private final int sample;
     private final Clock clock;
+    private final String appId;
     private int cursor;
 
-    ExchangeOnlineSource(AdminApiClient client, int sample, Clock clock) {
+    ExchangeOnlineSource(AdminApiClient client, int sample, Clock clock, String appId) {
         this.client = client;
         this.sample = sample;
         this.clock = clock;
+        this.appId = appId;
     }
 
     @Override
@@ -63,5 +65,14 @@ final class ExchangeOnlineSource implements ControlPlaneSource {
     @Override
     public ConfiguredAccess configuredNow(String mailbox) throws ControlPlaneException {
         return client.testAuthorization(mailbox);
+    }
+
+    /** New assignments of the EWS role to this daemon's app; their WhenCreated starts the clock. */
+    @Override
+    public List<RoleAssignmentInfo> grantsGained(AccessConfiguration before, AccessConfiguration now) {
+        return now.assignments().values().stream()
+                .filter(a -> !before.assignments().containsKey(a.name())
+                        && a.role().equalsIgnoreCase(ControlPlanePoller.EWS_APP_ROLE) && a.assignee().equalsIgnoreCase(appId))
+                .toList();
     }
 }

@@ -2,6 +2,7 @@ package io.impersonationprobe.metrics;
 
 import io.impersonationprobe.config.ValidatedConfig;
 import io.impersonationprobe.control.AccessConfiguration;
+import io.impersonationprobe.control.ConfiguredAccess;
 import io.impersonationprobe.control.ControlPlaneEvent;
 import io.impersonationprobe.control.ControlPlaneException;
 import io.impersonationprobe.control.ControlPlaneListener;
@@ -17,6 +18,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -30,6 +32,7 @@ import static io.impersonationprobe.metrics.MetricNames.CONTROL_PLANE_EVENTS;
 import static io.impersonationprobe.metrics.MetricNames.ORG_DEHYDRATED;
 import static io.impersonationprobe.metrics.MetricNames.ORG_EWS_APP_ALLOWED;
 import static io.impersonationprobe.metrics.MetricNames.ORG_EWS_ENABLED;
+import static io.impersonationprobe.metrics.MetricNames.PREDICTIONS;
 import static io.impersonationprobe.metrics.MetricNames.PROPAGATION_DELAY;
 import static io.impersonationprobe.metrics.MetricNames.PROPAGATION_PENDING;
 import static io.impersonationprobe.metrics.MetricNames.PROPAGATION_TARGETS;
@@ -74,10 +77,24 @@ public class ControlPlaneMetrics implements ControlPlaneListener {
             for (Propagation state : Propagation.values()) {
                 meters.own(Gauge.builder(PROPAGATION_TARGETS, () -> controlPlane.propagationCounts(tenant).get(state))
                         .description("Targets by how configured access compares with observed access (effective, "
-                                + "pending, stuck, revoke_pending)")
+                                + "pending, stuck, revoke_pending, mismatch)")
                         .tags("tenant", tenant, "state", state.label()).register(registry));
             }
             propagationTimer(tenant);
+            if (controlPlane.predicts(tenant)) {
+                for (ConfiguredAccess.Decision decision : ConfiguredAccess.Decision.values()) {
+                    String prediction = decision.name().toLowerCase(Locale.ROOT);
+                    for (String agreement : ControlPlanePoller.AGREEMENTS) {
+                        meters.own(Gauge.builder(PREDICTIONS, () -> controlPlane.predictionCounts(tenant)
+                                        .get(prediction).get(agreement))
+                                .description("On-premises targets by the access predicted from Active Directory "
+                                        + "(allow, deny, unknown) and how their probes compare (agrees, pending within "
+                                        + "the cache window, mismatch, unobserved)")
+                                .tags("tenant", tenant, "prediction", prediction, "agreement", agreement)
+                                .register(registry));
+                    }
+                }
+            }
             // Every poll, result and event type from the start, so that increase() sees the first of each.
             for (Poll poll : Poll.values()) {
                 lastPoll(tenant, poll);
