@@ -113,7 +113,8 @@ final class ImpersonationPredictor {
         String why = granting.isEmpty()
                 ? account.name() + " holds no enabled, Regular assignment of a role with Impersonate-ExchangeUser "
                 + "(through " + account.membership() + ")"
-                : "no assignment covers the mailbox: " + String.join("; ", reasons);
+                : "no assignment covers the mailbox: " + String.join("; ", reasons) + " (the account's groups from "
+                + account.membership() + ")";
         return new ConfiguredAccess(Decision.DENY, covering, notCovering, at, ConfiguredAccess.PREDICTION,
                 why + findingText, grantFixes(account, shielding), changed);
     }
