@@ -23,7 +23,7 @@ import java.util.Set;
 @Tag(name = "status page")
 public class StatusPage {
     static final int EVENTS_SHOWN = 20;
-    private static final Set<String> PENDING = Set.of("pending", "stuck", "revoke_pending");
+    private static final Set<String> PENDING = Set.of("pending", "stuck", "revoke_pending", "mismatch");
 
     @Inject
     Views views;
