@@ -382,11 +382,8 @@ public class ControlPlanePoller implements ProbeObserver {
         if (source == null) {
             throw new IllegalStateException("tenant " + tenant + " has no control plane");
         }
-        try {
-            return source.mailboxEwsEnabled(mailbox);
-        } finally {
-            source.takeUnreadable().forEach(p -> LOG.debugf("Tenant %s: %s read as unknown", tenant, p));
-        }
+        // What it could not read is logged and counted with the next poll.
+        return source.mailboxEwsEnabled(mailbox);
     }
 
     /** Asks the control plane now what is configured for the mailbox, bypassing every cache. */

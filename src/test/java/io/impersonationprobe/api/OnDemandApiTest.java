@@ -37,6 +37,7 @@ import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.oneOf;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -126,6 +127,9 @@ class OnDemandApiTest {
                 .body("steps[3].detail.serverVersion", startsWith("15."))
                 .body("steps[4].detail.scopesCovering", hasItem("Sales and Support"))
                 .body("steps[4].detail.isDehydrated", equalTo(false))
+                // What Exchange decides for the app today, with the tri-state EwsEnabled as a label.
+                .body("steps[4].detail.ewsDecision", oneOf("allowed", "allowed_for_now"))
+                .body("steps[4].detail.ewsEnabled", oneOf("true", "null"))
                 .body("steps[5].status", equalTo("failed"))
                 .body("steps.durationMillis", everyItem(notNullValue()));
     }
@@ -189,6 +193,8 @@ class OnDemandApiTest {
                 .body("kind", equalTo("exchange-online"))
                 .body("groups.name", hasItem("executives"))
                 .body("organization.isDehydrated", equalTo(false))
+                .body("organization.ewsDecision", oneOf("allowed", "allowed_for_now"))
+                .body("organization.ewsDecisionReason", notNullValue())
                 .body("roleAssignments.role", hasItem("Application EWS.AccessAsApp"))
                 .body("managementScopes.'Sales and Support'", containsString("Department"))
                 .body("events", notNullValue());

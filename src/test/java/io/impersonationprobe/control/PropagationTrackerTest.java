@@ -14,6 +14,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -151,6 +152,45 @@ class PropagationTrackerTest {
         clock.advance(WINDOW.plusSeconds(1));
         assertTrue(tracker.isStuck(T0, WINDOW));
         assertTrue(!tracker.isStuck(null, WINDOW), "no start, no verdict");
+    }
+
+    private static final Map<PropagationTracker.ChangeKind, Duration> GATE_WINDOWS = Map.of(
+            PropagationTracker.ChangeKind.GRANT, WINDOW, PropagationTracker.ChangeKind.EWS_ENABLED, Duration.ofHours(1),
+            PropagationTracker.ChangeKind.ALLOW_LIST, Duration.ofHours(24));
+
+    @Test
+    void anOpenedAllowListIsPendingForItsOwnDayAndMeasuredOnItsOwnClock() {
+        tracker.gateChanged("contoso", new PropagationTracker.GateChange(PropagationTracker.ChangeKind.ALLOW_LIST, T0,
+                EwsAppDecision.ALLOWED, "EwsAllowedAppIDs '' -> 'app'"));
+        ProbeResult refused = observed(Outcome.EWS_BLOCKED, T0.plus(Duration.ofHours(5)));
+        clock.advance(Duration.ofHours(5));
+        assertEquals(Optional.of(Propagation.PENDING), tracker.gateState("contoso", refused, GATE_WINDOWS),
+                "5 h after an allow-list change is within Exchange's 24 h");
+        assertEquals(List.of(), tracker.observed("contoso", null, refused, null), "still refused: nothing took effect");
+        ProbeResult through = observed(Outcome.OK, T0.plus(Duration.ofHours(7)));
+        List<PropagationTracker.Effect> effects = tracker.observed("contoso", null, through, refused);
+        assertEquals(1, effects.size());
+        assertEquals(PropagationTracker.ChangeKind.ALLOW_LIST, effects.get(0).kind());
+        assertEquals(Duration.ofHours(7).plusMillis(40), effects.get(0).delay());
+        assertEquals(Optional.empty(), tracker.pendingGate("contoso"), "measured once");
+    }
+
+    @Test
+    void anEwsEnabledChangeIsStuckAfterItsHourAndAClosingOneIsARevokeInProgress() {
+        tracker.gateChanged("contoso", new PropagationTracker.GateChange(PropagationTracker.ChangeKind.EWS_ENABLED, T0,
+                EwsAppDecision.ALLOWED_FOR_NOW, "EwsEnabled false -> null"));
+        clock.advance(Duration.ofMinutes(61));
+        assertEquals(Optional.of(Propagation.STUCK), tracker.gateState("contoso",
+                observed(Outcome.EWS_DISABLED, clock.instant()), GATE_WINDOWS));
+        tracker.gateChanged("contoso", new PropagationTracker.GateChange(PropagationTracker.ChangeKind.EWS_ENABLED,
+                clock.instant(), EwsAppDecision.BLOCKED_EWS_DISABLED, "EwsEnabled null -> false"));
+        assertEquals(Optional.of(Propagation.REVOKE_PENDING), tracker.gateState("contoso",
+                observed(Outcome.OK, clock.instant()), GATE_WINDOWS));
+        assertEquals(Optional.empty(), tracker.gateState("contoso", observed(Outcome.FORBIDDEN, clock.instant()),
+                GATE_WINDOWS), "a bare 403 is no gate's doing");
+        ProbeResult closed = observed(Outcome.EWS_DISABLED, clock.instant().plusSeconds(1800));
+        assertEquals(PropagationTracker.ChangeKind.EWS_ENABLED, tracker.observed("contoso", null, closed,
+                observed(Outcome.OK, clock.instant())).get(0).kind());
     }
 
     private static RoleAssignmentInfo grant(String name, String scope, Instant created) {

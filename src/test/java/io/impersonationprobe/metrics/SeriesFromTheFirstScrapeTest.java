@@ -5,7 +5,10 @@ import io.impersonationprobe.control.AccessConfiguration;
 import io.impersonationprobe.control.ControlPlaneEvent;
 import io.impersonationprobe.control.ControlPlaneException;
 import io.impersonationprobe.control.ControlPlaneListener.Poll;
+import io.impersonationprobe.control.EwsAppDecision;
+import io.impersonationprobe.control.EwsEnabled;
 import io.impersonationprobe.control.Propagation;
+import io.impersonationprobe.control.PropagationTracker;
 import io.impersonationprobe.probe.Outcome;
 import io.impersonationprobe.probe.TargetState;
 import io.impersonationprobe.testing.Metrics;
@@ -67,6 +70,21 @@ class SeriesFromTheFirstScrapeTest {
             expect(metrics, missing, "impersonation_propagation_targets", "tenant", "contoso", "state", state.label());
         }
         expect(metrics, missing, "impersonation_propagation_pending", "tenant", "contoso");
+        for (PropagationTracker.ChangeKind kind : PropagationTracker.ChangeKind.values()) {
+            expect(metrics, missing, "impersonation_propagation_delay_seconds_count", "tenant", "contoso",
+                    "kind", kind.label());
+        }
+        for (EwsEnabled state : EwsEnabled.values()) {
+            expect(metrics, missing, "impersonation_org_ews_enabled_state", "tenant", "contoso", "state", state.label());
+        }
+        for (EwsAppDecision decision : EwsAppDecision.values()) {
+            expect(metrics, missing, "impersonation_org_ews_app_decision", "tenant", "contoso",
+                    "decision", decision.label());
+        }
+        for (Poll poll : Poll.values()) {
+            expect(metrics, missing, "impersonation_admin_unreadable_properties_total", "tenant", "contoso",
+                    "poll", poll.label());
+        }
         assertEquals(List.of(), missing, "series missing from the scrape");
     }
 

@@ -277,10 +277,13 @@ class ProbeScenarioTest {
             assertEquals(200, control("PUT", "/control/org", JSON.writeValueAsString(org)).statusCode());
             cycle("scenario");
             ProbeResult blocked = last("scenario", "alex.wilber@contoso.com");
-            assertEquals(Outcome.EWS_BLOCKED, blocked.outcome(), org + ": " + blocked.detail());
+            // Exchange names the gate in X-EWS-Policy-Reason: disabled for EwsEnabled, blocked by policy for the list.
+            assertEquals(org.containsKey("ewsEnabled") ? Outcome.EWS_DISABLED : Outcome.EWS_BLOCKED, blocked.outcome(),
+                    org + ": " + blocked.detail());
             assertEquals(403, blocked.httpStatus());
             assertTrue(blocked.remediation().contains("EwsAllowedAppIDs"), blocked.remediation());
-            control("PUT", "/control/org", "{\"ewsEnabled\":true,\"ewsAllowedAppIds\":null}");
+            // Back to a tenant as Exchange creates it: EwsEnabled $null (True with no list would block all EWS).
+            control("PUT", "/control/org", "{\"ewsEnabled\":null,\"ewsAllowedAppIds\":null}");
         }
         assertEquals(200, control("PUT", "/control/org", "{\"isDehydrated\":true}").statusCode());
         HttpResponse<String> refused = control("POST", "/control/role-assignments", JSON.writeValueAsString(Map.of(
@@ -445,17 +448,19 @@ class ProbeScenarioTest {
         control("PUT", "/control/org", "{\"ewsEnabled\":false}");
         poller.poll("contoso");
         cycle("scenario");
-        assertTrue(last("scenario", "alex.wilber@contoso.com").remediation().startsWith("EWS is switched off"));
+        String off = last("scenario", "alex.wilber@contoso.com").remediation();
+        assertTrue(off.contains("Exchange decides blocked_ews_disabled") && off.contains("-EwsEnabled $true"), off);
         assertEquals(0.0, metrics().value("impersonation_org_ews_enabled", "tenant", "contoso").orElseThrow());
         control("PUT", "/control/org", "{\"ewsEnabled\":true,\"ewsAllowedAppIds\":[\"someone-else\"]}");
         poller.poll("contoso");
         cycle("scenario");
-        assertTrue(last("scenario", "alex.wilber@contoso.com").remediation().startsWith("This app (" + DemoTenant.APP_ID
-                + ") is not in EwsAllowedAppIDs"));
+        String unlisted = last("scenario", "alex.wilber@contoso.com").remediation();
+        assertTrue(unlisted.contains("Exchange decides blocked_not_in_allow_list") && unlisted.contains(
+                "-EwsAllowedAppIDs \"someone-else," + DemoTenant.APP_ID + "\""), unlisted);
         Metrics gated = metrics();
         assertEquals(1.0, gated.value("impersonation_org_ews_enabled", "tenant", "contoso").orElseThrow());
         assertEquals(0.0, gated.value("impersonation_org_ews_app_allowed", "tenant", "contoso").orElseThrow());
-        control("PUT", "/control/org", "{\"ewsAllowedAppIds\":null}");
+        control("PUT", "/control/org", "{\"ewsEnabled\":null,\"ewsAllowedAppIds\":null}");
 
         // An EWS application access policy that only admits Outlook blocks the probe by its user agent.
         control("PUT", "/control/org", "{\"ewsApplicationAccessPolicy\":\"EnforceAllowList\",\"ewsAllowList\":[\"Outlook*\"]}");
@@ -464,8 +469,8 @@ class ProbeScenarioTest {
         assertEquals(0.0, metrics().value("impersonation_org_ews_app_allowed", "tenant", "contoso").orElseThrow());
         ProbeResult policy = last("scenario", "alex.wilber@contoso.com");
         assertEquals(Outcome.EWS_BLOCKED, policy.outcome());
-        assertTrue(policy.remediation().startsWith("EwsApplicationAccessPolicy EnforceAllowList refuses the probe's user agent"),
-                policy.remediation());
+        assertTrue(policy.remediation().contains("Exchange decides blocked_user_agent")
+                && policy.remediation().contains("-EwsAllowList @{Add=\"impersonation-probe*\"}"), policy.remediation());
         control("PUT", "/control/org", "{\"ewsAllowList\":[\"Outlook*\",\"impersonation-probe*\"]}");
         poller.poll("contoso");
         cycle("scenario");
