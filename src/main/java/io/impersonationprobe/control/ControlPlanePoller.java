@@ -406,7 +406,7 @@ public class ControlPlanePoller implements ProbeObserver {
             return Optional.empty();
         }
         int sample = Math.max(1, state.sample);
-        long rotations = (state.targets.size() + sample - 1) / sample + 1;
+        long rotations = (state.targets.size() + (long) sample - 1) / sample + 1;
         boolean stale = check.checkedAt().plus(state.settings.interval().multipliedBy(rotations)).isBefore(clock.instant());
         return stale ? Optional.empty() : Optional.of(check);
     }

@@ -76,9 +76,9 @@ class OnPremisesControlPlaneTest {
 
         Metrics after = Metrics.scrape(daemon.toString().replaceAll("/$", ""));
         assertEquals(List.of(4.0), after.find("impersonation_role_assignments", "tenant", "corp", "role",
-                "ApplicationImpersonation"));
+                "ApplicationImpersonation").stream().map(Metrics.Sample::value).toList());
         assertEquals(List.of(2.0), after.find("impersonation_predictions", "tenant", "corp", "prediction", "allow",
-                "agreement", "unobserved"));
+                "agreement", "unobserved").stream().map(Metrics.Sample::value).toList());
     }
 
     public static class WithDirectory implements QuarkusTestProfile {
