@@ -17,6 +17,9 @@ import org.junit.jupiter.api.Test;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
 
@@ -79,6 +82,9 @@ class OnPremisesControlPlaneTest {
                 "ApplicationImpersonation").stream().map(Metrics.Sample::value).toList());
         assertEquals(List.of(2.0), after.find("impersonation_predictions", "tenant", "corp", "prediction", "allow",
                 "agreement", "unobserved").stream().map(Metrics.Sample::value).toList());
+        HttpResponse<String> page = HttpClient.newHttpClient().send(HttpRequest.newBuilder(daemon.toURI()).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, page.statusCode(), "the status page renders with an on-premises tenant");
     }
 
     public static class WithDirectory implements QuarkusTestProfile {
