@@ -18,7 +18,6 @@ import org.junit.jupiter.api.Test;
 
 import java.net.URL;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -100,7 +99,7 @@ class OnPremisesDemoTenantTest {
         assertEquals(5L, tenant.predictions().get("allow").get("agrees"));
         assertEquals(3L, tenant.predictions().get("deny").get("agrees"));
         Metrics after = Metrics.scrape(daemon.toString().replaceAll("/$", ""));
-        assertEquals(List.of(5.0), after.find("impersonation_predictions", "tenant", TENANT, "prediction", "allow",
-                "agreement", "agrees"));
+        assertEquals(5.0, after.value("impersonation_predictions", "tenant", TENANT, "prediction", "allow",
+                "agreement", "agrees").orElseThrow());
     }
 }
