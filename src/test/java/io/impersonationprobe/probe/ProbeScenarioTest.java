@@ -427,7 +427,12 @@ class ProbeScenarioTest {
     void theOrganisationStateIsPolledAndExplainsDenials() throws Exception {
         Metrics metrics = metrics();
         assertEquals(0.0, metrics.value("impersonation_org_dehydrated", "tenant", "contoso").orElseThrow());
-        assertEquals(1.0, metrics.value("impersonation_org_ews_enabled", "tenant", "contoso").orElseThrow());
+        // A tenant as Exchange creates it: EwsEnabled $null, EWS allowed until Microsoft switches it off.
+        assertTrue(Double.isNaN(metrics.value("impersonation_org_ews_enabled", "tenant", "contoso").orElseThrow()));
+        assertEquals(1.0, metrics.value("impersonation_org_ews_enabled_state", "tenant", "contoso", "state", "null")
+                .orElseThrow());
+        assertEquals(1.0, metrics.value("impersonation_org_ews_app_decision", "tenant", "contoso", "decision",
+                "allowed_for_now").orElseThrow());
         assertEquals(1.0, metrics.value("impersonation_org_ews_app_allowed", "tenant", "contoso").orElseThrow());
         assertEquals(1.0, metrics.value("impersonation_admin_poll_success", "tenant", "contoso", "poll",
                 "organization_config").orElseThrow());
@@ -562,8 +567,10 @@ class ProbeScenarioTest {
     void propagationIsMeasuredAndNamedWithTheSimulatorsPropagationDelay() throws Exception {
         TargetStatus boardroom = store.status(ProbeKind.EWS, "propagation/boardroom@contoso.com");
         Metrics start = metrics();
-        double measuredBefore = start.value("impersonation_propagation_delay_seconds_count", "tenant", "propagation").orElse(0);
-        double delaysBefore = start.value("impersonation_propagation_delay_seconds_sum", "tenant", "propagation").orElse(0);
+        double measuredBefore = start.value("impersonation_propagation_delay_seconds_count", "tenant", "propagation",
+                "kind", "grant").orElse(0);
+        double delaysBefore = start.value("impersonation_propagation_delay_seconds_sum", "tenant", "propagation",
+                "kind", "grant").orElse(0);
         assertEquals(200, control("PUT", "/control/propagation", "{\"delaySeconds\":2}").statusCode());
         created(control("POST", "/control/management-scopes",
                 "{\"name\":\"Boardroom\",\"recipientFilter\":\"Alias -eq 'boardroom'\"}"));
@@ -592,9 +599,11 @@ class ProbeScenarioTest {
         assertEquals(Outcome.OK, boardroom.last().outcome());
         assertEquals(Propagation.EFFECTIVE, poller.propagation(boardroom).orElseThrow());
         Metrics measured = metrics();
-        assertEquals(1.0, measured.value("impersonation_propagation_delay_seconds_count", "tenant", "propagation")
+        assertEquals(1.0, measured.value("impersonation_propagation_delay_seconds_count", "tenant", "propagation",
+                "kind", "grant")
                 .orElseThrow() - measuredBefore);
-        double delay = measured.value("impersonation_propagation_delay_seconds_sum", "tenant", "propagation").orElseThrow()
+        double delay = measured.value("impersonation_propagation_delay_seconds_sum", "tenant", "propagation",
+                "kind", "grant").orElseThrow()
                 - delaysBefore;
         assertTrue(delay >= 2.0 && delay < 10.0, "measured from WhenCreated to first access: " + delay + " s");
 
