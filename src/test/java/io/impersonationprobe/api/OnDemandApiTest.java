@@ -189,7 +189,13 @@ class OnDemandApiTest {
         as(READER).get("/api/v1/targets/executives/" + LEAK).then().statusCode(200)
                 .body("id", equalTo("executives/" + LEAK)).body("history.size()", greaterThan(0))
                 .body("history[0].outcome", equalTo("scope_leak"));
-        as(READER).get("/api/v1/tenants").then().statusCode(200).body("id", equalTo(List.of("contoso")));
+        as(READER).get("/api/v1/tenants").then().statusCode(200).body("id", equalTo(List.of("contoso", "fabrikam")));
+        // The on-premises tenant's view: its directory and the predictions by agreement instead of EWS gates.
+        as(READER).get("/api/v1/tenants/fabrikam").then().statusCode(200)
+                .body("kind", equalTo("on-premises"))
+                .body("directory", startsWith("ldap://127.0.0.1:"))
+                .body("predictions.allow.agrees", notNullValue())
+                .body("organization", equalTo(null));
         as(READER).get("/api/v1/tenants/contoso").then().statusCode(200)
                 .body("kind", equalTo("exchange-online"))
                 .body("groups.name", hasItem("executives"))
