@@ -55,17 +55,18 @@ final class Directory implements AutoCloseable {
         options.setMaxMessageSize(MAX_MESSAGE_BYTES);
         options.setAutoReconnect(false);
         options.setUseSynchronousMode(true);
-        // UnboundID's default verifier accepts any host name: the certificate must name the configured host.
+        // UnboundID's default verifier accepts any host name; the JDK checks it (HostCheckingSocketFactory), and
+        // UnboundID's verifier as well.
         options.setSSLSocketVerifier(new HostNameSSLSocketVerifier(true));
         LDAPConnection connection = new LDAPConnection(options);
         try {
             if (settings.tls()) {
-                connection.setSocketFactory(settings.sslContext().getSocketFactory());
+                connection.setSocketFactory(new HostCheckingSocketFactory(settings.sslContext()));
             }
             connection.connect(settings.host(), settings.port());
             if (settings.startTls()) {
                 ExtendedResult started = connection.processExtendedOperation(
-                        new StartTLSExtendedRequest(settings.sslContext()));
+                        new StartTLSExtendedRequest(new HostCheckingSocketFactory(settings.sslContext())));
                 if (started.getResultCode() != ResultCode.SUCCESS) {
                     throw new ControlPlaneException(Failure.TLS_FAILED, "the directory " + settings.url()
                             + " refused StartTLS (" + started.getResultCode() + ")");
