@@ -228,8 +228,13 @@ public class LiveChecks {
     private void controlPlaneStep(ResolvedTenant tenant, String mailbox, ProbeResult result, Trace trace) {
         if (!controlPlane.polls(tenant.id())) {
             trace.step("control-plane", StepStatus.SKIPPED, Duration.ZERO, Trace.detail("reason",
-                    "this tenant has no admin API configured (on-premises: the EWS answer alone tells whether "
+                    "this tenant's control plane is not read (on-premises: set control-plane.ldap.url to read "
+                            + "its RBAC from Active Directory; without it the EWS answer alone tells whether "
                             + "ApplicationImpersonation covers the mailbox)"));
+            return;
+        }
+        if (controlPlane.predicts(tenant.id())) {
+            predictionStep(tenant, mailbox, result, trace);
             return;
         }
         Instant started = clock.instant();
@@ -286,6 +291,40 @@ public class LiveChecks {
             }
         } catch (ControlPlaneException e) {
             detail.put("testServicePrincipalAuthorization", "failed: " + e.failure().label() + " (" + Printable.of(e.getMessage(), 300)
+                    + ")");
+            status = StepStatus.WARNING;
+        }
+        trace.step("control-plane", status, Duration.between(started, clock.instant()), detail);
+    }
+
+    /**
+     * On-premises: what Active Directory says now about this mailbox (read for this check, not from the last poll),
+     * the chain that decides it, and how the probe compares.
+     */
+    private void predictionStep(ResolvedTenant tenant, String mailbox, ProbeResult result, Trace trace) {
+        Instant started = clock.instant();
+        Map<String, Object> detail = new LinkedHashMap<>();
+        detail.put("directory", tenant.directory().url());
+        StepStatus status = StepStatus.OK;
+        try {
+            ConfiguredAccess predicted = controlPlane.configuredNow(tenant.id(), mailbox);
+            detail.put("basis", predicted.basis());
+            detail.put("prediction", predicted.decision().name().toLowerCase(Locale.ROOT));
+            detail.put("chain", predicted.chain());
+            if (!predicted.fixes().isEmpty()) {
+                detail.put("fixes", predicted.fixes());
+            }
+            if (predicted.changedAt() != null) {
+                detail.put("changedAt", predicted.changedAt().toString());
+            }
+            Optional<Propagation> propagation = controlPlane.propagation(tenant.id(), predicted, result);
+            propagation.ifPresent(p -> detail.put("propagation", p.label()));
+            if (predicted.decision() == ConfiguredAccess.Decision.UNKNOWN
+                    || propagation.isPresent() && propagation.get() != Propagation.EFFECTIVE) {
+                status = StepStatus.WARNING;
+            }
+        } catch (ControlPlaneException e) {
+            detail.put("activeDirectory", "failed: " + e.failure().label() + " (" + Printable.of(e.getMessage(), 300)
                     + ")");
             status = StepStatus.WARNING;
         }

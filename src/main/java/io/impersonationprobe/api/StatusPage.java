@@ -33,7 +33,7 @@ public class StatusPage {
     /** Results shown in a failing target's strip, oldest on the left. */
     static final int STRIP_RESULTS = 12;
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Set<String> PENDING = Set.of("pending", "stuck", "revoke_pending");
+    private static final Set<String> PENDING = Set.of("pending", "stuck", "revoke_pending", "mismatch");
 
     @Inject
     Views views;

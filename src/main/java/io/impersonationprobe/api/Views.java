@@ -5,6 +5,7 @@ import io.impersonationprobe.auth.CredentialRegistry;
 import io.impersonationprobe.config.ResolvedTenant;
 import io.impersonationprobe.config.ValidatedConfig;
 import io.impersonationprobe.control.AccessConfiguration;
+import io.impersonationprobe.control.ConfiguredAccess;
 import io.impersonationprobe.control.ControlPlaneEvent;
 import io.impersonationprobe.control.ControlPlanePoller;
 import io.impersonationprobe.control.OrganizationState;
@@ -65,7 +66,7 @@ public class Views {
                              String state, String verdict, String outcome, Boolean success, String cause,
                              String remediation, Instant lastRunAt, Instant lastSuccessAt, Long durationMillis,
                              Integer httpStatus, String responseCode, String detail, String propagation,
-                             List<ResultView> history) {
+                             String prediction, String predictionChain, List<ResultView> history) {
     }
 
     /** One result in a target's history. */
@@ -83,7 +84,8 @@ public class Views {
     public record TenantView(String id, String kind, String endpoint, String credential, String app,
                              Instant pausedUntil, OrganizationView organization, List<AssignmentView> roleAssignments,
                              Map<String, String> managementScopes, Map<String, Long> propagation, List<GroupView> groups,
-                             List<EventView> events, ReadinessView readiness) {
+                             List<EventView> events, ReadinessView readiness, String directory,
+                             Map<String, Map<String, Long>> predictions, Map<String, String> holders) {
     }
 
     /**
@@ -131,9 +133,10 @@ public class Views {
         }
     }
 
+    /** @param delegation, scopeType on-premises: Regular or Delegating; the recipient write scope's type */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record AssignmentView(String name, String role, String assignee, String scope, boolean enabled,
-                                 Instant whenCreated) {
+                                 Instant whenCreated, String delegation, String scopeType) {
     }
 
     /** @param since for a change made while the daemon was down: it happened between {@code since} and {@code at} */
@@ -166,18 +169,23 @@ public class Views {
         ProbeResult result = status.effective();
         List<ResultView> history = withHistory ? status.history().stream().map(Views::result).toList() : null;
         String propagation = controlPlane.propagation(status).map(Propagation::label).orElse(null);
+        // On-premises: what Active Directory predicts for the target, and why.
+        ConfiguredAccess predicted = status.probe() == ProbeKind.EWS && controlPlane.predicts(target.tenant())
+                ? controlPlane.configured(target.tenant(), target.id()).orElse(null) : null;
+        String prediction = predicted == null ? null : predicted.decision().name().toLowerCase(Locale.ROOT);
+        String chain = predicted == null ? null : predicted.chain();
         String state = status.state().label();
         if (result == null) {
             return new TargetView(target.id(), target.tenant(), target.group(), target.mailbox(), status.probe().label(),
                     target.expect().label(), state, null, null, null, null, null, null, null, null, null, null, null,
-                    propagation, history);
+                    propagation, prediction, chain, history);
         }
         return new TargetView(target.id(), target.tenant(), target.group(), target.mailbox(), status.probe().label(),
                 target.expect().label(), state, result.verdict().name().toLowerCase(Locale.ROOT), result.outcome().label(),
                 result.success(), result.cause(), result.success() ? null : result.remediation(),
                 status.last().startedAt(), status.lastSuccessAt(), result.duration().toMillis(),
                 result.httpStatus() == 0 ? null : result.httpStatus(), result.responseCode(), result.detail(),
-                propagation, history);
+                propagation, prediction, chain, history);
     }
 
     private static ResultView result(ProbeResult r) {
@@ -220,10 +228,13 @@ public class Views {
         Map<String, String> scopes = null;
         Map<String, Long> propagation = null;
         List<EventView> events = null;
+        Map<String, Map<String, Long>> predictions = null;
+        Map<String, String> holders = null;
         if (withDetail) {
             Optional<AccessConfiguration> access = controlPlane.access(id);
             assignments = access.map(a -> a.assignments().values().stream()
-                    .map(r -> new AssignmentView(r.name(), r.role(), a.assigneeOf(r), r.scope(), r.enabled(), r.whenCreated()))
+                    .map(r -> new AssignmentView(r.name(), r.role(), a.assigneeOf(r), r.scope(), r.enabled(),
+                            r.whenCreated(), r.delegation(), r.scopeType()))
                     .toList()).orElse(null);
             scopes = access.map(AccessConfiguration::scopes).orElse(null);
             if (controlPlane.polls(id)) {
@@ -232,11 +243,16 @@ public class Views {
                 propagation = counts;
             }
             events = controlPlane.events(id).stream().map(EventView::of).toList();
+            if (controlPlane.predicts(id)) {
+                predictions = controlPlane.predictionCounts(id);
+                holders = access.map(AccessConfiguration::holders).orElse(null);
+            }
         }
         return Optional.of(new TenantView(id, tenant.kind().name().toLowerCase(Locale.ROOT).replace('_', '-'),
                 tenant.config().ewsUrl().toString(), credentials.ews(id).kind(), tenant.config().auth().clientId().orElse(null),
                 paused.isAfter(clock.instant()) ? paused : null, org, assignments, scopes, propagation, groups(id), events,
-                readiness(id, withDetail).orElse(null)));
+                readiness(id, withDetail).orElse(null), tenant.directory() == null ? null : tenant.directory().url(),
+                predictions, holders));
     }
 
     /** The tenant's readiness for the end of EWS; empty unless a group of it is probed over both EWS and Graph. */

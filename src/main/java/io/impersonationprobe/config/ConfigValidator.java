@@ -91,10 +91,13 @@ public final class ConfigValidator {
             secureUrl(prefix + ".graph.url", tenant.graph().url());
         }
         Optional<SSLContext> ssl = TrustStoreResolver.resolve(prefix + ".tls", tenant.tls(), problems);
+        DirectorySettings directory = ssl.flatMap(context -> DirectoryResolver.resolve(prefix, tenant, context, problems))
+                .orElse(null);
         if (problems.count() > before) {
             return Optional.empty();
         }
-        return Optional.of(new ResolvedTenant(id, tenant, secret, certificate, account, ssl.orElseThrow(), admin));
+        return Optional.of(new ResolvedTenant(id, tenant, secret, certificate, account, ssl.orElseThrow(), admin,
+                directory));
     }
 
     /** App-only OAuth: whose app, at which authority, for which resource. */

@@ -250,6 +250,70 @@ public interface ProbeConfig {
         @WithDefault("24h")
         @DurationMin(inclusive = false, message = "is ${validatedValue}; it must be longer than zero")
         Duration allowListPropagationWindow();
+
+        /** On-premises Exchange: the Active Directory that holds its RBAC, read over LDAP. */
+        Ldap ldap();
+    }
+
+    interface Ldap {
+        /**
+         * The domain controller, {@code ldaps://host[:port]} (636 by default) or {@code ldap://host[:port]} (389)
+         * with {@code start-tls}; plain LDAP only to a loopback address. Unset: the on-premises control plane is not
+         * read and the probes alone tell what works.
+         */
+        Optional<URI> url();
+
+        /** Upgrades an {@code ldap://} connection with StartTLS before the bind. */
+        @WithDefault("false")
+        boolean startTls();
+
+        /** The DN the daemon binds as, for example {@code CN=svc-rbac-reader,OU=Service Accounts,DC=corp,DC=example,DC=com}. */
+        Optional<String> bindDn();
+
+        /**
+         * The bind password. Give it through the environment (for tenant {@code corp}:
+         * {@code IMPERSONATION_TENANTS_CORP_CONTROL_PLANE_LDAP_BIND_PASSWORD}) or use {@code bind-password-file}.
+         */
+        Optional<Secret> bindPassword();
+
+        /** A file whose content (trimmed) is the bind password. */
+        Optional<Path> bindPasswordFile();
+
+        /**
+         * The probing service account whose impersonation is predicted: its DN, {@code DOMAIN\name} or UPN. Unset:
+         * the tenant's {@code auth.username}.
+         */
+        Optional<String> serviceAccount();
+
+        /** How long connecting (TCP and TLS) may take. */
+        @WithDefault("10s")
+        @DurationMin(inclusive = false, message = "is ${validatedValue}; it must be longer than zero")
+        Duration connectTimeout();
+
+        /** How long the directory may take to answer one request (each page of a search). */
+        @WithDefault("30s")
+        @DurationMin(inclusive = false, message = "is ${validatedValue}; it must be longer than zero")
+        Duration responseTimeout();
+
+        /** Entries per page of a paged search (Active Directory's MaxPageSize is 1000). */
+        @WithDefault("500")
+        @Range(min = 1, max = 1000, message = "is ${validatedValue}; it must be between 1 and 1000 (Active "
+                + "Directory's default MaxPageSize)")
+        int pageSize();
+
+        /** The most entries one search may return; a larger answer fails the poll as {@code too_large}. */
+        @WithDefault("20000")
+        @Min(value = 1, message = "is ${validatedValue}; it must be 1 or more")
+        int sizeLimit();
+
+        /**
+         * How long a change in Active Directory may take to reach EWS: EWS caches the caller's RBAC for 5 minutes,
+         * plus AD replication to the domain controller Exchange reads. A prediction the probe contradicts is
+         * PENDING within it after the change, then MISMATCH.
+         */
+        @WithDefault("20m")
+        @DurationMin(inclusive = false, message = "is ${validatedValue}; it must be longer than zero")
+        Duration cacheWindow();
     }
 
     interface Graph {

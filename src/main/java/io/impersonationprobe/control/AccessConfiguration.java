@@ -23,12 +23,21 @@ import java.util.stream.Collectors;
  * AppId, ObjectId and display name alike.
  *
  * @param servicePrincipals as Get-ServicePrincipal listed them; empty where the source has none
+ * @param holders           principals that hold a mailbox role through a group, with how (on-premises, where group
+ *                          membership is readable); empty where the source does not say, null in state saved before
+ *                          it was kept
  */
 public record AccessConfiguration(Map<String, RoleAssignmentInfo> assignments, Map<String, String> scopes,
-                                  List<ServicePrincipalInfo> servicePrincipals) {
+                                  List<ServicePrincipalInfo> servicePrincipals, Map<String, String> holders) {
 
     public AccessConfiguration {
         servicePrincipals = servicePrincipals == null ? List.of() : List.copyOf(servicePrincipals);
+    }
+
+    /** A configuration read with group membership (on-premises) and without service principals. */
+    public AccessConfiguration(Map<String, RoleAssignmentInfo> assignments, Map<String, String> scopes,
+                               Map<String, String> holders) {
+        this(assignments, scopes, List.of(), holders);
     }
 
     /** Roles that let a principal act as mailboxes over EWS or Graph. */
@@ -49,7 +58,7 @@ public record AccessConfiguration(Map<String, RoleAssignmentInfo> assignments, M
         }
         // Sorted by name, so that the API and the status page list them in a stable order.
         return new AccessConfiguration(Collections.unmodifiableMap(relevant),
-                Collections.unmodifiableMap(new TreeMap<>(scopes)), servicePrincipals);
+                Collections.unmodifiableMap(new TreeMap<>(scopes)), servicePrincipals, Map.of());
     }
 
     /**
@@ -99,7 +108,7 @@ public record AccessConfiguration(Map<String, RoleAssignmentInfo> assignments, M
     }
 
     public Map<String, Long> countByRole() {
-        return assignments.values().stream().filter(RoleAssignmentInfo::enabled)
+        return assignments.values().stream().filter(RoleAssignmentInfo::grants)
                 .collect(Collectors.groupingBy(RoleAssignmentInfo::role, TreeMap::new, Collectors.counting()));
     }
 
@@ -117,10 +126,9 @@ public record AccessConfiguration(Map<String, RoleAssignmentInfo> assignments, M
                             now.assigneeType() + " " + assigneeOf(now) + " gained " + now.role() + " through "
                                     + describe(now)));
                 }
-            } else if (!Objects.equals(then.scope(), now.scope()) || then.enabled() != now.enabled()
-                    || !Objects.equals(then.assignee(), now.assignee())) {
-                events.add(new ControlPlaneEvent(at, tenant, Type.ASSIGNMENT_CHANGED, now.name(),
-                        "from " + before.describe(then) + " to " + describe(now)));
+            } else {
+                changed(then, now).ifPresent(type -> events.add(new ControlPlaneEvent(at, tenant, type, now.name(),
+                        "from " + before.describe(then) + " to " + describe(now))));
             }
         }
         for (RoleAssignmentInfo then : before.assignments.values()) {
@@ -138,12 +146,37 @@ public record AccessConfiguration(Map<String, RoleAssignmentInfo> assignments, M
         });
         before.scopes.keySet().stream().filter(name -> !scopes.containsKey(name)).forEach(name ->
                 events.add(new ControlPlaneEvent(at, tenant, Type.SCOPE_REMOVED, name, name)));
+        if (before.holders != null && holders != null) {
+            // A principal added to a group that holds the role: no assignment changed, yet it gained access.
+            holders.forEach((principal, how) -> {
+                if (!before.holders.containsKey(principal) && principalsBefore.add(principal.toLowerCase(Locale.ROOT))) {
+                    events.add(new ControlPlaneEvent(at, tenant, Type.PRINCIPAL_GAINED_ACCESS, principal,
+                            principal + " gained mailbox access through " + how));
+                }
+            });
+        }
         return events;
+    }
+
+    /** How an assignment changed: enabled, disabled, re-scoped, or otherwise; empty when it did not. */
+    private static Optional<Type> changed(RoleAssignmentInfo then, RoleAssignmentInfo now) {
+        boolean scope = !Objects.equals(then.scope(), now.scope()) || !Objects.equals(then.scopeType(), now.scopeType());
+        boolean enabled = then.enabled() != now.enabled();
+        boolean other = !Objects.equals(then.assignee(), now.assignee())
+                || !Objects.equals(then.delegation(), now.delegation()) || !Objects.equals(then.role(), now.role());
+        if (other || scope && enabled) {
+            return Optional.of(Type.ASSIGNMENT_CHANGED);
+        }
+        if (enabled) {
+            return Optional.of(now.enabled() ? Type.ASSIGNMENT_ENABLED : Type.ASSIGNMENT_DISABLED);
+        }
+        return scope ? Optional.of(Type.ASSIGNMENT_RESCOPED) : Optional.empty();
     }
 
     private String describe(RoleAssignmentInfo a) {
         return "'" + a.name() + "' (" + a.role() + " for " + assigneeOf(a) + ", scope "
                 + (a.scope() == null ? "the whole organisation" : "'" + a.scope() + "'") + (a.enabled() ? "" : ", disabled")
+                + (a.delegation() == null || a.delegation().equals("Regular") ? "" : ", " + a.delegation() + " only")
                 + ")";
     }
 }

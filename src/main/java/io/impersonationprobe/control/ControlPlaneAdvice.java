@@ -12,6 +12,7 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -34,6 +35,9 @@ public class ControlPlaneAdvice implements RemediationContext {
         String tenant = result.target().tenant();
         if (!controlPlane.polls(tenant)) {
             return result;
+        }
+        if (result.probe() == ProbeKind.EWS && controlPlane.predicts(tenant)) {
+            return explainPrediction(result);
         }
         if (result.probe() == ProbeKind.EWS) {
             // Test-ServicePrincipalAuthorization answers for the EWS role; Graph's mail roles are others.
@@ -81,6 +85,41 @@ public class ControlPlaneAdvice implements RemediationContext {
                     + "Set-CASMailbox <mailbox> -EwsEnabled $true." : "";
         };
         return gates + fix;
+    }
+
+    /**
+     * On-premises: a probe that went wrong says what Active Directory predicts and why: for a scope leak, the
+     * assignment, group path and scope that open the mailbox and how to close it; for a denial, what is missing, or
+     * that the change is still within the cache window, or that the probe contradicts the directory.
+     */
+    private ProbeResult explainPrediction(ProbeResult result) {
+        if (result.success() || result.verdict() == Verdict.ERROR) {
+            return result;
+        }
+        String tenant = result.target().tenant();
+        ConfiguredAccess predicted = controlPlane.configured(tenant, result.target().id()).orElse(null);
+        if (predicted == null || predicted.chain() == null) {
+            return result;
+        }
+        String fixes = predicted.fixes().isEmpty() ? "" : " Fix: " + String.join("; or ", predicted.fixes()) + ".";
+        Optional<Propagation> state = controlPlane.propagation(tenant, predicted, result);
+        String context;
+        if (result.verdict() == Verdict.ALLOWED && predicted.inScope()) {
+            context = "Scope leak: " + predicted.chain() + "." + fixes;
+        } else if (state.isPresent() && state.get() == Propagation.MISMATCH) {
+            context = "Active Directory predicts " + predicted.decision().name().toLowerCase(Locale.ROOT) + " ("
+                    + predicted.chain() + "), but the probe saw " + result.verdict().name().toLowerCase(Locale.ROOT)
+                    + " more than " + controlPlane.cacheWindow(tenant) + " after the last change: check that Exchange "
+                    + "reads the same domain controller, and the directory's replication.";
+        } else if (state.isPresent() && state.get() != Propagation.EFFECTIVE) {
+            context = "Active Directory already says " + predicted.decision().name().toLowerCase(Locale.ROOT) + " ("
+                    + predicted.chain() + "); EWS caches RBAC for 5 minutes plus replication (cache window "
+                    + controlPlane.cacheWindow(tenant) + ").";
+        } else {
+            context = "Active Directory predicts " + predicted.decision().name().toLowerCase(Locale.ROOT) + ": "
+                    + predicted.chain() + "." + fixes;
+        }
+        return result.withRemediation(context + " " + result.remediation());
     }
 
     /** A denial of a mailbox that should be reachable says whether a grant is propagating, stuck, or missing. */

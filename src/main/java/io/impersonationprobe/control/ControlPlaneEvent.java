@@ -29,8 +29,12 @@ public record ControlPlaneEvent(Instant at, String tenant, Type type, String sub
     }
 
     public enum Type {
-        ASSIGNMENT_ADDED, ASSIGNMENT_REMOVED, ASSIGNMENT_CHANGED, SCOPE_ADDED, SCOPE_REMOVED, SCOPE_FILTER_CHANGED,
-        /** A principal that held no mailbox role before now holds one: review it. */
+        ASSIGNMENT_ADDED, ASSIGNMENT_REMOVED, ASSIGNMENT_CHANGED, ASSIGNMENT_ENABLED, ASSIGNMENT_DISABLED,
+        ASSIGNMENT_RESCOPED, SCOPE_ADDED, SCOPE_REMOVED, SCOPE_FILTER_CHANGED,
+        /**
+         * A principal that held no mailbox role before now holds one (a new assignment, or on-premises a membership of
+         * a group that holds one): review it.
+         */
         PRINCIPAL_GAINED_ACCESS,
         /** The organisation's EwsEnabled changed (about 1 h to take effect). */
         EWS_ENABLED_CHANGED,

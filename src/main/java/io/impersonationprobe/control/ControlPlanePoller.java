@@ -7,6 +7,7 @@ import io.impersonationprobe.config.ResolvedTenant;
 import io.impersonationprobe.config.ValidatedConfig;
 import io.impersonationprobe.control.ControlPlaneListener.Poll;
 import io.impersonationprobe.control.PropagationTracker.ChangeKind;
+import io.impersonationprobe.control.onprem.OnPremisesSource;
 import io.impersonationprobe.probe.ProbeObserver;
 import io.impersonationprobe.probe.ProbeResult;
 import io.impersonationprobe.probe.ResultStore;
@@ -32,12 +33,14 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
@@ -52,6 +55,8 @@ import java.util.function.Predicate;
 @ApplicationScoped
 public class ControlPlanePoller implements ProbeObserver {
     static final int EVENTS_KEPT = 200;
+    /** How an on-premises prediction and a probe compare: the {@code agreement} label. */
+    public static final List<String> AGREEMENTS = List.of("agrees", "pending", "mismatch", "unobserved");
     static final String EWS_APP_ROLE = "Application EWS.AccessAsApp";
     private static final Logger LOG = Logger.getLogger(ControlPlanePoller.class);
 
@@ -67,6 +72,10 @@ public class ControlPlanePoller implements ProbeObserver {
     private static final class TenantState {
         final String appId;
         final ProbeConfig.ControlPlane settings;
+        /** Targets the source checks per poll: a sample in Exchange Online, all of them on-premises. */
+        final int sample;
+        /** On-premises: how long a prediction the probe contradicts stays PENDING after the change; null otherwise. */
+        final Duration cacheWindow;
         /** The tenant's targets probed over EWS, which Test-ServicePrincipalAuthorization answers for. */
         final List<TargetStatus> statuses;
         final List<Target> targets;
@@ -80,9 +89,12 @@ public class ControlPlanePoller implements ProbeObserver {
         /** The answer properties already logged as unreadable, so each is logged once. */
         final Set<String> unreadableLogged = ConcurrentHashMap.newKeySet();
 
-        TenantState(String appId, ProbeConfig.ControlPlane settings, List<TargetStatus> statuses) {
+        TenantState(String appId, ProbeConfig.ControlPlane settings, List<TargetStatus> statuses, int sample,
+                    Duration cacheWindow) {
             this.appId = appId;
             this.settings = settings;
+            this.sample = sample;
+            this.cacheWindow = cacheWindow;
             this.statuses = statuses;
             this.targets = statuses.stream().map(TargetStatus::target).toList();
         }
@@ -102,11 +114,18 @@ public class ControlPlanePoller implements ProbeObserver {
                 continue;
             }
             var settings = tenant.config().controlPlane();
+            if (tenant.directory() != null) {
+                sources.put(tenant.id(), new OnPremisesSource(tenant.directory(), clock));
+                states.put(tenant.id(), new TenantState(tenant.directory().serviceAccount(), settings,
+                        ewsStatuses(config, store, tenant.id()), Integer.MAX_VALUE, tenant.directory().cacheWindow()));
+                continue;
+            }
             credentials.adminTokens(tenant.id()).ifPresent(tokens -> {
+                String appId = tenant.config().auth().clientId().orElse("");
                 sources.put(tenant.id(), new ExchangeOnlineSource(new AdminApiClient(tenant, tokens, json, clock),
-                        settings.authorizationSample(), clock));
-                states.put(tenant.id(), new TenantState(tenant.config().auth().clientId().orElse(""), settings,
-                        ewsStatuses(config, store, tenant.id())));
+                        settings.authorizationSample(), clock, appId));
+                states.put(tenant.id(), new TenantState(appId, settings, ewsStatuses(config, store, tenant.id()),
+                        settings.authorizationSample(), null));
             });
         }
     }
@@ -141,8 +160,11 @@ public class ControlPlanePoller implements ProbeObserver {
     public void poll(String tenant) {
         ControlPlaneSource source = sources.get(tenant);
         TenantState state = states.get(tenant);
-        read(tenant, Poll.ORGANIZATION_CONFIG, () -> source.organization().ifPresent(org -> organizationRead(tenant, state, org)));
-        read(tenant, Poll.ROLE_ASSIGNMENTS, () -> accessRead(tenant, state, source.access()));
+        if (source.readsOrganization()) {
+            read(tenant, Poll.ORGANIZATION_CONFIG,
+                    () -> source.organization().ifPresent(org -> organizationRead(tenant, state, org)));
+        }
+        read(tenant, Poll.ROLE_ASSIGNMENTS, () -> accessRead(tenant, source, state, source.access()));
         if (!state.targets.isEmpty()) {
             read(tenant, Poll.AUTHORIZATION, () -> state.configured.putAll(source.configured(state.targets)));
         }
@@ -271,7 +293,7 @@ public class ControlPlanePoller implements ProbeObserver {
         return window.toMinutes() % 60 == 0 ? window.toHours() + " h" : window.toMinutes() + " min";
     }
 
-    private void accessRead(String tenant, TenantState state, AccessConfiguration now) {
+    private void accessRead(String tenant, ControlPlaneSource source, TenantState state, AccessConfiguration now) {
         AccessConfiguration before = state.access;
         Instant lastSeen = state.restoredFrom;
         state.access = now;
@@ -285,10 +307,8 @@ public class ControlPlanePoller implements ProbeObserver {
         for (ControlPlaneEvent event : now.changesSince(before, tenant, state.accessReadAt)) {
             record(state, lastSeen == null ? event : event.seenAfterRestart(lastSeen));
         }
-        for (RoleAssignmentInfo assignment : now.assignments().values()) {
-            if (!before.assignments().containsKey(assignment.name()) && isAppEwsGrant(state, now, assignment)) {
-                tracker.grantAdded(tenant, assignment);
-            }
+        for (RoleAssignmentInfo grant : source.grantsGained(before, now)) {
+            tracker.grantAdded(tenant, grant);
         }
     }
 
@@ -306,10 +326,6 @@ public class ControlPlanePoller implements ProbeObserver {
         } else {
             LOG.infof("Tenant %s: %s: %s", event.tenant(), event.type(), event.description());
         }
-    }
-
-    private static boolean isAppEwsGrant(TenantState state, AccessConfiguration access, RoleAssignmentInfo assignment) {
-        return assignment.role().equalsIgnoreCase(EWS_APP_ROLE) && access.grantsTo(assignment, state.appId);
     }
 
     /** The first access through a new grant measures the tenant's real propagation time. */
@@ -389,8 +405,8 @@ public class ControlPlanePoller implements ProbeObserver {
         if (check == null) {
             return Optional.empty();
         }
-        int sample = Math.max(1, state.settings.authorizationSample());
-        long rotations = (state.targets.size() + sample - 1) / sample + 1;
+        int sample = Math.max(1, state.sample);
+        long rotations = (state.targets.size() + (long) sample - 1) / sample + 1;
         boolean stale = check.checkedAt().plus(state.settings.interval().multipliedBy(rotations)).isBefore(clock.instant());
         return stale ? Optional.empty() : Optional.of(check);
     }
@@ -414,6 +430,9 @@ public class ControlPlanePoller implements ProbeObserver {
         if (gate.isPresent()) {
             return gate;
         }
+        if (check != null && check.predicted()) {
+            return tracker.againstPrediction(check, cacheWindow(tenant), result);
+        }
         return tracker.state(check, check == null ? null : coveredSince(tenant, check), propagationWindow(tenant), result);
     }
 
@@ -431,6 +450,47 @@ public class ControlPlanePoller implements ProbeObserver {
             return change.description() + ": changed at " + change.at().truncatedTo(ChronoUnit.SECONDS)
                     + ", Exchange documents up to " + humanWindow(window);
         }
+    }
+
+    /** Whether the tenant's configured access is predicted from Active Directory (on-premises). */
+    public boolean predicts(String tenant) {
+        TenantState state = states.get(tenant);
+        return state != null && state.cacheWindow != null;
+    }
+
+    /** On-premises: how long a change in Active Directory may take to reach EWS. */
+    public Duration cacheWindow(String tenant) {
+        return states.get(tenant).cacheWindow;
+    }
+
+    /** On-premises: the tenant's targets by prediction (allow, deny, unknown) and agreement with their probes. */
+    public Map<String, Map<String, Long>> predictionCounts(String tenant) {
+        Map<String, Map<String, Long>> counts = new TreeMap<>();
+        for (ConfiguredAccess.Decision decision : ConfiguredAccess.Decision.values()) {
+            Map<String, Long> byAgreement = new LinkedHashMap<>();
+            for (String agreement : AGREEMENTS) {
+                byAgreement.put(agreement, 0L);
+            }
+            counts.put(decision.name().toLowerCase(Locale.ROOT), byAgreement);
+        }
+        TenantState state = states.get(tenant);
+        for (TargetStatus status : state == null ? List.<TargetStatus>of() : state.statuses) {
+            ConfiguredAccess check = configured(tenant, status.target().id()).orElse(null);
+            if (check == null) {
+                continue;
+            }
+            String agreement = propagation(status).map(ControlPlanePoller::agreement).orElse("unobserved");
+            counts.get(check.decision().name().toLowerCase(Locale.ROOT)).merge(agreement, 1L, Long::sum);
+        }
+        return counts;
+    }
+
+    private static String agreement(Propagation propagation) {
+        return switch (propagation) {
+            case EFFECTIVE -> "agrees";
+            case PENDING, REVOKE_PENDING, STUCK -> "pending";
+            case MISMATCH -> "mismatch";
+        };
     }
 
     /** How a target's configured access compares with what its EWS probes see; empty while either is unknown. */

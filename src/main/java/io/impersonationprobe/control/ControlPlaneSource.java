@@ -37,4 +37,15 @@ public interface ControlPlaneSource {
     default List<String> takeUnreadable() {
         return List.of();
     }
+
+    /**
+     * The probing identity's grants in {@code now} that did not grant in {@code before}, with {@code whenCreated}
+     * the time the change was made: the first probe they open measures the tenant's propagation time.
+     */
+    List<RoleAssignmentInfo> grantsGained(AccessConfiguration before, AccessConfiguration now);
+
+    /** Whether {@link #organization()} reads anything (on-premises Exchange has no organisation-wide EWS gate). */
+    default boolean readsOrganization() {
+        return true;
+    }
 }

@@ -21,12 +21,14 @@ final class ExchangeOnlineSource implements ControlPlaneSource {
     private final AdminApiClient client;
     private final int sample;
     private final Clock clock;
+    private final String appId;
     private int cursor;
 
-    ExchangeOnlineSource(AdminApiClient client, int sample, Clock clock) {
+    ExchangeOnlineSource(AdminApiClient client, int sample, Clock clock, String appId) {
         this.client = client;
         this.sample = sample;
         this.clock = clock;
+        this.appId = appId;
     }
 
     @Override
@@ -87,5 +89,17 @@ final class ExchangeOnlineSource implements ControlPlaneSource {
     @Override
     public ConfiguredAccess configuredNow(String mailbox) throws ControlPlaneException {
         return client.testAuthorization(mailbox);
+    }
+
+    /**
+     * New assignments of the EWS role to this daemon's app, matched through its service principal (RoleAssignee is
+     * its ObjectId); their WhenCreated starts the clock.
+     */
+    @Override
+    public List<RoleAssignmentInfo> grantsGained(AccessConfiguration before, AccessConfiguration now) {
+        return now.assignments().values().stream()
+                .filter(a -> !before.assignments().containsKey(a.name())
+                        && a.role().equalsIgnoreCase(ControlPlanePoller.EWS_APP_ROLE) && now.grantsTo(a, appId))
+                .toList();
     }
 }

@@ -11,7 +11,12 @@ public enum Propagation {
     /** Configured reachable, still denied, well past the window: something else blocks it. */
     STUCK,
     /** Configured unreachable, still reachable: the cache has not caught up (for a deny target, a leak in progress). */
-    REVOKE_PENDING;
+    REVOKE_PENDING,
+    /**
+     * On-premises: the probe contradicts the prediction from Active Directory past the cache window after the change
+     * that explains it; the prediction misses something (or Exchange reads another domain controller).
+     */
+    MISMATCH;
 
     public String label() {
         return name().toLowerCase(Locale.ROOT);

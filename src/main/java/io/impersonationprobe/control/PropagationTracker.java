@@ -174,6 +174,28 @@ public class PropagationTracker {
         return Optional.of(isStuck(since, window) ? Propagation.STUCK : Propagation.PENDING);
     }
 
+    /**
+     * How a prediction from Active Directory compares with what a probe saw: a disagreement is pending within the
+     * cache window after the change that explains it ({@link ConfiguredAccess#changedAt()}), then a mismatch. A
+     * prediction whose change time is unknown has had all the time it needs.
+     */
+    public Optional<Propagation> againstPrediction(ConfiguredAccess predicted, Duration cacheWindow,
+                                                   ProbeResult observed) {
+        if (predicted == null || predicted.decision() == ConfiguredAccess.Decision.UNKNOWN || observed == null
+                || observed.verdict() == Verdict.ERROR) {
+            return Optional.empty();
+        }
+        boolean reachable = observed.verdict() == Verdict.ALLOWED;
+        if (predicted.inScope() == reachable) {
+            return Optional.of(Propagation.EFFECTIVE);
+        }
+        Instant changed = predicted.changedAt();
+        if (changed != null && !changed.plus(cacheWindow).isBefore(clock.instant())) {
+            return Optional.of(predicted.inScope() ? Propagation.PENDING : Propagation.REVOKE_PENDING);
+        }
+        return Optional.of(Propagation.MISMATCH);
+    }
+
     /** Whether a grant configured since {@code since} should have taken effect by now. */
     public boolean isStuck(Instant since, Duration window) {
         return since != null && since.plus(window).isBefore(clock.instant());

@@ -2,6 +2,7 @@ package io.impersonationprobe.metrics;
 
 import io.impersonationprobe.config.ValidatedConfig;
 import io.impersonationprobe.control.AccessConfiguration;
+import io.impersonationprobe.control.ConfiguredAccess;
 import io.impersonationprobe.control.ControlPlaneEvent;
 import io.impersonationprobe.control.ControlPlaneException;
 import io.impersonationprobe.control.ControlPlaneListener;
@@ -20,6 +21,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -36,6 +38,7 @@ import static io.impersonationprobe.metrics.MetricNames.CONTROL_PLANE_EVENTS;
 import static io.impersonationprobe.metrics.MetricNames.ORG_DEHYDRATED;
 import static io.impersonationprobe.metrics.MetricNames.ORG_EWS_APP_ALLOWED;
 import static io.impersonationprobe.metrics.MetricNames.ORG_EWS_ENABLED;
+import static io.impersonationprobe.metrics.MetricNames.PREDICTIONS;
 import static io.impersonationprobe.metrics.MetricNames.PROPAGATION_DELAY;
 import static io.impersonationprobe.metrics.MetricNames.PROPAGATION_PENDING;
 import static io.impersonationprobe.metrics.MetricNames.PROPAGATION_TARGETS;
@@ -80,27 +83,44 @@ public class ControlPlaneMetrics implements ControlPlaneListener {
             for (Propagation state : Propagation.values()) {
                 meters.own(Gauge.builder(PROPAGATION_TARGETS, () -> controlPlane.propagationCounts(tenant).get(state))
                         .description("Targets by how configured access compares with observed access (effective, "
-                                + "pending, stuck, revoke_pending)")
+                                + "pending, stuck, revoke_pending, mismatch)")
                         .tags("tenant", tenant, "state", state.label()).register(registry));
             }
-            for (ChangeKind kind : ChangeKind.values()) {
-                propagationTimer(tenant, kind);
-            }
-            // Tri-state EwsEnabled and the decision as state sets: one series per value, 1 for the current one.
-            for (EwsEnabled value : EwsEnabled.values()) {
-                meters.own(Gauge.builder(ORG_EWS_ENABLED_STATE, () -> controlPlane.organization(tenant)
-                                .map(OrganizationState::ewsEnabled).orElse(EwsEnabled.UNKNOWN) == value ? 1 : 0)
-                        .description("1 for the organisation's current EwsEnabled (true, false, null: not set, the "
-                                + "default; unknown: not read yet or unreadable), 0 for the others")
-                        .tags("tenant", tenant, "state", value.label()).register(registry));
-            }
-            for (EwsAppDecision decision : EwsAppDecision.values()) {
-                meters.own(Gauge.builder(ORG_EWS_APP_DECISION, () -> controlPlane.organization(tenant)
-                                .map(OrganizationState::decision).orElse(EwsAppDecision.UNKNOWN) == decision ? 1 : 0)
-                        .description("1 for what Exchange Online decides today for this daemon's app over EWS "
-                                + "(allowed, allowed_for_now under EwsEnabled $null, or the gate that blocks it), 0 for "
-                                + "the others")
-                        .tags("tenant", tenant, "decision", decision.label()).register(registry));
+            if (controlPlane.predicts(tenant)) {
+                // On-premises Exchange has no organisation-wide EWS gate: grants are the only kind of change.
+                propagationTimer(tenant, ChangeKind.GRANT);
+                for (ConfiguredAccess.Decision decision : ConfiguredAccess.Decision.values()) {
+                    String prediction = decision.name().toLowerCase(Locale.ROOT);
+                    for (String agreement : ControlPlanePoller.AGREEMENTS) {
+                        meters.own(Gauge.builder(PREDICTIONS, () -> controlPlane.predictionCounts(tenant)
+                                        .get(prediction).get(agreement))
+                                .description("On-premises targets by the access predicted from Active Directory "
+                                        + "(allow, deny, unknown) and how their probes compare (agrees, pending within "
+                                        + "the cache window, mismatch, unobserved)")
+                                .tags("tenant", tenant, "prediction", prediction, "agreement", agreement)
+                                .register(registry));
+                    }
+                }
+            } else {
+                for (ChangeKind kind : ChangeKind.values()) {
+                    propagationTimer(tenant, kind);
+                }
+                // Tri-state EwsEnabled and the decision as state sets: one series per value, 1 for the current one.
+                for (EwsEnabled value : EwsEnabled.values()) {
+                    meters.own(Gauge.builder(ORG_EWS_ENABLED_STATE, () -> controlPlane.organization(tenant)
+                                    .map(OrganizationState::ewsEnabled).orElse(EwsEnabled.UNKNOWN) == value ? 1 : 0)
+                            .description("1 for the organisation's current EwsEnabled (true, false, null: not set, the "
+                                    + "default; unknown: not read yet or unreadable), 0 for the others")
+                            .tags("tenant", tenant, "state", value.label()).register(registry));
+                }
+                for (EwsAppDecision decision : EwsAppDecision.values()) {
+                    meters.own(Gauge.builder(ORG_EWS_APP_DECISION, () -> controlPlane.organization(tenant)
+                                    .map(OrganizationState::decision).orElse(EwsAppDecision.UNKNOWN) == decision ? 1 : 0)
+                            .description("1 for what Exchange Online decides today for this daemon's app over EWS "
+                                    + "(allowed, allowed_for_now under EwsEnabled $null, or the gate that blocks "
+                                    + "it), 0 for the others")
+                            .tags("tenant", tenant, "decision", decision.label()).register(registry));
+                }
             }
             // Every poll, result and event type from the start, so that increase() sees the first of each.
             for (Poll poll : Poll.values()) {

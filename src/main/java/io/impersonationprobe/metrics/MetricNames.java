@@ -40,6 +40,7 @@ final class MetricNames {
     static final String PROPAGATION_PENDING = "impersonation.propagation.pending";
     static final String PROPAGATION_TARGETS = "impersonation.propagation.targets";
     static final String PROPAGATION_DELAY = "impersonation.propagation.delay";
+    static final String PREDICTIONS = "impersonation.predictions";
 
     private MetricNames() {
     }

@@ -182,6 +182,17 @@ class InvalidConfigTest {
                         "impersonation.tenants.contoso.graph.url: 'http://graph.example.com' uses plain http; "
                                 + "credentials would cross the network unencrypted. Use https (plain http is "
                                 + "accepted only for a loopback address such as the built-in simulator)"),
+                arguments("invalid-ldap-plain-without-start-tls",
+                        "impersonation.tenants.corp.control-plane.ldap.start-tls: 'ldap://dc1.corp.example.com' is "
+                                + "plain LDAP; the bind password would cross the network unencrypted. Use ldaps:// or "
+                                + "set start-tls=true (plain LDAP is accepted only for a loopback address such as the "
+                                + "built-in simulator)"),
+                arguments("invalid-ldap-bind-password-twice",
+                        "impersonation.tenants.corp.control-plane.ldap.bind-password: set either bind-password or "
+                                + "bind-password-file, not both"),
+                arguments("invalid-ldap-url-scheme",
+                        "impersonation.tenants.corp.control-plane.ldap.url: 'https://dc1.corp.example.com' must be "
+                                + "ldaps://host[:port] or ldap://host[:port]"),
                 arguments("invalid-trust-store-unreadable",
                         "impersonation.tenants.corp.tls.trust-store: cannot read "
                                 + "src/test/resources/config/files/absent (NoSuchFileException)"),

@@ -38,6 +38,33 @@ class PropagationTrackerTest {
         return new ProbeResult(TARGET, ProbeKind.EWS, outcome, null, 200, at, Duration.ofMillis(40), "", "", null);
     }
 
+    /**
+     * On-premises: predicted decision, probe outcome, minutes since the change that explains the prediction (-1:
+     * unknown), expected state; the cache window is 20 minutes.
+     */
+    @ParameterizedTest(name = "predicted {0} + {1} after {2} min -> {3}")
+    @CsvSource({
+            "ALLOW, OK, 1, EFFECTIVE",
+            "DENY, IMPERSONATION_DENIED, 500, EFFECTIVE",
+            "ALLOW, IMPERSONATION_DENIED, 19, PENDING",
+            "ALLOW, IMPERSONATION_DENIED, 21, MISMATCH",
+            "ALLOW, IMPERSONATION_DENIED, -1, MISMATCH",
+            "DENY, OK, 5, REVOKE_PENDING",
+            "DENY, OK, 21, MISMATCH",
+            "ALLOW, TIMEOUT, 500, -",
+            "UNKNOWN, OK, 500, -",
+    })
+    void comparesThePredictionWithObservedAccessOverTheCacheWindow(Decision decision, Outcome outcome, long minutes,
+                                                                   String expected) {
+        Instant changed = minutes < 0 ? null : T0;
+        clock.advance(Duration.ofMinutes(Math.max(minutes, 0)));
+        ConfiguredAccess predicted = new ConfiguredAccess(decision, List.of("Rooms"), List.of(), clock.instant(),
+                ConfiguredAccess.PREDICTION, "assignment 'Rooms impersonation' → …", List.of(), changed);
+        Optional<Propagation> state = tracker.againstPrediction(predicted, Duration.ofMinutes(20),
+                observed(outcome, clock.instant()));
+        assertEquals(expected.equals("-") ? Optional.empty() : Optional.of(Propagation.valueOf(expected)), state);
+    }
+
     /** configured decision, probe outcome, minutes since the grant (-1: unknown), expected state (- for none). */
     @ParameterizedTest(name = "{0} + {1} after {2} min -> {3}")
     @CsvSource({

@@ -5,6 +5,7 @@ import io.impersonationprobe.control.AccessConfiguration;
 import io.impersonationprobe.control.ControlPlaneEvent;
 import io.impersonationprobe.control.ControlPlaneException;
 import io.impersonationprobe.control.ControlPlaneListener.Poll;
+import io.impersonationprobe.control.ControlPlanePoller;
 import io.impersonationprobe.control.EwsAppDecision;
 import io.impersonationprobe.control.EwsEnabled;
 import io.impersonationprobe.control.Propagation;
@@ -84,6 +85,21 @@ class SeriesFromTheFirstScrapeTest {
         for (Poll poll : Poll.values()) {
             expect(metrics, missing, "impersonation_admin_unreadable_properties_total", "tenant", "contoso",
                     "poll", poll.label());
+        }
+        // The on-premises demo tenant, whose RBAC is read over LDAP: predictions instead of the EWS gates.
+        for (String prediction : List.of("allow", "deny", "unknown")) {
+            for (String agreement : ControlPlanePoller.AGREEMENTS) {
+                expect(metrics, missing, "impersonation_predictions", "tenant", "fabrikam", "prediction", prediction,
+                        "agreement", agreement);
+            }
+        }
+        for (Propagation state : Propagation.values()) {
+            expect(metrics, missing, "impersonation_propagation_targets", "tenant", "fabrikam", "state", state.label());
+        }
+        expect(metrics, missing, "impersonation_propagation_delay_seconds_count", "tenant", "fabrikam", "kind", "grant");
+        for (ControlPlaneEvent.Type type : ControlPlaneEvent.Type.values()) {
+            expect(metrics, missing, "impersonation_control_plane_events_total", "tenant", "fabrikam", "type",
+                    type.label());
         }
         assertEquals(List.of(), missing, "series missing from the scrape");
     }
