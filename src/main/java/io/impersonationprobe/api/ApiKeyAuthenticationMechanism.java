@@ -13,6 +13,7 @@ import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.Set;
+import java.util.Optional;
 
 /**
  * Reads an API key from {@code Authorization: Bearer <key>} (what Prometheus' {@code authorization} block sends) or
@@ -30,7 +31,7 @@ public class ApiKeyAuthenticationMechanism implements HttpAuthenticationMechanis
     public Uni<SecurityIdentity> authenticate(RoutingContext context, IdentityProviderManager identities) {
         String key = presentedKey(context);
         if (key == null) {
-            return Uni.createFrom().optional(java.util.Optional.empty());
+            return Uni.createFrom().optional(Optional.empty());
         }
         AuthenticationRequest request = oidc.enabled() && OidcBearer.looksLikeJwt(key)
                 ? new OidcIdentityProvider.OidcTokenRequest(key)

@@ -8,6 +8,9 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import jakarta.ws.rs.Priorities;
 
 /**
  * Every refusal of the REST API as an RFC 9457 problem: the caller always learns what was wrong, never more than
@@ -41,9 +44,9 @@ public class ProblemMapper {
     }
 
     // MismatchedInputException is named as well: the closest type wins, and the built-in mapper answers it bare.
-    @ServerExceptionMapper({com.fasterxml.jackson.core.JsonProcessingException.class,
-            com.fasterxml.jackson.databind.exc.MismatchedInputException.class})
-    public Response unreadableJson(com.fasterxml.jackson.core.JsonProcessingException e, UriInfo uri) {
+    @ServerExceptionMapper({JsonProcessingException.class,
+            MismatchedInputException.class})
+    public Response unreadableJson(JsonProcessingException e, UriInfo uri) {
         return answer(400, Problem.type("invalid-body"), "Invalid request", "The request body is not a JSON object "
                 + "of the expected shape: {\"tenant\": \"...\", \"mailbox\": \"...\", \"expect\": \"allow|deny\"}.", uri)
                 .build();
@@ -68,7 +71,7 @@ public class ProblemMapper {
         return answer(status, Problem.type(null), title(status), detail, uri).build();
     }
 
-    @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER + 1000)
+    @ServerExceptionMapper(priority = Priorities.USER + 1000)
     public Response unexpected(Exception e, UriInfo uri) {
         LOG.error("API request failed", e);
         return answer(500, Problem.type(null), "Internal error", "The daemon failed to answer; its log says why.", uri)

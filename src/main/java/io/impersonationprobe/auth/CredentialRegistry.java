@@ -15,6 +15,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import io.impersonationprobe.config.TenantKind;
+import java.util.Optional;
+import javax.net.ssl.SSLContext;
+import java.security.NoSuchAlgorithmException;
 
 /** One credential object per tenant, built once and reused: the token cache lives in it. */
 @ApplicationScoped
@@ -60,7 +64,7 @@ public class CredentialRegistry {
         TokenSource tokens = new MsalTokenSource(tenant.id(), tenant.config().auth(), credential, defaultTls(),
                 Clock.systemUTC(), tokenBackoff, listener);
         tokenSources.put(tenant.id(), tokens);
-        if (tenant.kind() == io.impersonationprobe.config.TenantKind.EXCHANGE_ONLINE) {
+        if (tenant.kind() == TenantKind.EXCHANGE_ONLINE) {
             // Graph is another resource: its own token (audience https://graph.microsoft.com) and its own cache.
             graphTokenSources.put(tenant.id(), new MsalTokenSource(tenant.id(), tenant.config().auth(),
                     tenant.config().graph().scope(), credential, defaultTls(), Clock.systemUTC(), tokenBackoff, listener));
@@ -72,25 +76,25 @@ public class CredentialRegistry {
      * The tenant's token source, shared by EWS and the admin API (the same scope): one token serves both. Empty for
      * service-account tenants.
      */
-    public java.util.Optional<TokenSource> tokens(String tenant) {
-        return java.util.Optional.ofNullable(tokenSources.get(tenant));
+    public Optional<TokenSource> tokens(String tenant) {
+        return Optional.ofNullable(tokenSources.get(tenant));
     }
 
     /** Tokens for the admin API: its own credentials when configured, otherwise the tenant's. */
-    public java.util.Optional<TokenSource> adminTokens(String tenant) {
+    public Optional<TokenSource> adminTokens(String tenant) {
         TokenSource admin = adminTokenSources.get(tenant);
-        return admin != null ? java.util.Optional.of(admin) : tokens(tenant);
+        return admin != null ? Optional.of(admin) : tokens(tenant);
     }
 
     /** Tokens for Microsoft Graph with the tenant's app credentials; empty for on-premises tenants. */
-    public java.util.Optional<TokenSource> graphTokens(String tenant) {
-        return java.util.Optional.ofNullable(graphTokenSources.get(tenant));
+    public Optional<TokenSource> graphTokens(String tenant) {
+        return Optional.ofNullable(graphTokenSources.get(tenant));
     }
 
-    private static javax.net.ssl.SSLContext defaultTls() {
+    private static SSLContext defaultTls() {
         try {
-            return javax.net.ssl.SSLContext.getDefault();
-        } catch (java.security.NoSuchAlgorithmException e) {
+            return SSLContext.getDefault();
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("the JVM has no default TLS context", e);
         }
     }

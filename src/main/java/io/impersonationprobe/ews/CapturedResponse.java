@@ -1,6 +1,7 @@
 package io.impersonationprobe.ews;
 
 import java.util.Map;
+import java.util.Locale;
 
 /**
  * The raw HTTP answer to one EWS request, kept so that the probe classifies what the server actually said rather
@@ -14,6 +15,6 @@ import java.util.Map;
 public record CapturedResponse(int status, Map<String, String> headers, byte[] body, String refusal) {
 
     public String header(String name) {
-        return headers.get(name.toLowerCase(java.util.Locale.ROOT));
+        return headers.get(name.toLowerCase(Locale.ROOT));
     }
 }

@@ -19,6 +19,10 @@ import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.http.conn.ConnectTimeoutException;
+import java.net.SocketException;
+import org.apache.http.NoHttpResponseException;
+import org.apache.http.conn.HttpHostConnectException;
 
 /**
  * Names the outcome of one EWS exchange from what the server actually sent (status, headers, SOAP body) and, when
@@ -168,7 +172,7 @@ final class EwsClassifier {
 
     private static Classification fromTransportFailure(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof SocketTimeoutException || t instanceof org.apache.http.conn.ConnectTimeoutException) {
+            if (t instanceof SocketTimeoutException || t instanceof ConnectTimeoutException) {
                 return new Classification(Outcome.TIMEOUT, null, 0, Causes.describe(t));
             }
             if (t instanceof UnknownHostException) {
@@ -184,9 +188,9 @@ final class EwsClassifier {
                         + Causes.describe(t));
             }
             // Refused, reset or dropped connections (ConnectException and NoRouteToHostException are SocketExceptions).
-            if (t instanceof java.net.SocketException
-                    || t instanceof org.apache.http.NoHttpResponseException
-                    || t instanceof org.apache.http.conn.HttpHostConnectException) {
+            if (t instanceof SocketException
+                    || t instanceof NoHttpResponseException
+                    || t instanceof HttpHostConnectException) {
                 return new Classification(Outcome.UNAVAILABLE, null, 0, Causes.describe(t));
             }
         }

@@ -19,6 +19,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Names the outcome of one Graph request from what Graph sent (status, error code, headers) or, when nothing came
@@ -99,7 +100,7 @@ final class GraphClassifier {
             return new Classification(Outcome.TLS_FAILURE, null, 0, Causes.describe(Causes.root(failure)), null, null);
         }
         if (Causes.find(failure, SocketTimeoutException.class) != null
-                || Causes.find(failure, java.util.concurrent.TimeoutException.class) != null) {
+                || Causes.find(failure, TimeoutException.class) != null) {
             return new Classification(Outcome.TIMEOUT, null, 0, "no complete answer before the deadline", null, null);
         }
         if (BoundedHttp.brokeProtocol(failure)) {
