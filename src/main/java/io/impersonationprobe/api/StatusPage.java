@@ -94,9 +94,9 @@ public class StatusPage {
                 pending.add(target);
             }
         }
-        List<ReadinessResource.TenantReadiness> readiness = new ArrayList<>();
+        List<MigrationReadinessResource.TenantMigrationReadiness> readiness = new ArrayList<>();
         for (String id : views.tenantIds()) {
-            views.readiness(id, true).ifPresent(r -> readiness.add(new ReadinessResource.TenantReadiness(id, r)));
+            views.migrationReadiness(id, true).ifPresent(r -> readiness.add(new MigrationReadinessResource.TenantMigrationReadiness(id, r)));
         }
         return template.template().data("tenants", tenants)
                 .data("readiness", readiness)

@@ -84,7 +84,7 @@ public class Views {
     public record TenantView(String id, String kind, String endpoint, String credential, String app,
                              Instant pausedUntil, OrganizationView organization, List<AssignmentView> roleAssignments,
                              Map<String, String> managementScopes, Map<String, Long> propagation, List<GroupView> groups,
-                             List<EventView> events, ReadinessView readiness, String directory,
+                             List<EventView> events, MigrationReadinessView readiness, String directory,
                              Map<String, Map<String, Long>> predictions, Map<String, String> holders) {
     }
 
@@ -98,14 +98,14 @@ public class Views {
      * @param targets           every compared target; absent in the tenant list
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record ReadinessView(Instant ewsBlockingStarts, Instant ewsRetirement, long daysLeft, String ewsEnabled,
+    public record MigrationReadinessView(Instant ewsBlockingStarts, Instant ewsRetirement, long daysLeft, String ewsEnabled,
                                 Boolean appAllowedToUseEws, String ewsDecision, String ewsDecisionReason, int blockers, int graphLeaks, Map<String, Integer> counts,
-                                List<ReadinessTargetView> targets) {
+                                List<MigrationTargetView> targets) {
     }
 
     /** One target's EWS and Graph results side by side. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record ReadinessTargetView(String id, String group, String mailbox, String expect, String state,
+    public record MigrationTargetView(String id, String group, String mailbox, String expect, String state,
                                       String ewsVerdict, String ewsOutcome, String graphVerdict, String graphOutcome,
                                       String graphCause, String graphRemediation) {
     }
@@ -251,12 +251,12 @@ public class Views {
         return Optional.of(new TenantView(id, tenant.kind().name().toLowerCase(Locale.ROOT).replace('_', '-'),
                 tenant.config().ewsUrl().toString(), credentials.ews(id).kind(), tenant.config().auth().clientId().orElse(null),
                 paused.isAfter(clock.instant()) ? paused : null, org, assignments, scopes, propagation, groups(id), events,
-                readiness(id, withDetail).orElse(null), tenant.directory() == null ? null : tenant.directory().url(),
+                migrationReadiness(id, withDetail).orElse(null), tenant.directory() == null ? null : tenant.directory().url(),
                 predictions, holders));
     }
 
     /** The tenant's readiness for the end of EWS; empty unless a group of it is probed over both EWS and Graph. */
-    public Optional<ReadinessView> readiness(String tenant, boolean withTargets) {
+    public Optional<MigrationReadinessView> migrationReadiness(String tenant, boolean withTargets) {
         if (!readiness.measured(tenant)) {
             return Optional.empty();
         }
@@ -268,7 +268,7 @@ public class Views {
         targets.forEach(t -> counts.merge(t.state().label(), 1, Integer::sum));
         Optional<OrganizationState> org = controlPlane.organization(tenant);
         long daysLeft = Duration.between(clock.instant(), MigrationReadiness.EWS_RETIREMENT).toDays();
-        return Optional.of(new ReadinessView(MigrationReadiness.EWS_BLOCKING_STARTS, MigrationReadiness.EWS_RETIREMENT,
+        return Optional.of(new MigrationReadinessView(MigrationReadiness.EWS_BLOCKING_STARTS, MigrationReadiness.EWS_RETIREMENT,
                 daysLeft, org.map(o -> o.ewsEnabled().label()).orElse(null),
                 org.map(o -> o.decision().allows()).orElse(null), org.map(o -> o.decision().label()).orElse(null),
                 org.map(o -> o.decision().reason()).orElse(null),
@@ -276,11 +276,11 @@ public class Views {
                 counts, withTargets ? targets.stream().map(Views::readiness).toList() : null));
     }
 
-    private static ReadinessTargetView readiness(MigrationReadiness.TargetReadiness t) {
+    private static MigrationTargetView readiness(MigrationReadiness.TargetReadiness t) {
         ProbeResult ews = t.ews();
         ProbeResult graph = t.graph();
         boolean graphWrong = graph != null && !graph.success();
-        return new ReadinessTargetView(t.target().id(), t.target().group(), t.target().mailbox(),
+        return new MigrationTargetView(t.target().id(), t.target().group(), t.target().mailbox(),
                 t.target().expect().label(), t.state().label(),
                 ews == null ? null : ews.verdict().name().toLowerCase(Locale.ROOT), ews == null ? null : ews.outcome().label(),
                 graph == null ? null : graph.verdict().name().toLowerCase(Locale.ROOT),

@@ -15,7 +15,7 @@ import org.eclipse.microprofile.health.Readiness;
  */
 @Readiness
 @ApplicationScoped
-public class ProbeReadiness implements HealthCheck {
+public class FirstProbeCycleReadiness implements HealthCheck {
     @Inject
     ValidatedConfig config;
 

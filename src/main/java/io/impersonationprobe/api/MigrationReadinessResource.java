@@ -17,8 +17,8 @@ import java.util.List;
 @RolesAllowed(ApiRequests.READ)
 @Tag(name = "readiness", description = "EWS and Graph verdicts side by side: migration blockers and Graph scope leaks "
         + "(role: read)")
-public class ReadinessResource {
-    public record TenantReadiness(String tenant, Views.ReadinessView readiness) {
+public class MigrationReadinessResource {
+    public record TenantMigrationReadiness(String tenant, Views.MigrationReadinessView readiness) {
     }
 
     @Inject
@@ -27,9 +27,9 @@ public class ReadinessResource {
     @GET
     @Operation(summary = "Readiness of every tenant with a group probed over both EWS and Graph",
             description = "Blockers work over EWS but not over Graph; graph_leak targets are deny targets Graph reaches.")
-    public List<TenantReadiness> list() {
+    public List<TenantMigrationReadiness> list() {
         return views.tenantIds().stream()
-                .flatMap(id -> views.readiness(id, true).map(r -> new TenantReadiness(id, r)).stream())
+                .flatMap(id -> views.migrationReadiness(id, true).map(r -> new TenantMigrationReadiness(id, r)).stream())
                 .toList();
     }
 }
