@@ -168,7 +168,7 @@ final class EwsEndpoint {
             return Answer.fault("ErrorSchemaValidation", "The request failed schema validation: no SOAP body.", null);
         }
         if (schema != null) {
-            String violation = validate(header, operation);
+            String violation = schema.violation(header, operation);
             if (violation != null) {
                 return Answer.fault("ErrorSchemaValidation", "The request failed schema validation: " + violation, null);
             }
@@ -291,21 +291,6 @@ final class EwsEndpoint {
         }
     }
 
-    private String validate(Element header, Element operation) {
-        try {
-            if (header != null) {
-                for (Node n = header.getFirstChild(); n != null; n = n.getNextSibling()) {
-                    if (n instanceof Element entry) {
-                        schema.validate(entry);
-                    }
-                }
-            }
-            schema.validate(operation);
-            return null;
-        } catch (SAXException | IOException e) {
-            return e.getMessage();
-        }
-    }
 
     static String impersonatedAddress(Element impersonation) {
         Element sid = child(impersonation, SoapMessages.TYPES, "ConnectingSID");

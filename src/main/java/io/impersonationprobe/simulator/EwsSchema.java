@@ -1,6 +1,7 @@
 package io.impersonationprobe.simulator;
 
 import org.w3c.dom.Element;
+import org.w3c.dom.Node;
 import org.w3c.dom.ls.LSInput;
 import org.w3c.dom.ls.LSResourceResolver;
 import org.xml.sax.SAXException;
@@ -36,6 +37,23 @@ public final class EwsSchema {
     }
 
     /** Validates one element (a SOAP header entry or the body's operation); throws with the schema's complaint. */
+    /** What the SOAP header's entries and the operation break of the schema, or null when they are valid. */
+    String violation(Element header, Element operation) {
+        try {
+            if (header != null) {
+                for (Node n = header.getFirstChild(); n != null; n = n.getNextSibling()) {
+                    if (n instanceof Element entry) {
+                        validate(entry);
+                    }
+                }
+            }
+            validate(operation);
+            return null;
+        } catch (SAXException | IOException e) {
+            return e.getMessage();
+        }
+    }
+
     public void validate(Element element) throws SAXException, IOException {
         Validator validator = schema.newValidator();
         validator.validate(new DOMSource(element));

@@ -6,7 +6,6 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
-import org.w3c.dom.Node;
 import org.xml.sax.SAXException;
 
 import javax.xml.parsers.DocumentBuilderFactory;
@@ -128,7 +127,7 @@ final class OnPremisesEwsEndpoint {
             fault(ctx, "ErrorSchemaValidation", "The request failed schema validation: no SOAP body.");
             return;
         }
-        String violation = schema == null ? null : violation(header, operation);
+        String violation = schema == null ? null : schema.violation(header, operation);
         if (violation != null) {
             fault(ctx, "ErrorSchemaValidation", "The request failed schema validation: " + violation);
             return;
@@ -167,21 +166,6 @@ final class OnPremisesEwsEndpoint {
         send(ctx, SoapMessages.getFolderSuccess(smtp, folderId.getAttribute("Id")));
     }
 
-    private String violation(Element header, Element operation) {
-        try {
-            if (header != null) {
-                for (Node n = header.getFirstChild(); n != null; n = n.getNextSibling()) {
-                    if (n instanceof Element entry) {
-                        schema.validate(entry);
-                    }
-                }
-            }
-            schema.validate(operation);
-            return null;
-        } catch (SAXException | IOException e) {
-            return e.getMessage();
-        }
-    }
 
     private Optional<ServiceAccount> basic(String encoded) {
         String decoded;
