@@ -67,7 +67,7 @@ class StatusPageBeforeFirstProbeBrowserTest {
         }
     }
 
-    /** Accepts connections and never reads or answers; every demo endpoint of the tenant points at it. */
+    /** Accepts connections and never reads or answers; every demo endpoint of both tenants points at it. */
     public static class Unanswering implements QuarkusTestResourceLifecycleManager {
         private ServerSocket server;
         private final List<Socket> held = new CopyOnWriteArrayList<>();
@@ -92,10 +92,13 @@ class StatusPageBeforeFirstProbeBrowserTest {
             acceptor.start();
             String base = "http://127.0.0.1:" + server.getLocalPort();
             String tenant = "impersonation.tenants.contoso.";
+            String onPremises = "impersonation.tenants.fabrikam.";
             return Map.of(tenant + "ews-url", base + "/EWS/Exchange.asmx",
                     tenant + "auth.authority-url-override", base,
                     tenant + "graph.url", base,
-                    tenant + "control-plane.admin-api-url", base);
+                    tenant + "control-plane.admin-api-url", base,
+                    onPremises + "ews-url", base + "/fabrikam/EWS/Exchange.asmx",
+                    onPremises + "control-plane.ldap.url", "ldap://127.0.0.1:" + server.getLocalPort());
         }
 
         @Override

@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
 /** A scrape of {@code /q/metrics} in the Prometheus text format, as Prometheus itself reads it. */
 public final class Metrics {
     private static final Pattern SAMPLE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{(.*)})?\\s+(\\S+)$");
-    private static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\"");
+    private static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]++|\\\\.)*+)\"");
 
     public record Sample(String name, Map<String, String> labels, double value) {
     }
