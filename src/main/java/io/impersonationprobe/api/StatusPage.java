@@ -23,6 +23,7 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /** {@code /}: the daemon at a glance for a person in a browser, rendered on the server (Qute, no script). */
@@ -43,6 +44,8 @@ public class StatusPage {
     SecurityIdentity identity;
     @Inject
     StatusTemplate template;
+    @Inject
+    PeerTargets peers;
     @Context
     UriInfo uri;
 
@@ -94,6 +97,21 @@ public class StatusPage {
                 pending.add(target);
             }
         }
+        // With peers, the whole estate: their failing targets join this replica's (their history stays with them).
+        List<PeerTargets.ShardAnswer> unreachable = new ArrayList<>();
+        if (peers.configured()) {
+            for (PeerTargets.ShardAnswer shard : peers.fetch(Map.of())) {
+                if (!shard.answered()) {
+                    unreachable.add(shard);
+                }
+                for (Views.TargetView target : shard.targets()) {
+                    targets.add(target.id());
+                    if ("failing".equals(target.state())) {
+                        failing.add(new FailingTarget(target, List.of(), checkCommand(target)));
+                    }
+                }
+            }
+        }
         List<ReadinessResource.TenantReadiness> readiness = new ArrayList<>();
         for (String id : views.tenantIds()) {
             views.readiness(id, true).ifPresent(r -> readiness.add(new ReadinessResource.TenantReadiness(id, r)));
@@ -107,6 +125,7 @@ public class StatusPage {
                 .data("total", targets.size())
                 .data("unknown", unknown)
                 .data("noData", unknown == results)
+                .data("unreachable", unreachable)
                 .data("now", Instant.now())
                 .render();
     }
