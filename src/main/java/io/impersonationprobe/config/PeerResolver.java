@@ -41,7 +41,10 @@ final class PeerResolver {
         List<Peers.Peer> peers = new ArrayList<>();
         for (int i = 0; i < replicas; i++) {
             String url = template ? given.get(0).replace(ORDINAL, Integer.toString(i)) : given.get(i);
-            URI uri = baseUrl(url, problems);
+            URI uri = baseUrl(url, template ? given.get(0) : url, problems);
+            if (uri == null && template) {
+                break;
+            }
             if (uri != null && i != shard.index()) {
                 peers.add(new Peers.Peer(i, uri));
             }
@@ -54,18 +57,19 @@ final class PeerResolver {
         return new Peers(List.copyOf(peers), sharding.peerTimeout(), key);
     }
 
-    private static URI baseUrl(String url, Problems problems) {
+    /** The URL as a base URL, or null with a problem quoting it as configured ({@code shown}). */
+    private static URI baseUrl(String url, String shown, Problems problems) {
         try {
             URI uri = new URI(url);
             if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null
                     || uri.getRawQuery() != null || uri.getRawFragment() != null || uri.getRawUserInfo() != null) {
-                problems.add(PEERS, "'" + Printable.of(url, 120) + "' is not a base URL: use http(s)://host:port "
+                problems.add(PEERS, "'" + Printable.of(shown, 120) + "' is not a base URL: use http(s)://host:port "
                         + "with no user, query or fragment");
                 return null;
             }
             return uri;
         } catch (URISyntaxException e) {
-            problems.add(PEERS, "'" + Printable.of(url, 120) + "' is not a URL");
+            problems.add(PEERS, "'" + Printable.of(shown, 120) + "' is not a URL");
             return null;
         }
     }
