@@ -45,8 +45,10 @@ public class PeerTargets {
     private final BoundedHttp http;
     private final ExecutorService pool;
 
-    /** One shard's answer: its targets when it answered, or why it did not. */
-    public record ShardAnswer(int index, List<Views.TargetView> targets, String unreachable) {
+    /**
+     * One shard's answer: its first matching targets and how many match in all when it answered, or why it did not.
+     */
+    public record ShardAnswer(int index, List<Views.TargetView> targets, int total, String unreachable) {
         public boolean answered() {
             return unreachable == null;
         }
@@ -73,16 +75,19 @@ public class PeerTargets {
     /**
      * Every peer's own targets that match the filters (the query parameters of {@code GET /api/v1/targets}, null
      * for none), in index order; each peer within the timeout, all at once.
+     *
+     * @param limit the most targets wanted from one peer (its total is always known): a page of a merged list needs
+     *              no more than the page's end, so a large estate is not read whole for one page
      */
-    public List<ShardAnswer> fetch(Map<String, String> filters) {
+    public List<ShardAnswer> fetch(Map<String, String> filters, int limit) {
         List<CompletableFuture<ShardAnswer>> asked = new ArrayList<>();
         for (Peers.Peer peer : peers.urls()) {
-            asked.add(CompletableFuture.supplyAsync(() -> ask(peer, filters), pool));
+            asked.add(CompletableFuture.supplyAsync(() -> ask(peer, filters, limit), pool));
         }
         return asked.stream().map(CompletableFuture::join).toList();
     }
 
-    private ShardAnswer ask(Peers.Peer peer, Map<String, String> filters) {
+    private ShardAnswer ask(Peers.Peer peer, Map<String, String> filters, int limit) {
         long deadline = System.nanoTime() + peers.timeout().toNanos();
         List<Views.TargetView> targets = new ArrayList<>();
         try {
@@ -100,8 +105,9 @@ public class PeerTargets {
                 for (JsonNode item : items) {
                     targets.add(json.treeToValue(item, Views.TargetView.class));
                 }
-                if (items.isEmpty() || targets.size() >= total.asInt()) {
-                    return new ShardAnswer(peer.index(), List.copyOf(targets), null);
+                if (items.isEmpty() || targets.size() >= Math.min(total.asInt(), limit)) {
+                    return new ShardAnswer(peer.index(), List.copyOf(targets.subList(0, Math.min(targets.size(),
+                            limit))), Math.max(total.asInt(), targets.size()), null);
                 }
             }
         } catch (HttpRefusedException | DeadlinePassedException e) {
@@ -145,7 +151,7 @@ public class PeerTargets {
 
     private static ShardAnswer unreachable(Peers.Peer peer, String reason) {
         LOG.debugf("Replica %d at %s did not give its targets: %s", peer.index(), peer.baseUrl(), reason);
-        return new ShardAnswer(peer.index(), List.of(), reason);
+        return new ShardAnswer(peer.index(), List.of(), 0, reason);
     }
 
     @PreDestroy

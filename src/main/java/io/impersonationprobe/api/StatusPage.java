@@ -100,15 +100,12 @@ public class StatusPage {
         // With peers, the whole estate: their failing targets join this replica's (their history stays with them).
         List<PeerTargets.ShardAnswer> unreachable = new ArrayList<>();
         if (peers.configured()) {
-            for (PeerTargets.ShardAnswer shard : peers.fetch(Map.of())) {
+            for (PeerTargets.ShardAnswer shard : peers.fetch(Map.of("state", "failing"), Integer.MAX_VALUE)) {
                 if (!shard.answered()) {
                     unreachable.add(shard);
                 }
                 for (Views.TargetView target : shard.targets()) {
-                    targets.add(target.id());
-                    if ("failing".equals(target.state())) {
-                        failing.add(new FailingTarget(target, List.of(), checkCommand(target)));
-                    }
+                    failing.add(new FailingTarget(target, List.of(), checkCommand(target)));
                 }
             }
         }
@@ -126,6 +123,7 @@ public class StatusPage {
                 .data("unknown", unknown)
                 .data("noData", unknown == results)
                 .data("unreachable", unreachable)
+                .data("peered", peers.configured())
                 .data("now", Instant.now())
                 .render();
     }

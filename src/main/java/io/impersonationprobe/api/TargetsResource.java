@@ -108,18 +108,33 @@ public class TargetsResource {
         filters.put("probe", probe);
         filters.put("state", state);
         filters.put("outcome", outcome);
-        List<Views.TargetView> all = new ArrayList<>(matching.stream().map(s -> views.target(s, false)).toList());
+        // The merged list is this replica's targets, then each peer's in index order; a page takes its slice of
+        // that sequence, so from each peer it needs at most the targets up to the page's end.
+        long from = (long) (page - 1) * size;
+        long to = from + size;
+        List<Views.TargetView> items = new ArrayList<>();
         List<ShardView> shards = new ArrayList<>();
-        shards.add(new ShardView(config.shard().index(), "answered", null, all.size()));
-        for (PeerTargets.ShardAnswer answer : peers.fetch(filters)) {
-            all.addAll(answer.targets());
-            shards.add(answer.answered() ? new ShardView(answer.index(), "answered", null, answer.targets().size())
+        long offset = slice(matching.stream().map(s -> views.target(s, false)).toList(), 0, from, to, items);
+        shards.add(new ShardView(config.shard().index(), "answered", null, matching.size()));
+        for (PeerTargets.ShardAnswer answer : peers.fetch(filters, (int) Math.min(to, Integer.MAX_VALUE))) {
+            offset = slice(answer.targets(), offset, from, to, items) + answer.total() - answer.targets().size();
+            shards.add(answer.answered() ? new ShardView(answer.index(), "answered", null, answer.total())
                     : new ShardView(answer.index(), "unreachable", answer.unreachable(), 0));
         }
         shards.sort(Comparator.comparingInt(ShardView::index));
-        int from = (int) Math.min((long) (page - 1) * size, all.size());
-        int to = Math.min(from + size, all.size());
-        return new Page(List.copyOf(all.subList(from, to)), page, size, all.size(), List.copyOf(shards));
+        return new Page(List.copyOf(items), page, size, (int) Math.min(offset, Integer.MAX_VALUE), List.copyOf(shards));
+    }
+
+    /** Adds the targets whose place in the merged list, counted from {@code offset}, is in [from, to); the next offset. */
+    private static long slice(List<Views.TargetView> targets, long offset, long from, long to,
+                              List<Views.TargetView> into) {
+        for (Views.TargetView target : targets) {
+            if (offset >= from && offset < to) {
+                into.add(target);
+            }
+            offset++;
+        }
+        return offset;
     }
 
     @GET
