@@ -23,6 +23,7 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /** {@code /}: the daemon at a glance for a person in a browser, rendered on the server (Qute, no script). */
@@ -43,6 +44,8 @@ public class StatusPage {
     SecurityIdentity identity;
     @Inject
     StatusTemplate template;
+    @Inject
+    PeerTargets peers;
     @Context
     UriInfo uri;
 
@@ -94,6 +97,18 @@ public class StatusPage {
                 pending.add(target);
             }
         }
+        // With peers, the whole estate: their failing targets join this replica's (their history stays with them).
+        List<PeerTargets.ShardAnswer> unreachable = new ArrayList<>();
+        if (peers.configured()) {
+            for (PeerTargets.ShardAnswer shard : peers.fetch(Map.of("state", "failing"), Integer.MAX_VALUE)) {
+                if (!shard.answered()) {
+                    unreachable.add(shard);
+                }
+                for (Views.TargetView target : shard.targets()) {
+                    failing.add(new FailingTarget(target, List.of(), checkCommand(target)));
+                }
+            }
+        }
         List<MigrationReadinessResource.TenantMigrationReadiness> readiness = new ArrayList<>();
         for (String id : views.tenantIds()) {
             views.migrationReadiness(id, true).ifPresent(r -> readiness.add(new MigrationReadinessResource.TenantMigrationReadiness(id, r)));
@@ -107,6 +122,8 @@ public class StatusPage {
                 .data("total", targets.size())
                 .data("unknown", unknown)
                 .data("noData", unknown == results)
+                .data("unreachable", unreachable)
+                .data("peered", peers.configured())
                 .data("now", Instant.now())
                 .render();
     }

@@ -50,9 +50,10 @@ public final class ConfigValidator {
         oidc(config.api().oidc());
         List<ApiKey> apiKeys = ApiKeyResolver.resolve(config.api(), problems);
         Optional<Shard> shard = ShardResolver.resolve(config.sharding(), hostname, problems);
+        Peers peers = shard.map(s -> PeerResolver.resolve(config.sharding(), s, problems)).orElse(Peers.NONE);
         problems.throwIfAny();
         return new ValidatedConfig(Map.copyOf(tenants), groups, apiKeys, shard.orElseThrow(),
-                config.metrics().perMailboxLimit(), config.probe().folder());
+                config.metrics().perMailboxLimit(), config.probe().folder(), groups, peers);
     }
 
     private Optional<ResolvedTenant> tenant(String id, ProbeConfig.Tenant tenant) {

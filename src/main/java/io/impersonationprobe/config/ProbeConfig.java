@@ -431,6 +431,28 @@ public interface ProbeConfig {
          * ordinal.
          */
         Optional<Integer> replicaIndex();
+
+        /**
+         * The other replicas' base URLs, which the read API and the status page ask for their targets so that each
+         * replica shows the whole estate: either one URL per replica in index order (this replica's own included,
+         * it is skipped), or one URL with {@code {ordinal}} for the replica's index, such as the StatefulSet's
+         * headless Service name {@code http://impersonation-probe-{ordinal}.impersonation-probe-shards:8080}. Unset,
+         * each replica shows only its own targets.
+         */
+        Optional<List<String>> peers();
+
+        /** How long a replica waits for a peer's targets before it marks that shard unreachable. */
+        @WithDefault("2s")
+        @DurationMin(inclusive = false, message = "is ${validatedValue}; it must be longer than zero")
+        @DurationMax(seconds = 30, message = "is ${validatedValue}; the longest allowed is PT30S (every read of the "
+                + "targets waits for the slowest peer up to this long)")
+        Duration peerTimeout();
+
+        /** The API key (role read) a replica presents to its peers; required with {@link #peers()}. */
+        Optional<Secret> peerApiKey();
+
+        /** A file whose trimmed content is {@link #peerApiKey()}, such as a mounted Kubernetes secret. */
+        Optional<Path> peerApiKeyFile();
     }
 
     interface Api {

@@ -16,15 +16,16 @@ import java.util.Map;
  * @param folder  the well-known folder whose ID the EWS probe reads
  * @param configuredGroups every group with all its targets, whichever replica probes them: a live check is stateless
  *                and runs on any replica for any configured target
+ * @param peers   the other replicas, asked for their targets so that the read API shows the whole estate
  */
 public record ValidatedConfig(Map<String, ResolvedTenant> tenants, List<TargetGroup> groups, List<ApiKey> apiKeys,
                               Shard shard, int perMailboxLimit, WellKnownFolderName folder,
-                              List<TargetGroup> configuredGroups) {
+                              List<TargetGroup> configuredGroups, Peers peers) {
 
     /** A configuration not yet cut to a share: the groups are all that is configured. */
     public ValidatedConfig(Map<String, ResolvedTenant> tenants, List<TargetGroup> groups, List<ApiKey> apiKeys,
                            Shard shard, int perMailboxLimit, WellKnownFolderName folder) {
-        this(tenants, groups, apiKeys, shard, perMailboxLimit, folder, groups);
+        this(tenants, groups, apiKeys, shard, perMailboxLimit, folder, groups, Peers.NONE);
     }
 
     /**
@@ -36,7 +37,7 @@ public record ValidatedConfig(Map<String, ResolvedTenant> tenants, List<TargetGr
                 .map(g -> new TargetGroup(g.name(), g.tenant(), g.expect(), g.interval(),
                         g.targets().stream().filter(shard::owns).toList(), g.probes(), g.perMailboxSeries()))
                 .toList();
-        return new ValidatedConfig(tenants, owned, apiKeys, shard, perMailboxLimit, folder, configuredGroups);
+        return new ValidatedConfig(tenants, owned, apiKeys, shard, perMailboxLimit, folder, configuredGroups, peers);
     }
 
     /** Whether this replica polls the tenant's control plane (the tenant-wide state is published once). */

@@ -92,6 +92,8 @@ class InvalidConfigTest {
                 arguments("invalid-metrics-per-mailbox-limit-negative",
                         "impersonation.metrics.per-mailbox-limit is -1; it must be 0 (no series per mailbox for "
                                 + "auto groups) or more"),
+                arguments("invalid-sharding-peer-timeout-zero",
+                        "impersonation.sharding.peer-timeout is PT0S; it must be longer than zero"),
                 arguments("invalid-sharding-replicas-zero",
                         "impersonation.sharding.replicas is 0; it must be 1 or more"),
                 arguments("invalid-api-checks-per-caller-per-minute-zero",
@@ -227,6 +229,15 @@ class InvalidConfigTest {
                                 + "impersonation.groups.canaries.tenant and impersonation.groups.canaries.mailboxes"),
                 arguments("invalid-sharding-replica-index-out-of-range",
                         "impersonation.sharding.replica-index: is 2; with 2 replica(s) it must be between 0 and 1"),
+                arguments("invalid-sharding-peers-count",
+                        "impersonation.sharding.peers: lists 3 URL(s) for 2 replicas: give one per replica in index "
+                                + "order, or one URL with {ordinal}"),
+                arguments("invalid-sharding-peers-no-key",
+                        "impersonation.sharding.peer-api-key: is required; give it through the environment or set "
+                                + "peer-api-key-file"),
+                arguments("invalid-sharding-peers-not-a-base-url",
+                        "impersonation.sharding.peers: 'http://impersonation-probe-{ordinal}:8080/?x=1' is not a base "
+                                + "URL: use http(s)://host:port with no user, query or fragment"),
                 arguments("invalid-sharding-replica-index-unknown",
                         "impersonation.sharding.replica-index: is required with 2 replicas: HOSTNAME is not set; "
                                 + "set this replica's index, 0 to 1"),
