@@ -502,8 +502,11 @@ class ProbeScenarioTest {
                     "organization_config").orElseThrow(), failure.getKey());
             assertTrue(metrics.value("impersonation_admin_polls_total", "tenant", "contoso", "poll", "organization_config",
                     "result", failure.getKey()).orElseThrow() >= 1, failure.getKey());
-            assertEquals(1.0, metrics.value("impersonation_org_ews_enabled", "tenant", "contoso").orElseThrow(),
-                    "the last known state stays");
+            // The last known state stays: the demo's EwsEnabled $null (NaN in the 0/1 gauge), not unknown.
+            assertEquals(1.0, metrics.value("impersonation_org_ews_enabled_state", "tenant", "contoso", "state",
+                    "null").orElseThrow(), failure.getKey() + ": the last known state stays");
+            assertEquals(0.0, metrics.value("impersonation_org_dehydrated", "tenant", "contoso").orElseThrow(),
+                    failure.getKey() + ": the last known IsDehydrated stays");
         }
         control("DELETE", "/control/faults", null);
         poller.poll("contoso");
