@@ -177,8 +177,11 @@ class OnDemandApiTest {
 
     @Test
     void readEndpointsServeTheScheduledResults() {
+        // The test profile's targets: contoso's nine and the on-premises tenant fabrikam's eight.
         as(READER).get("/api/v1/targets").then().statusCode(200)
-                .body("total", equalTo(9)).body("items", hasSize(9)).body("page", equalTo(1));
+                .body("total", equalTo(17)).body("items", hasSize(17)).body("page", equalTo(1));
+        as(READER).queryParam("tenant", "contoso").get("/api/v1/targets").then().statusCode(200)
+                .body("total", equalTo(9)).body("items.tenant", everyItem(equalTo("contoso")));
         as(READER).queryParam("state", "failing").queryParam("group", "executives").get("/api/v1/targets").then()
                 .statusCode(200).body("items.mailbox", equalTo(List.of(LEAK)))
                 .body("items[0].outcome", equalTo("scope_leak"))
@@ -188,7 +191,7 @@ class OnDemandApiTest {
         as(READER).get("/api/v1/targets/executives/" + LEAK).then().statusCode(200)
                 .body("id", equalTo("executives/" + LEAK)).body("history.size()", greaterThan(0))
                 .body("history[0].outcome", equalTo("scope_leak"));
-        as(READER).get("/api/v1/tenants").then().statusCode(200).body("id", equalTo(List.of("contoso")));
+        as(READER).get("/api/v1/tenants").then().statusCode(200).body("id", equalTo(List.of("contoso", "fabrikam")));
         as(READER).get("/api/v1/tenants/contoso").then().statusCode(200)
                 .body("kind", equalTo("exchange-online"))
                 .body("groups.name", hasItem("executives"))
@@ -301,12 +304,12 @@ class OnDemandApiTest {
 
     @Test
     void unknownTenantOrTargetGets404() {
-        check(CHECKER, "{\"tenant\":\"fabrikam\",\"mailbox\":\"alex.wilber@contoso.com\"}").then().statusCode(404)
+        check(CHECKER, "{\"tenant\":\"northwind\",\"mailbox\":\"alex.wilber@contoso.com\"}").then().statusCode(404)
                 .contentType(Problem.MEDIA_TYPE).body("type", equalTo("urn:impersonation-probe:problem:unknown-tenant"));
-        as(READER).get("/api/v1/tenants/fabrikam").then().statusCode(404).contentType(Problem.MEDIA_TYPE);
+        as(READER).get("/api/v1/tenants/northwind").then().statusCode(404).contentType(Problem.MEDIA_TYPE);
         as(READER).get("/api/v1/targets/executives/nobody@contoso.com").then().statusCode(404);
-        as(READER).queryParam("tenant", "fabrikam").get("/api/v1/targets").then().statusCode(404);
-        as(CHECKER).queryParam("tenant", "fabrikam").queryParam("mailbox", ALLOWED).get("/probe").then().statusCode(404);
+        as(READER).queryParam("tenant", "northwind").get("/api/v1/targets").then().statusCode(404);
+        as(CHECKER).queryParam("tenant", "northwind").queryParam("mailbox", ALLOWED).get("/probe").then().statusCode(404);
         as(READER).get("/api/v1/nothing-here").then().statusCode(404);
     }
 
