@@ -27,8 +27,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The status page in a real browser before any probe has finished: the demo tenant's token endpoint, EWS, Graph and
- * admin API all behind a server that accepts connections and never answers, with timeouts of 5 minutes, so every
- * first probe is still waiting while Chromium renders {@code /}. The page must say so plainly and claim no verdict.
+ * admin API, and the on-premises tenant's EWS, all behind a server that accepts connections and never answers, with
+ * timeouts of 5 minutes, so every first probe is still waiting while Chromium renders {@code /}. The page must say so
+ * plainly and claim no verdict.
  */
 @QuarkusTest
 @TestProfile(StatusPageBeforeFirstProbeBrowserTest.LongTimeouts.class)
@@ -67,7 +68,7 @@ class StatusPageBeforeFirstProbeBrowserTest {
         }
     }
 
-    /** Accepts connections and never reads or answers; every demo endpoint of the tenant points at it. */
+    /** Accepts connections and never reads or answers; every demo endpoint of both tenants points at it. */
     public static class Unanswering implements QuarkusTestResourceLifecycleManager {
         private ServerSocket server;
         private final List<Socket> held = new CopyOnWriteArrayList<>();
@@ -95,7 +96,9 @@ class StatusPageBeforeFirstProbeBrowserTest {
             return Map.of(tenant + "ews-url", base + "/EWS/Exchange.asmx",
                     tenant + "auth.authority-url-override", base,
                     tenant + "graph.url", base,
-                    tenant + "control-plane.admin-api-url", base);
+                    tenant + "control-plane.admin-api-url", base,
+                    // The on-premises tenant fabrikam, probed over NTLM: its EWS is all it reaches.
+                    "impersonation.tenants.fabrikam.ews-url", base + "/fabrikam/EWS/Exchange.asmx");
         }
 
         @Override
