@@ -64,7 +64,7 @@ public class ControlPlaneAdvice implements RemediationContext {
     private String gateContext(String tenant, OrganizationState org, ProbeResult result) {
         String appId = controlPlane.appId(tenant);
         Optional<ControlPlanePoller.PendingGate> pending = controlPlane.pendingGate(tenant);
-        if (pending.isPresent() && org.appAllowed() && result.outcome().isEwsGateRefusal()) {
+        if (pending.isPresent() && org.appAllowed() && pending.get().change().explains(result.outcome())) {
             return "PENDING: " + pending.get().describe() + "; Exchange still refuses until the change reaches it.";
         }
         String gates = "The last control-plane poll (" + org.polledAt().truncatedTo(ChronoUnit.SECONDS)

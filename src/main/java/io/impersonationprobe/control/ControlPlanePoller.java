@@ -253,13 +253,14 @@ public class ControlPlanePoller implements ProbeObserver {
         if (before.ewsEnabled() != now.ewsEnabled() && before.ewsEnabled() != EwsEnabled.UNKNOWN
                 && now.ewsEnabled() != EwsEnabled.UNKNOWN) {
             gateChanged(tenant, state, lastSeen, new PropagationTracker.GateChange(ChangeKind.EWS_ENABLED, at,
-                    now.decision(), "EwsEnabled " + before.ewsEnabled().label() + " -> " + now.ewsEnabled().label()),
+                    before.decision(), now.decision(), "EwsEnabled " + before.ewsEnabled().label() + " -> "
+                    + now.ewsEnabled().label()),
                     ControlPlaneEvent.Type.EWS_ENABLED_CHANGED);
         }
         if (before.ewsAllowedAppIds() != null && now.ewsAllowedAppIds() != null
                 && !normalized(before.ewsAllowedAppIds()).equals(normalized(now.ewsAllowedAppIds()))) {
             gateChanged(tenant, state, lastSeen, new PropagationTracker.GateChange(ChangeKind.ALLOW_LIST, at,
-                    now.decision(), "EwsAllowedAppIDs '" + String.join(",", before.ewsAllowedAppIds()) + "' -> '"
+                    before.decision(), now.decision(), "EwsAllowedAppIDs '" + String.join(",", before.ewsAllowedAppIds()) + "' -> '"
                     + String.join(",", now.ewsAllowedAppIds()) + "'"), ControlPlaneEvent.Type.ALLOW_LIST_CHANGED);
         }
     }

@@ -1,5 +1,6 @@
 package io.impersonationprobe.control;
 
+import io.impersonationprobe.probe.Outcome;
 import io.impersonationprobe.probe.ProbeResult;
 import io.impersonationprobe.probe.Verdict;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -50,11 +51,32 @@ public class PropagationTracker {
     }
 
     /**
-     * A change of an EWS gate seen at {@code at}, after which Exchange decides {@code after} for the daemon's app.
+     * A change of an EWS gate seen at {@code at}: Exchange decided {@code before} for the daemon's app and decides
+     * {@code after} once the change reaches it.
      *
+     * @param before      null in a state saved before the daemon kept it: any refusal by a gate may be the old state
      * @param description what changed, for a person to read
      */
-    public record GateChange(ChangeKind kind, Instant at, EwsAppDecision after, String description) {
+    public record GateChange(ChangeKind kind, Instant at, EwsAppDecision before, EwsAppDecision after,
+                             String description) {
+        /**
+         * Whether a refusal by an EWS gate is the state before this change still in force: Exchange refused the app
+         * that way before it ("disabled" for EwsEnabled False, "blocked by policy" for the lists and the user-agent
+         * policy). A refusal the old state did not give is not waiting for this change.
+         */
+        public boolean explains(Outcome refusal) {
+            if (!refusal.isEwsGateRefusal()) {
+                return false;
+            }
+            if (before == null || before == EwsAppDecision.UNKNOWN) {
+                return true;
+            }
+            return switch (before) {
+                case BLOCKED_EWS_DISABLED -> refusal == Outcome.EWS_DISABLED;
+                case BLOCKED_ALLOW_LIST_EMPTY, BLOCKED_NOT_IN_ALLOW_LIST, BLOCKED_USER_AGENT -> refusal == Outcome.EWS_BLOCKED;
+                default -> false;
+            };
+        }
     }
 
     /** What a tenant's propagation is waiting for, as the state directory keeps it across restarts. */
@@ -111,7 +133,7 @@ public class PropagationTracker {
             return Optional.empty();
         }
         GateChange gate = change.get();
-        if (Boolean.TRUE.equals(gate.after().allows()) && observed.outcome().isEwsGateRefusal()) {
+        if (Boolean.TRUE.equals(gate.after().allows()) && gate.explains(observed.outcome())) {
             return Optional.of(isStuck(gate.at(), windows.get(gate.kind())) ? Propagation.STUCK : Propagation.PENDING);
         }
         if (Boolean.FALSE.equals(gate.after().allows()) && observed.verdict() == Verdict.ALLOWED) {

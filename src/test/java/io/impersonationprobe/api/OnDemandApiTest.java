@@ -177,9 +177,11 @@ class OnDemandApiTest {
 
     @Test
     void readEndpointsServeTheScheduledResults() {
-        // contoso's 9 targets and the on-premises fabrikam's 8.
+        // The test profile's targets: contoso's nine and the on-premises tenant fabrikam's eight.
         as(READER).get("/api/v1/targets").then().statusCode(200)
                 .body("total", equalTo(17)).body("items", hasSize(17)).body("page", equalTo(1));
+        as(READER).queryParam("tenant", "contoso").get("/api/v1/targets").then().statusCode(200)
+                .body("total", equalTo(9)).body("items.tenant", everyItem(equalTo("contoso")));
         as(READER).queryParam("state", "failing").queryParam("group", "executives").get("/api/v1/targets").then()
                 .statusCode(200).body("items.mailbox", equalTo(List.of(LEAK)))
                 .body("items[0].outcome", equalTo("scope_leak"))

@@ -27,8 +27,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The status page in a real browser before any probe has finished: the demo tenant's token endpoint, EWS, Graph and
- * admin API all behind a server that accepts connections and never answers, with timeouts of 5 minutes, so every
- * first probe is still waiting while Chromium renders {@code /}. The page must say so plainly and claim no verdict.
+ * admin API, and the on-premises tenant's EWS, all behind a server that accepts connections and never answers, with
+ * timeouts of 5 minutes, so every first probe is still waiting while Chromium renders {@code /}. The page must say so
+ * plainly and claim no verdict.
  */
 @QuarkusTest
 @TestProfile(StatusPageBeforeFirstProbeBrowserTest.LongTimeouts.class)

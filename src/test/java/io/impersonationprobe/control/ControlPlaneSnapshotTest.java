@@ -32,7 +32,7 @@ class ControlPlaneSnapshotTest {
                 List.of(seen), Map.of("sales/alex@contoso.com", new ConfiguredAccess(Decision.ALLOW, List.of("Sales"),
                 List.of(), T0)), new PropagationTracker.Pending(List.of(grant), Map.of("Sales", T0),
                 List.of(new PropagationTracker.GateChange(PropagationTracker.ChangeKind.ALLOW_LIST, T0,
-                        EwsAppDecision.ALLOWED, "EwsAllowedAppIDs '' -> 'x'"))));
+                        EwsAppDecision.BLOCKED_ALLOW_LIST_EMPTY, EwsAppDecision.ALLOWED, "EwsAllowedAppIDs '' -> 'x'"))));
         StateDirectory state = new StateDirectory(dir, new MovableClock(T0));
         state.write("control-plane-contoso", snapshot);
         assertEquals(snapshot, state.read("control-plane-contoso", ControlPlaneSnapshot.class).orElseThrow().data());

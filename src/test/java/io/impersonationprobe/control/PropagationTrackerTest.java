@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -161,7 +162,7 @@ class PropagationTrackerTest {
     @Test
     void anOpenedAllowListIsPendingForItsOwnDayAndMeasuredOnItsOwnClock() {
         tracker.gateChanged("contoso", new PropagationTracker.GateChange(PropagationTracker.ChangeKind.ALLOW_LIST, T0,
-                EwsAppDecision.ALLOWED, "EwsAllowedAppIDs '' -> 'app'"));
+                EwsAppDecision.BLOCKED_ALLOW_LIST_EMPTY, EwsAppDecision.ALLOWED, "EwsAllowedAppIDs '' -> 'app'"));
         ProbeResult refused = observed(Outcome.EWS_BLOCKED, T0.plus(Duration.ofHours(5)));
         clock.advance(Duration.ofHours(5));
         assertEquals(Optional.of(Propagation.PENDING), tracker.gateState("contoso", refused, GATE_WINDOWS),
@@ -178,12 +179,13 @@ class PropagationTrackerTest {
     @Test
     void anEwsEnabledChangeIsStuckAfterItsHourAndAClosingOneIsARevokeInProgress() {
         tracker.gateChanged("contoso", new PropagationTracker.GateChange(PropagationTracker.ChangeKind.EWS_ENABLED, T0,
-                EwsAppDecision.ALLOWED_FOR_NOW, "EwsEnabled false -> null"));
+                EwsAppDecision.BLOCKED_EWS_DISABLED, EwsAppDecision.ALLOWED_FOR_NOW, "EwsEnabled false -> null"));
         clock.advance(Duration.ofMinutes(61));
         assertEquals(Optional.of(Propagation.STUCK), tracker.gateState("contoso",
                 observed(Outcome.EWS_DISABLED, clock.instant()), GATE_WINDOWS));
         tracker.gateChanged("contoso", new PropagationTracker.GateChange(PropagationTracker.ChangeKind.EWS_ENABLED,
-                clock.instant(), EwsAppDecision.BLOCKED_EWS_DISABLED, "EwsEnabled null -> false"));
+                clock.instant(), EwsAppDecision.ALLOWED_FOR_NOW, EwsAppDecision.BLOCKED_EWS_DISABLED,
+                "EwsEnabled null -> false"));
         assertEquals(Optional.of(Propagation.REVOKE_PENDING), tracker.gateState("contoso",
                 observed(Outcome.OK, clock.instant()), GATE_WINDOWS));
         assertEquals(Optional.empty(), tracker.gateState("contoso", observed(Outcome.FORBIDDEN, clock.instant()),
@@ -191,6 +193,23 @@ class PropagationTrackerTest {
         ProbeResult closed = observed(Outcome.EWS_DISABLED, clock.instant().plusSeconds(1800));
         assertEquals(PropagationTracker.ChangeKind.EWS_ENABLED, tracker.observed("contoso", null, closed,
                 observed(Outcome.OK, clock.instant())).get(0).kind());
+    }
+
+    @Test
+    void aRefusalTheOldStateDidNotGiveIsNotWaitingForTheChange() {
+        // EwsEnabled True with a list naming someone else -> $null: the old state refused "blocked by policy".
+        tracker.gateChanged("contoso", new PropagationTracker.GateChange(PropagationTracker.ChangeKind.EWS_ENABLED, T0,
+                EwsAppDecision.BLOCKED_NOT_IN_ALLOW_LIST, EwsAppDecision.ALLOWED_FOR_NOW, "EwsEnabled true -> null"));
+        clock.advance(Duration.ofMinutes(10));
+        assertEquals(Optional.of(Propagation.PENDING), tracker.gateState("contoso",
+                observed(Outcome.EWS_BLOCKED, clock.instant()), GATE_WINDOWS), "the old state, still in force");
+        assertEquals(Optional.empty(), tracker.gateState("contoso", observed(Outcome.EWS_DISABLED, clock.instant()),
+                GATE_WINDOWS), "\"disabled\" is not what True with a list gave: the mailbox's own EwsEnabled, or newer");
+        // A state saved before the daemon kept the old decision: any gate refusal may be it.
+        PropagationTracker.GateChange saved = new PropagationTracker.GateChange(
+                PropagationTracker.ChangeKind.EWS_ENABLED, T0, null, EwsAppDecision.ALLOWED_FOR_NOW, "EwsEnabled false -> null");
+        assertTrue(saved.explains(Outcome.EWS_DISABLED) && saved.explains(Outcome.EWS_BLOCKED));
+        assertFalse(saved.explains(Outcome.FORBIDDEN), "a bare 403 is no gate's doing");
     }
 
     private static RoleAssignmentInfo grant(String name, String scope, Instant created) {
