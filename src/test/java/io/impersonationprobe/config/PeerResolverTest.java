@@ -3,8 +3,8 @@ package io.impersonationprobe.config;
 import io.impersonationprobe.target.Shard;
 import org.junit.jupiter.api.Test;
 
+import java.lang.reflect.Proxy;
 import java.net.URI;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -16,32 +16,20 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 /** The peers a replica asks: from one URL per replica or from a template with {ordinal}; never itself. */
 class PeerResolverTest {
 
+    /**
+     * The settings as a proxy, not an anonymous class: Quarkus refuses an anonymous class whose methods carry the
+     * mapping's constraint annotations, and that would stop every Quarkus test in the build.
+     */
     private static ProbeConfig.Sharding sharding(int replicas, List<String> peers) {
-        return new ProbeConfig.Sharding() {
-            public int replicas() {
-                return replicas;
-            }
-
-            public Optional<Integer> replicaIndex() {
-                return Optional.empty();
-            }
-
-            public Optional<List<String>> peers() {
-                return Optional.of(peers);
-            }
-
-            public Duration peerTimeout() {
-                return Duration.ofSeconds(2);
-            }
-
-            public Optional<Secret> peerApiKey() {
-                return Optional.of(Secret.of("peer-key"));
-            }
-
-            public Optional<Path> peerApiKeyFile() {
-                return Optional.empty();
-            }
-        };
+        return (ProbeConfig.Sharding) Proxy.newProxyInstance(ProbeConfig.Sharding.class.getClassLoader(),
+                new Class<?>[] {ProbeConfig.Sharding.class}, (proxy, method, args) -> switch (method.getName()) {
+                    case "replicas" -> replicas;
+                    case "replicaIndex", "peerApiKeyFile" -> Optional.empty();
+                    case "peers" -> Optional.of(peers);
+                    case "peerTimeout" -> Duration.ofSeconds(2);
+                    case "peerApiKey" -> Optional.of(Secret.of("peer-key"));
+                    default -> throw new UnsupportedOperationException(method.getName());
+                });
     }
 
     @Test
