@@ -78,7 +78,7 @@ class AlertDeliveryIT {
              WebhookReceiver receiver = WebhookReceiver.start();
              AlertmanagerServer alertmanager = AlertmanagerServer.start(WORK.resolve("alertmanager"),
                      alertmanagerConfig(receiver));
-             DaemonProcess daemon = DaemonProcess.start("alert-delivery", daemonProperties(simulator.port()));
+             DaemonProcess daemon = DaemonProcess.start("alert-delivery", daemonProperties(simulator.port(), simulator.ldapPort()));
              PrometheusServer prometheus = PrometheusServer.start(WORK.resolve("prometheus"),
                      prometheusConfig(daemon, alertmanager))) {
             System.out.printf("AlertDeliveryIT, shortened in the test's copies: probe interval %ss, control-plane poll "
@@ -149,17 +149,18 @@ class AlertDeliveryIT {
             Instant inhibitedSince = Instant.now();
             awaitQuiet(Duration.ofSeconds(3), inhibitedSince);
             assertEquals(Optional.empty(), receiver.firing(brokenEws, blocked), "the inhibited access alert notified");
-            simulator(simulator, "PUT", "/control/org", "{\"ewsEnabled\":true}");
+            simulator(simulator, "PUT", "/control/org", "{\"ewsEnabled\":null}");
         }
     }
 
     // ---------------------------------------------------------------------------------------------- the set-up
 
-    private static Map<String, String> daemonProperties(int simulatorPort) {
+    private static Map<String, String> daemonProperties(int simulatorPort, int ldapPort) {
         Map<String, String> properties = new LinkedHashMap<>();
         properties.put("quarkus.profile", "demo");
         properties.put("simulator.enabled", "false");
         properties.put("simulator.port", String.valueOf(simulatorPort));
+        properties.put("simulator.ldap-port", String.valueOf(ldapPort));
         properties.put("impersonation.groups.sales-and-support.interval", PROBE_INTERVAL.toSeconds() + "s");
         properties.put("impersonation.groups.executives.interval", PROBE_INTERVAL.toSeconds() + "s");
         properties.put("impersonation.tenants.contoso.control-plane.interval", "5s");

@@ -52,7 +52,8 @@ class ContainerImageIT {
         try (Simulator simulator = Simulator.start(SimulatorOptions.defaults())) {
             Files.createDirectories(workdir.resolve("config"));
             Files.writeString(workdir.resolve("config").resolve("application.properties"),
-                    "simulator.enabled=false\nsimulator.port=" + simulator.port() + "\n");
+                    "simulator.enabled=false\nsimulator.port=" + simulator.port() + "\nsimulator.ldap-port="
+                            + simulator.ldapPort() + "\n");
             try (DaemonProcess daemon = DaemonProcess.start("container-layout", Map.of("quarkus.profile", "demo"),
                     Map.of(), jar, workdir)) {
                 daemon.awaitReady(Duration.ofSeconds(60));

@@ -90,6 +90,7 @@ class HostileServersIT {
 
             Map<String, String> properties = new HashMap<>(Map.of("quarkus.profile", "demo",
                     "simulator.enabled", "false", "simulator.port", String.valueOf(simulator.port()),
+                    "simulator.ldap-port", String.valueOf(simulator.ldapPort()),
                     "impersonation.probe.timeout", DEADLINE.toSeconds() + "s"));
             for (String answer : ews.keySet()) {
                 tenant(properties, answer, hostile.url(answer, EWS), "valid", hostile.origin());

@@ -71,7 +71,7 @@ class PrometheusDashboardsIT {
         // The simulated tenant in this JVM, the daemon and Prometheus each on a free port.
         try (Simulator simulator = Simulator.start(SimulatorOptions.defaults());
              DaemonProcess daemon = DaemonProcess.start("dashboards", daemonProperties(simulator.baseUrl(),
-                     simulator.port()));
+                     simulator.port(), simulator.ldapPort()));
              PrometheusServer prometheus = PrometheusServer.start(WORK.resolve("prometheus"), prometheusConfig(daemon))) {
             runScenario(daemon, simulator.baseUrl());
             awaitInPrometheus(prometheus);
@@ -94,7 +94,7 @@ class PrometheusDashboardsIT {
 
     // ---------------------------------------------------------------------------------------------- the set-up
 
-    private Map<String, String> daemonProperties(String simulator, int simulatorPort) throws IOException {
+    private Map<String, String> daemonProperties(String simulator, int simulatorPort, int ldapPort) throws IOException {
         String password = "dashboards-it";
         Path p12 = TestCertificates.keyPair(WORK, "probe", "impersonation-probe dashboards", null, password, 10);
         Path certificate = Files.writeString(WORK.resolve("probe-cert.pem"),
@@ -106,6 +106,7 @@ class PrometheusDashboardsIT {
         properties.put("quarkus.profile", "demo");
         properties.put("simulator.enabled", "false");
         properties.put("simulator.port", String.valueOf(simulatorPort));
+        properties.put("simulator.ldap-port", String.valueOf(ldapPort));
         // The shortest intervals the configuration allows, so that a minute gives every panel data.
         properties.put("impersonation.groups.sales-and-support.interval", "5s");
         properties.put("impersonation.groups.executives.interval", "5s");
@@ -146,7 +147,7 @@ class PrometheusDashboardsIT {
                         "failing") == 1
                         && value(m, "impersonation_migration_blockers", "tenant", "contoso") == 1
                         && value(m, "impersonation_scope_leaks", "group", "executives") == 1
-                        && value(m, "impersonation_org_ews_enabled", "tenant", "contoso") == 1
+                        && value(m, "impersonation_org_ews_enabled_state", "tenant", "contoso", "state", "null") == 1
                         && value(m, "impersonation_token_requests_total", "tenant", CERT_TENANT, "result",
                         "invalid_client") >= 1);
 

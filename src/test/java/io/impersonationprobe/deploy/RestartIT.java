@@ -48,6 +48,7 @@ class RestartIT {
                 Map.of("simulator.propagation-delay", "0s"))) {
             Map<String, String> daemon = new HashMap<>(Map.of("quarkus.profile", "demo", "simulator.enabled", "false",
                     "simulator.port", String.valueOf(simulator.port()),
+                    "simulator.ldap-port", String.valueOf(simulator.ldapPort()),
                     "impersonation.state.directory", state.toString(),
                     "impersonation.tenants.contoso.control-plane.interval", "5s"));
 
@@ -60,8 +61,9 @@ class RestartIT {
                 assertTrue(historyBefore >= 1, "the target was probed before the restart");
                 lastSeenBefore = Instant.now();
             }
-            // The demo's on-premises tenant fabrikam has results too; its control plane is not read in the demo.
-            assertEquals(List.of("control-plane-contoso.json.gz", "results-contoso.json.gz", "results-fabrikam.json.gz"),
+            // The demo's on-premises tenant fabrikam keeps its results and its directory's snapshot too.
+            assertEquals(List.of("control-plane-contoso.json.gz", "control-plane-fabrikam.json.gz", "results-contoso.json.gz",
+                    "results-fabrikam.json.gz"),
                     files(state));
             for (String file : files(state)) {
                 assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(state.resolve(file))),

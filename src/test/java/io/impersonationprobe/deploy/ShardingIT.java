@@ -55,10 +55,10 @@ class ShardingIT {
                     "nestor.wilke@contoso.com"));
 
     /** A replica of the demo profile, probing the simulator at this port rather than one of its own. */
-    private static Map<String, String> replica(int simulatorPort) {
+    private static Map<String, String> replica(int simulatorPort, int ldapPort) {
         return Map.of("quarkus.profile", "demo",
                 "simulator.enabled", "false",
-                "simulator.port", Integer.toString(simulatorPort),
+                "simulator.port", Integer.toString(simulatorPort), "simulator.ldap-port", Integer.toString(ldapPort),
                 "impersonation.sharding.replicas", "2");
     }
 
@@ -78,10 +78,10 @@ class ShardingIT {
     @Test
     void twoReplicasProbeEveryTargetOnceAndOnePollsTheControlPlane() throws Exception {
         try (Simulator simulator = Simulator.start(SimulatorOptions.defaults())) {
-            Map<String, String> zero = new HashMap<>(replica(simulator.port()));
+            Map<String, String> zero = new HashMap<>(replica(simulator.port(), simulator.ldapPort()));
             zero.put("impersonation.sharding.replica-index", "0");
             try (DaemonProcess a = DaemonProcess.start("shard-0", zero);
-                 DaemonProcess b = DaemonProcess.start("shard-1", replica(simulator.port()),
+                 DaemonProcess b = DaemonProcess.start("shard-1", replica(simulator.port(), simulator.ldapPort()),
                          Map.of("HOSTNAME", "impersonation-probe-1"))) {
                 checkShares(a, b);
             }
@@ -169,7 +169,7 @@ class ShardingIT {
             List<DaemonProcess> daemons = new ArrayList<>();
             try {
                 for (int i = 0; i < 2; i++) {
-                    Map<String, String> properties = new HashMap<>(replica(simulator.port()));
+                    Map<String, String> properties = new HashMap<>(replica(simulator.port(), simulator.ldapPort()));
                     properties.put("impersonation.sharding.replica-index", Integer.toString(i));
                     properties.put("quarkus.http.port", Integer.toString(ports[i]));
                     properties.put("impersonation.sharding.peers", peers);
@@ -280,7 +280,7 @@ class ShardingIT {
     void aReplicaThatCannotTellItsIndexDoesNotStart() throws Exception {
         // It stops before probing anything, so no simulator is needed: its port 0 reaches nothing.
         IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> DaemonProcess.start("shard-unknown", replica(0), Map.of("HOSTNAME", "probe-vm")));
+                () -> DaemonProcess.start("shard-unknown", replica(0, 0), Map.of("HOSTNAME", "probe-vm")));
         assertTrue(e.getMessage().contains("exited"), e.getMessage());
         String log = Files.readString(Path.of("target", "daemon-shard-unknown.log"));
         assertTrue(log.contains("impersonation.sharding.replica-index: is required with 2 replicas: the host name "

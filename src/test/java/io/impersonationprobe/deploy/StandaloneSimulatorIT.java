@@ -54,7 +54,8 @@ class StandaloneSimulatorIT {
 
             try (DaemonProcess daemon = DaemonProcess.start("against-standalone-simulator", Map.of(
                     "quarkus.profile", "demo", "simulator.enabled", "false",
-                    "simulator.port", String.valueOf(simulator.port())))) {
+                    "simulator.port", String.valueOf(simulator.port()),
+                    "simulator.ldap-port", String.valueOf(simulator.ldapPort())))) {
                 daemon.awaitReady(Duration.ofSeconds(60));
                 Metrics metrics = Metrics.scrape(daemon.baseUrl());
                 assertEquals(5.0, metrics.value("impersonation_targets", "group", "sales-and-support", "probe", "ews",

@@ -14,13 +14,16 @@ import java.util.regex.Pattern;
  */
 public final class SimulatorProcess implements AutoCloseable {
     private static final Pattern LISTENING = Pattern.compile("Simulated Exchange Online tenant \\S+ on http://[^:\\s]+:(\\d+):");
+    private static final Pattern DIRECTORY = Pattern.compile("Active Directory ldap://[^:\\s]+:(\\d+)");
 
     private final DaemonProcess process;
     private final int port;
+    private final int ldapPort;
 
-    private SimulatorProcess(DaemonProcess process, int port) {
+    private SimulatorProcess(DaemonProcess process, int port, int ldapPort) {
         this.process = process;
         this.port = port;
+        this.ldapPort = ldapPort;
     }
 
     /** Starts it with these system properties besides the profile and the port, and waits until it listens. */
@@ -33,11 +36,17 @@ public final class SimulatorProcess implements AutoCloseable {
         DaemonProcess process = DaemonProcess.launch(name, all, Map.of(), DaemonProcess.jar(), null,
                 List.of("-Xmx256m"));
         int port = Integer.parseInt(process.awaitLog(LISTENING, Duration.ofSeconds(60)).group(1));
-        return new SimulatorProcess(process, port);
+        int ldapPort = Integer.parseInt(process.awaitLog(DIRECTORY, Duration.ofSeconds(10)).group(1));
+        return new SimulatorProcess(process, port, ldapPort);
     }
 
     public int port() {
         return port;
+    }
+
+    /** The on-premises tenant's LDAP listener, which the demo profile's {@code simulator.ldap-port} must name. */
+    public int ldapPort() {
+        return ldapPort;
     }
 
     public String baseUrl() {
