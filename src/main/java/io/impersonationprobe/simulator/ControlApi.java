@@ -326,7 +326,8 @@ final class ControlApi {
         return List.copyOf(values);
     }
 
-    private static String required(JsonNode body, String field) {
+    /** A field the request must carry, not blank; a missing one is the caller's error (400). */
+    static String required(JsonNode body, String field) {
         String value = text(body, field);
         if (value == null || value.isBlank()) {
             throw new IllegalArgumentException(field + " is required");
@@ -334,7 +335,8 @@ final class ControlApi {
         return value;
     }
 
-    private static String text(JsonNode body, String field) {
+    /** A field's text, or null when it is absent or JSON null. */
+    static String text(JsonNode body, String field) {
         JsonNode node = body.get(field);
         return node == null || node.isNull() ? null : node.asText();
     }

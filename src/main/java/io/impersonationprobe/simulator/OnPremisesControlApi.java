@@ -37,11 +37,11 @@ final class OnPremisesControlApi {
     void routes(Router router) {
         router.get(BASE + "/state").handler(ctx -> send(ctx, 200, state()));
         router.post(BASE + "/role-assignments").handler(ctx -> change(ctx, 201, body -> {
-            String assignee = text(body, "user") != null ? text(body, "user") : text(body, "group");
+            String assignee = ControlApi.text(body, "user") != null ? ControlApi.text(body, "user") : ControlApi.text(body, "group");
             if (assignee == null) {
                 throw new IllegalArgumentException("user or group (its name) is required");
             }
-            directory.addAssignment(required(body, "name"), assignee, text(body, "scope"),
+            directory.addAssignment(ControlApi.required(body, "name"), assignee, ControlApi.text(body, "scope"),
                     body.path("delegating").asBoolean(false));
             return assignment(body.get("name").asText());
         }));
@@ -61,7 +61,7 @@ final class OnPremisesControlApi {
             return assignment(ctx.pathParam("name"));
         }));
         router.put(BASE + "/management-scopes/:name").handler(ctx -> change(ctx, 200, body -> {
-            directory.setScopeFilter(ctx.pathParam("name"), required(body, "recipientFilter"));
+            directory.setScopeFilter(ctx.pathParam("name"), ControlApi.required(body, "recipientFilter"));
             return Map.of("name", ctx.pathParam("name"), "recipientFilter", body.get("recipientFilter").asText());
         }));
         router.put(BASE + "/groups/:group/members/:member").handler(ctx -> membership(ctx, true));
@@ -186,19 +186,6 @@ final class OnPremisesControlApi {
         } catch (IllegalStateException e) {
             send(ctx, 409, Map.of("error", e.getMessage()));
         }
-    }
-
-    private static String required(JsonNode body, String field) {
-        String value = text(body, field);
-        if (value == null || value.isBlank()) {
-            throw new IllegalArgumentException(field + " is required");
-        }
-        return value;
-    }
-
-    private static String text(JsonNode body, String field) {
-        JsonNode node = body.get(field);
-        return node == null || node.isNull() ? null : node.asText();
     }
 
     private void send(RoutingContext ctx, int status, Object body) {
